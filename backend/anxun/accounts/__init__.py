@@ -1,0 +1,1 @@
+"""People: users, role memberships, login and tokens."""

@@ -1,0 +1,128 @@
+"""HTTP endpoints for login, token refresh, logout, the current user and enterprise staff."""
+
+from flask import current_app, request
+from flask_jwt_extended import (
+    create_access_token,
+    create_refresh_token,
+    get_jwt,
+    get_jwt_identity,
+    jwt_required,
+)
+from flask_smorest import Blueprint
+
+from anxun.accounts import queries, services
+from anxun.accounts.roles import Role
+from anxun.accounts.schemas import (
+    AccessTokenSchema,
+    LoginSchema,
+    StaffCreateSchema,
+    TokenSchema,
+    UserActiveSchema,
+    UserSchema,
+)
+from anxun.core.auth import Grant, authenticated, current_actor
+from anxun.core.errors import Forbidden, Unauthorized
+from anxun.core.uow import keep_on_error
+from anxun.orgs import scoping
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="登录与账号")
+
+
+def _expires_in() -> int:
+    return int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds())
+
+
+@blp.route("/auth/login", methods=["POST"])
+@blp.arguments(LoginSchema)
+@blp.response(200, TokenSchema)
+@blp.doc(security=[])
+def login(data):
+    """Log in with username (or phone) and password."""
+    keep_on_error()
+    user = services.authenticate(data["username"], data["password"], request.remote_addr or "")
+    if user is None:
+        raise Unauthorized("用户名或密码错误。")
+    identity = str(user.id)
+    return {
+        "access_token": create_access_token(identity=identity),
+        "refresh_token": create_refresh_token(identity=identity),
+        "token_type": "Bearer",
+        "expires_in": _expires_in(),
+        "user": queries.user_view(user),
+    }
+
+
+@blp.route("/auth/refresh", methods=["POST"])
+@blp.response(200, AccessTokenSchema)
+@blp.doc(security=[{"bearerAuth": []}], description="Send the refresh token as the bearer token.")
+@jwt_required(refresh=True)
+def refresh():
+    """Exchange a refresh token for a new access token."""
+    user_id = int(get_jwt_identity())
+    services.load_actor(user_id)
+    return {
+        "access_token": create_access_token(identity=str(user_id)),
+        "token_type": "Bearer",
+        "expires_in": _expires_in(),
+    }
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@blp.response(204)
+@jwt_required(verify_type=False)
+def logout():
+    """Revoke the presented token (send the refresh token, then the access token, or either)."""
+    payload = get_jwt()
+    services.revoke_token(int(payload["sub"]), payload["jti"], services.expires_at_of(payload))
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, UserSchema)
+@authenticated
+def me():
+    """The current user and their memberships."""
+    return queries.user_view(queries.get_user(current_actor().user_id))
+
+
+@blp.route("/enterprises/<int:enterprise_id>/users", methods=["GET"])
+@blp.response(200, UserSchema(many=True))
+@authenticated
+def list_staff(enterprise_id):
+    """Staff of an enterprise (visible to its own staff, its regulators and platform admins)."""
+    # Staff details are not part of an agency's read-only scope: enterprise-side access needed.
+    enterprise = scoping.get_enterprise(current_actor(), enterprise_id, scoping.WRITE)
+    return [queries.user_view(u) for u in queries.enterprise_staff(enterprise.id)]
+
+
+@blp.route("/enterprises/<int:enterprise_id>/users", methods=["POST"])
+@blp.arguments(StaffCreateSchema)
+@blp.response(201, UserSchema)
+@authenticated
+def create_staff(data, enterprise_id):
+    """The enterprise head (or the supervising regulator admin) adds a staff account."""
+    actor = current_actor()
+    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE)
+    is_head = Role.head in actor.roles_in_enterprise(enterprise.id)
+    is_admin = actor.is_platform_admin or any(
+        Role.regulator_admin in actor.regulator_roles(r) for r in actor.regulator_ids
+    )
+    if not (is_head or is_admin):
+        raise Forbidden("只有主要负责人或监管部门管理员可以添加企业人员。")
+    roles = data.pop("roles")
+    user = services.create_user(
+        actor, data, [Grant(role, enterprise_id=enterprise.id) for role in sorted(set(roles))]
+    )
+    return queries.user_view(user)
+
+
+@blp.route("/enterprises/<int:enterprise_id>/users/<int:user_id>", methods=["PATCH"])
+@blp.arguments(UserActiveSchema)
+@blp.response(200, UserSchema)
+@authenticated
+def set_staff_active(data, enterprise_id, user_id):
+    """The head activates or deactivates a staff account of the enterprise."""
+    actor = current_actor()
+    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE)
+    scoping.require_enterprise_role(actor, enterprise, {Role.head})
+    user = queries.staff_member(enterprise.id, user_id)
+    return queries.user_view(services.set_user_active(actor, user, data["is_active"]))

@@ -1,0 +1,67 @@
+"""Read helpers for users: views with organisation names, staff lists."""
+
+from sqlalchemy import select
+
+from anxun.accounts.models import Membership, User
+from anxun.core.errors import NotFound
+from anxun.extensions import db
+from anxun.orgs.models import Agency, Enterprise, Regulator
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在。")
+    return user
+
+
+def _organisation_name(m: Membership) -> str | None:
+    if m.enterprise_id:
+        return db.session.get(Enterprise, m.enterprise_id).name
+    if m.regulator_id:
+        return db.session.get(Regulator, m.regulator_id).name
+    if m.agency_id:
+        return db.session.get(Agency, m.agency_id).name
+    return None
+
+
+def user_view(user: User) -> dict:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "phone": user.phone,
+        "display_name": user.display_name,
+        "is_active": user.is_active,
+        "memberships": [
+            {
+                "id": m.id,
+                "role": m.role,
+                "enterprise_id": m.enterprise_id,
+                "regulator_id": m.regulator_id,
+                "agency_id": m.agency_id,
+                "organisation_name": _organisation_name(m),
+            }
+            for m in user.memberships
+        ],
+    }
+
+
+def enterprise_staff(enterprise_id: int) -> list[User]:
+    return db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.enterprise_id == enterprise_id)
+        .distinct()
+        .order_by(User.id)
+    ).all()
+
+
+def staff_member(enterprise_id: int, user_id: int) -> User:
+    user = db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.enterprise_id == enterprise_id, User.id == user_id)
+    )
+    if user is None:
+        raise NotFound("该企业没有这个人员。")
+    return user

@@ -1,0 +1,79 @@
+"""The application factory: config, extensions, blueprints, error handlers, CLI."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_smorest import Api
+
+from anxun.config import build_config
+from anxun.core.db import enforce_sqlite_foreign_keys
+from anxun.core.errors import register_error_handlers
+from anxun.core.uow import register_request_transaction
+from anxun.extensions import db, jwt, migrate
+
+
+def create_app(config_override: dict | None = None) -> Flask:
+    """Build the app; nothing runs at import time."""
+    config = build_config(config_override)
+    app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=False)
+    app.config.update(config)
+    app.config.update(
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "security": [{"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+            "info": {"description": "安巡：双重预防机制（风险分级管控 + 隐患排查治理）系统接口。"},
+        },
+    )
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    with app.app_context():
+        enforce_sqlite_foreign_keys(db.engine)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    jwt.init_app(app)
+    _wire_auth(app)
+
+    api = Api(app)
+    _register_blueprints(app, api)
+    register_error_handlers(app)
+    register_request_transaction(app)
+
+    from anxun.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _migrations_dir():
+    from anxun.config import PROJECT_ROOT
+
+    return PROJECT_ROOT / "migrations"
+
+
+def _wire_auth(app: Flask) -> None:
+    from anxun.accounts import services as accounts
+    from anxun.core.auth import register_jwt_errors
+
+    app.extensions["anxun_actor_loader"] = accounts.load_actor
+    jwt.token_in_blocklist_loader(lambda header, payload: accounts.is_revoked(payload["jti"]))
+    register_jwt_errors(jwt)
+
+
+def _register_blueprints(app: Flask, api: Api) -> None:
+    # Models must be imported so metadata is complete for migrations.
+    from anxun import models  # noqa: F401
+    from anxun.accounts.api import blp as accounts_blp
+    from anxun.orgs.api import blp as orgs_blp
+    from anxun.web.api import bp as web_bp
+
+    api.register_blueprint(accounts_blp)
+    api.register_blueprint(orgs_blp)
+    app.register_blueprint(web_bp)

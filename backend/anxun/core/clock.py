@@ -1,0 +1,27 @@
+"""The one clock the application reads; tests freeze it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+_frozen: datetime | None = None
+
+
+def now() -> datetime:
+    """Current UTC time, or the frozen time in tests."""
+    return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+def today_local() -> date:
+    """Today's date in China (UTC+8): validity windows and deadlines are local dates."""
+    return now().astimezone(CHINA_TZ).date()
+
+
+def freeze(at: datetime | None) -> None:
+    """Freeze the clock at a UTC time (None unfreezes)."""
+    global _frozen
+    if at is not None and at.tzinfo is None:
+        raise ValueError("freeze() needs an aware datetime")
+    _frozen = at

@@ -1,0 +1,57 @@
+"""Cursor pagination with an explicit sort: opaque cursors encode the last row's sort key."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from sqlalchemy import and_, or_
+
+from anxun.core.errors import ValidationFailed, field_error
+from anxun.extensions import db
+
+
+def encode_cursor(values: list) -> str:
+    raw = json.dumps(values, ensure_ascii=False, default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed("分页游标无效。", [field_error("cursor", "分页游标无效。")]) from exc
+    if not isinstance(values, list):
+        raise ValidationFailed("分页游标无效。", [field_error("cursor", "分页游标无效。")])
+    return values
+
+
+def paginate(query, sort_columns: list, cursor: str | None, limit: int, descending=False):
+    """Keyset pagination: `sort_columns` must end with a unique column (the id).
+
+    Returns (rows, next_cursor).
+    """
+    if cursor:
+        values = decode_cursor(cursor)
+        if len(values) != len(sort_columns):
+            raise ValidationFailed("分页游标无效。", [field_error("cursor", "分页游标无效。")])
+        query = query.where(_after(sort_columns, values, descending))
+    order = [c.desc() if descending else c.asc() for c in sort_columns]
+    rows = db.session.scalars(query.order_by(*order).limit(limit + 1)).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor([getattr(last, c.key) for c in sort_columns])
+    return rows, next_cursor
+
+
+def _after(columns, values, descending):
+    """(c1, c2, …) > (v1, v2, …) written portably as nested OR/AND."""
+    clauses = []
+    for i, column in enumerate(columns):
+        equal = [columns[j] == values[j] for j in range(i)]
+        beyond = column < values[i] if descending else column > values[i]
+        clauses.append(and_(*equal, beyond))
+    return or_(*clauses)

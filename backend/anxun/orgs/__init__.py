@@ -1,0 +1,1 @@
+"""Organisations: regions, enterprises, regulators, agencies and engagements."""

@@ -1,0 +1,111 @@
+"""The one place that decides which enterprises a caller may see and what they may do there."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, false, or_, select, true
+
+from anxun.accounts.roles import ENTERPRISE_ROLES
+from anxun.core import clock
+from anxun.core.auth import Actor
+from anxun.core.errors import Forbidden, NotFound
+from anxun.extensions import db
+from anxun.orgs.models import (
+    Engagement,
+    EngagementEnterprise,
+    Enterprise,
+    EnterpriseIndustry,
+    Regulator,
+)
+from anxun.orgs.rules import jurisdiction_prefix
+
+READ = "read"
+WRITE = "write"
+
+
+def _regulator_clause(regulators: list[Regulator]):
+    clauses = []
+    for regulator in regulators:
+        prefix = jurisdiction_prefix(regulator.region_code)
+        supervised = exists().where(
+            EnterpriseIndustry.enterprise_id == Enterprise.id,
+            EnterpriseIndustry.industry.in_(list(regulator.industries or [])),
+        )
+        clauses.append(and_(Enterprise.region_code.startswith(prefix, autoescape=True), supervised))
+    return clauses
+
+
+def _engagement_clause(agency_ids: set[int]):
+    today = clock.today_local()
+    engaged = (
+        select(EngagementEnterprise.enterprise_id)
+        .join(Engagement, Engagement.id == EngagementEnterprise.engagement_id)
+        .where(
+            Engagement.agency_id.in_(agency_ids),
+            Engagement.valid_from <= today,
+            Engagement.valid_to >= today,
+        )
+    )
+    return Enterprise.id.in_(engaged)
+
+
+def enterprise_clause(actor: Actor, access: str = READ):
+    """A WHERE clause over Enterprise for what the actor may read (or write)."""
+    if actor.is_platform_admin:
+        return true()
+    clauses = []
+    if actor.enterprise_ids:
+        clauses.append(Enterprise.id.in_(actor.enterprise_ids))
+    if actor.regulator_ids:
+        regulators = db.session.scalars(
+            select(Regulator).where(Regulator.id.in_(actor.regulator_ids))
+        ).all()
+        clauses.extend(_regulator_clause(list(regulators)))
+    if actor.agency_ids and access == READ:
+        clauses.append(_engagement_clause(actor.agency_ids))
+    return or_(*clauses) if clauses else false()
+
+
+def visible_enterprises(actor: Actor):
+    """A select() of enterprises the actor may read."""
+    return select(Enterprise).where(enterprise_clause(actor, READ))
+
+
+def get_enterprise(actor: Actor, enterprise_id: int, access: str = READ) -> Enterprise:
+    """Load an enterprise the actor may see; out of scope is 404, read-only access to write is 403."""
+    enterprise = db.session.scalar(
+        select(Enterprise).where(Enterprise.id == enterprise_id, enterprise_clause(actor, READ))
+    )
+    if enterprise is None:
+        raise NotFound("未找到该企业，或您无权查看。")
+    if access == WRITE and not db.session.scalar(
+        select(Enterprise.id).where(Enterprise.id == enterprise_id, enterprise_clause(actor, WRITE))
+    ):
+        raise Forbidden("您对该企业只有查看权限。")
+    return enterprise
+
+
+def require_enterprise_role(actor: Actor, enterprise: Enterprise, roles: set[str]) -> None:
+    """Only staff of the enterprise holding one of `roles` (or platform admins) may act."""
+    if actor.is_platform_admin:
+        return
+    if not actor.roles_in_enterprise(enterprise.id) & roles:
+        raise Forbidden("您在该企业没有执行此操作的角色。")
+
+
+def is_enterprise_staff(actor: Actor, enterprise_id: int) -> bool:
+    return bool(actor.roles_in_enterprise(enterprise_id) & ENTERPRISE_ROLES)
+
+
+def regulator_for(actor: Actor, roles: set[str]) -> Regulator:
+    """The regulator in which the actor holds one of `roles` (the first, by id)."""
+    for regulator_id in sorted(actor.regulator_ids):
+        if actor.regulator_roles(regulator_id) & roles:
+            return db.session.get(Regulator, regulator_id)
+    raise Forbidden("该操作需要监管部门相应角色。")
+
+
+def regulator_covers(regulator: Regulator, region_code: str, industries: list[str]) -> bool:
+    """Whether an enterprise with this region and these industries falls under the regulator."""
+    return region_code.startswith(jurisdiction_prefix(regulator.region_code)) and bool(
+        set(industries) & set(regulator.industries or [])
+    )

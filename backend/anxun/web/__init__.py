@@ -1,0 +1,1 @@
+"""Web wiring: blueprints, the PWA, health and API docs."""

@@ -1,0 +1,52 @@
+"""Health check, the browsable API docs page, and the PWA served at /."""
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, send_from_directory
+from werkzeug.exceptions import NotFound
+
+from anxun import __version__
+from anxun.web import queries
+
+bp = Blueprint("web", __name__)
+DOCS_PAGE = Path(__file__).with_name("docs.html")
+
+
+@bp.get("/api/v1/health")
+def health():
+    """Liveness plus a database round trip; 503 when the database cannot be reached."""
+    if not queries.database_ok():
+        body = {"status": "degraded", "database": "unreachable", "version": __version__}
+        return jsonify(body), 503
+    return jsonify({"status": "ok", "database": "ok", "version": __version__})
+
+
+@bp.get("/api/v1/docs")
+def docs():
+    """A self-contained page that renders /api/v1/openapi.json (no CDN needed)."""
+    return DOCS_PAGE.read_text(encoding="utf-8"), 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _pwa_dir() -> Path:
+    return Path(current_app.config["ANXUN_PWA_DIR"])
+
+
+@bp.get("/sw.js")
+def service_worker():
+    response = send_from_directory(_pwa_dir(), "sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/")
+def pwa_index():
+    response = send_from_directory(_pwa_dir(), "index.html", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/<path:filename>")
+def pwa_file(filename):
+    if filename.startswith("api/"):
+        raise NotFound()
+    return send_from_directory(_pwa_dir(), filename, max_age=0)

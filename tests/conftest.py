@@ -1,0 +1,198 @@
+"""Shared fixtures: apps on SQLite (always) and PostgreSQL (when reachable), clients, logins."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+PG_URL = os.environ.get("ANXUN_TEST_PG_URL") or (
+    os.environ.get("DATABASE_URL", "") if "postgres" in os.environ.get("DATABASE_URL", "") else ""
+)
+DEMO_PASSWORD = "demo-pass-123"
+FAST_ARGON2 = {
+    "ANXUN_ARGON2_TIME_COST": 1,
+    "ANXUN_ARGON2_MEMORY_COST": 8,
+    "ANXUN_ARGON2_PARALLELISM": 1,
+}
+
+
+def _pg_reachable(url: str) -> str | None:
+    """None when reachable, else the reason."""
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(plain, connect_timeout=2):
+            return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "skip"
+        return str(exc).splitlines()[0]
+
+
+def _reset_pg_schema(url: str) -> None:
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def build_app(database_url: str, instance_path: str, **extra):
+    from anxun.app import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": instance_path,
+            "JWT_SECRET_KEY": "test-secret-key-of-sufficient-length-0123456789",
+            "ANXUN_DEMO_PASSWORD": DEMO_PASSWORD,
+            **FAST_ARGON2,
+            **extra,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def _apps(tmp_path_factory):
+    """One migrated app per backend, built lazily."""
+    cache: dict = {}
+
+    def get(backend: str):
+        if backend in cache:
+            return cache[backend]
+        from flask_migrate import upgrade
+
+        instance = tmp_path_factory.mktemp(f"instance-{backend}")
+        if backend == "sqlite":
+            url = f"sqlite:///{instance / 'test.sqlite3'}"
+        else:
+            if not PG_URL:
+                if os.environ.get("ANXUN_REQUIRE_PG"):
+                    pytest.fail("ANXUN_REQUIRE_PG is set but no PostgreSQL URL is configured")
+                pytest.skip("PostgreSQL not configured (set ANXUN_TEST_PG_URL or DATABASE_URL)")
+            reason = _pg_reachable(PG_URL)
+            if reason:
+                if os.environ.get("ANXUN_REQUIRE_PG"):
+                    pytest.fail(f"PostgreSQL required but unreachable: {reason}")
+                pytest.skip(f"PostgreSQL unreachable: {reason}")
+            _reset_pg_schema(PG_URL)
+            url = PG_URL
+        app = build_app(url, str(instance))
+        with app.app_context():
+            upgrade()
+        cache[backend] = app
+        return app
+
+    return get
+
+
+def _clean_database(app) -> None:
+    from anxun.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request):
+    """Integration and API tests run once per database backend."""
+    return request.param
+
+
+@pytest.fixture
+def app(_apps, backend):
+    from anxun.core import clock
+
+    application = _apps(backend)
+    saved = dict(application.config)
+    yield application
+    clock.freeze(None)
+    application.config.clear()
+    application.config.update(saved)
+    _clean_database(application)
+
+
+@pytest.fixture
+def db(app):
+    from anxun.extensions import db as _db
+
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app):
+    """The demo world (regulators, four enterprises, agency, engagement, users) as a dict."""
+    from anxun.core.uow import unit_of_work
+    from anxun.orgs import demo
+
+    with app.app_context():
+        with unit_of_work():
+            demo.seed_demo(DEMO_PASSWORD)
+        from tests.factories import world_ids
+
+        return world_ids()
+
+
+@pytest.fixture
+def login_as(client, world):
+    """login_as("officer-hc") → Authorization headers for that demo user."""
+    cache: dict[str, dict] = {}
+
+    def _login(username: str) -> dict:
+        if username not in cache:
+            response = client.post(
+                "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
+            )
+            assert response.status_code == 200, response.get_json()
+            cache[username] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+        return cache[username]
+
+    return _login
+
+
+@pytest.fixture
+def frozen_clock():
+    """Freeze the application clock; returns a setter."""
+    from anxun.core import clock
+
+    def _freeze(value: datetime):
+        clock.freeze(value if value.tzinfo else value.replace(tzinfo=UTC))
+
+    yield _freeze
+    clock.freeze(None)
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_network(monkeypatch):
+    """Tests never talk to anything but loopback."""
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in ("localhost", "::1") or host.startswith("/")
+        ):
+            raise RuntimeError(f"test tried to reach {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
