@@ -82,4 +82,5 @@ class PageQuerySchema(BaseSchema):
     """Cursor pagination arguments shared by list endpoints."""
 
     cursor = fields.String(load_default=None, metadata={"description": "上一页返回的 next_cursor"})
-    limit = Int(load_default=50, validate=validate.Range(min=1, max=200))
+    # Query strings carry text, so this integer is parsed leniently (JSON bodies use strict Int).
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

@@ -253,6 +253,10 @@ def import_enterprises(actor: Actor, raw_rows: list[dict]) -> dict:
     from anxun.core.auth import Grant
     from anxun.orgs.importer import convert_row
 
+    if not actor.is_platform_admin and not any(
+        Role.regulator_admin in actor.regulator_roles(r) for r in actor.regulator_ids
+    ):
+        raise Forbidden("只有监管部门管理员或平台管理员可以批量导入企业。")
     if not raw_rows:
         raise ValidationFailed("文件中没有数据行。")
     errors: list[dict] = []
