@@ -53,9 +53,9 @@ def login(data):
 
 
 @blp.route("/auth/refresh", methods=["POST"])
+@jwt_required(refresh=True)
 @blp.response(200, AccessTokenSchema)
 @blp.doc(security=[{"bearerAuth": []}], description="Send the refresh token as the bearer token.")
-@jwt_required(refresh=True)
 def refresh():
     """Exchange a refresh token for a new access token."""
     user_id = int(get_jwt_identity())
@@ -68,8 +68,8 @@ def refresh():
 
 
 @blp.route("/auth/logout", methods=["POST"])
-@blp.response(204)
 @jwt_required(verify_type=False)
+@blp.response(204)
 def logout():
     """Revoke the presented token (send the refresh token, then the access token, or either)."""
     payload = get_jwt()
@@ -77,16 +77,16 @@ def logout():
 
 
 @blp.route("/me", methods=["GET"])
-@blp.response(200, UserSchema)
 @authenticated
+@blp.response(200, UserSchema)
 def me():
     """The current user and their memberships."""
     return queries.user_view(queries.get_user(current_actor().user_id))
 
 
 @blp.route("/enterprises/<int:enterprise_id>/users", methods=["GET"])
-@blp.response(200, UserSchema(many=True))
 @authenticated
+@blp.response(200, UserSchema(many=True))
 def list_staff(enterprise_id):
     """Staff of an enterprise (visible to its own staff, its regulators and platform admins)."""
     # Staff details are not part of an agency's read-only scope: enterprise-side access needed.
@@ -95,9 +95,9 @@ def list_staff(enterprise_id):
 
 
 @blp.route("/enterprises/<int:enterprise_id>/users", methods=["POST"])
+@authenticated
 @blp.arguments(StaffCreateSchema)
 @blp.response(201, UserSchema)
-@authenticated
 def create_staff(data, enterprise_id):
     """The enterprise head (or the supervising regulator admin) adds a staff account."""
     actor = current_actor()
@@ -116,9 +116,9 @@ def create_staff(data, enterprise_id):
 
 
 @blp.route("/enterprises/<int:enterprise_id>/users/<int:user_id>", methods=["PATCH"])
+@authenticated
 @blp.arguments(UserActiveSchema)
 @blp.response(200, UserSchema)
-@authenticated
 def set_staff_active(data, enterprise_id, user_id):
     """The head activates or deactivates a staff account of the enterprise."""
     actor = current_actor()

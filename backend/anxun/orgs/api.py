@@ -26,18 +26,18 @@ blp = Blueprint("orgs", __name__, url_prefix="/api/v1", description="企业、�
 
 
 @blp.route("/regions", methods=["GET"])
+@authenticated
 @blp.arguments(RegionQuerySchema, location="query")
 @blp.response(200, RegionSchema(many=True))
-@authenticated
 def list_regions(args):
     """Administrative divisions (GB/T 2260) under a parent code; provinces without one."""
     return queries.list_regions(args["parent"])
 
 
 @blp.route("/enterprises", methods=["GET"])
+@authenticated
 @blp.arguments(EnterpriseListQuerySchema, location="query")
 @blp.response(200, EnterprisePageSchema)
-@authenticated
 def list_enterprises(args):
     """Enterprises the caller may see, with cursor pagination and an explicit sort."""
     items, next_cursor = queries.list_enterprises(current_actor(), args)
@@ -45,17 +45,17 @@ def list_enterprises(args):
 
 
 @blp.route("/enterprises", methods=["POST"])
+@authenticated
 @blp.arguments(EnterpriseCreateSchema)
 @blp.response(201, EnterpriseSchema)
-@authenticated
 def create_enterprise(data):
     """Register an enterprise (regulator admin within its jurisdiction, or platform admin)."""
     return services.create_enterprise(current_actor(), data)
 
 
 @blp.route("/enterprises/import", methods=["POST"])
-@blp.response(201, ImportResultSchema)
 @authenticated
+@blp.response(201, ImportResultSchema)
 def import_enterprises():
     """Bulk onboarding from an .xlsx or .csv sheet (multipart field `file`); all or nothing."""
     upload = request.files.get("file")
@@ -70,17 +70,17 @@ def import_enterprises():
 
 
 @blp.route("/enterprises/<int:enterprise_id>", methods=["GET"])
-@blp.response(200, EnterpriseSchema)
 @authenticated
+@blp.response(200, EnterpriseSchema)
 def get_enterprise(enterprise_id):
     """One enterprise, if the caller may see it (404 otherwise)."""
     return scoping.get_enterprise(current_actor(), enterprise_id)
 
 
 @blp.route("/enterprises/<int:enterprise_id>", methods=["PATCH"])
+@authenticated
 @blp.arguments(EnterpriseWriteSchema)
 @blp.response(200, EnterpriseSchema)
-@authenticated
 def update_enterprise(data, enterprise_id):
     """Correct enterprise data: regulator admins all fields, the head contact fields."""
     actor = current_actor()
@@ -89,33 +89,33 @@ def update_enterprise(data, enterprise_id):
 
 
 @blp.route("/regulators", methods=["GET"])
-@blp.response(200, RegulatorSchema(many=True))
 @authenticated
+@blp.response(200, RegulatorSchema(many=True))
 def list_regulators():
     """The caller's own regulators (all for platform admins)."""
     return queries.list_regulators(current_actor())
 
 
 @blp.route("/agencies", methods=["GET"])
-@blp.response(200, AgencySchema(many=True))
 @authenticated
+@blp.response(200, AgencySchema(many=True))
 def list_agencies():
     """The register of third-party agencies."""
     return queries.list_agencies(current_actor())
 
 
 @blp.route("/engagements", methods=["GET"])
-@blp.response(200, EngagementSchema(many=True))
 @authenticated
+@blp.response(200, EngagementSchema(many=True))
 def list_engagements():
     """Engagements the caller is party to (agency, commissioner or covered enterprise)."""
     return queries.list_engagements(current_actor())
 
 
 @blp.route("/engagements", methods=["POST"])
+@authenticated
 @blp.arguments(EngagementCreateSchema)
 @blp.response(201, EngagementSchema)
-@authenticated
 def create_engagement(data):
     """Engage an agency for named enterprises, for a limited time."""
     return services.create_engagement(current_actor(), data)
