@@ -139,13 +139,19 @@ def client(app):
 
 @pytest.fixture
 def world(app):
-    """The demo world (regulators, four enterprises, agency, engagement, users) as a dict."""
+    """The demo world (regulators, four enterprises, agency, engagement, users, shipped
+    checklists) as a dict of ids, as `make run` seeds it."""
+    from pathlib import Path
+
+    from anxun.checklists.services import load_directory
+    from anxun.core.auth import SYSTEM
     from anxun.core.uow import unit_of_work
     from anxun.orgs import demo
 
     with app.app_context():
         with unit_of_work():
             demo.seed_demo(DEMO_PASSWORD)
+            load_directory(SYSTEM, Path(app.config["ANXUN_CHECKLIST_DIR"]))
         from tests.factories import world_ids
 
         return world_ids()

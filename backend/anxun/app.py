@@ -71,9 +71,11 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     # Models must be imported so metadata is complete for migrations.
     from anxun import models  # noqa: F401
     from anxun.accounts.api import blp as accounts_blp
+    from anxun.checklists.api import blp as checklists_blp
     from anxun.orgs.api import blp as orgs_blp
     from anxun.web.api import bp as web_bp
 
     api.register_blueprint(accounts_blp)
     api.register_blueprint(orgs_blp)
+    api.register_blueprint(checklists_blp)
     app.register_blueprint(web_bp)

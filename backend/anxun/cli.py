@@ -98,6 +98,29 @@ def validate_checklists(files: tuple[str, ...]) -> None:
     click.echo(f"{len(paths)} checklist file(s) valid.")
 
 
+@checklists_cli.command("load")
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+def load_checklists(directory: str | None) -> None:
+    """Store every shipped checklist as a version (unchanged files are a no-op)."""
+    from anxun.checklists.services import load_directory
+    from anxun.core.errors import ValidationFailed
+
+    folder = Path(directory or current_app.config["ANXUN_CHECKLIST_DIR"])
+    try:
+        with unit_of_work():
+            results = load_directory(SYSTEM, folder)
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            click.echo(error["message"], err=True)
+        sys.exit(1)
+    for version, created in results:
+        state = "new version" if created else "unchanged"
+        click.echo(
+            f"  {version.code:<22} {version.version_label:<8} {version.version_hash[:12]}  {state}"
+        )
+    click.echo(f"{len(results)} checklist(s) loaded from {folder}.")
+
+
 anxun_cli.add_command(regions_cli)
 anxun_cli.add_command(audit_cli)
 anxun_cli.add_command(checklists_cli)

@@ -1,6 +1,7 @@
 """Imports every area's models so the metadata (and Alembic) sees all tables."""
 
 from anxun.accounts.models import LoginAttempt, Membership, RevokedToken, User
+from anxun.checklists.models import ChecklistVersion
 from anxun.core.audit import AuditEntry
 from anxun.orgs.models import (
     Agency,
@@ -15,6 +16,7 @@ from anxun.orgs.models import (
 __all__ = [
     "Agency",
     "AuditEntry",
+    "ChecklistVersion",
     "Engagement",
     "EngagementEnterprise",
     "Enterprise",

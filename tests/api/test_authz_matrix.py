@@ -177,6 +177,55 @@ MATRIX = [
         },
     ),
 ]
+OWN_CHECKLIST = """code: matrix-own
+title: 矩阵测试检查表
+industry: general
+version: "1"
+applies_to: [special]
+basis: [{code: QB-01, title: 本公司安全管理制度, status: in_force}]
+sections:
+  - id: s1
+    title: 一
+    items:
+      - {id: M-01, text: 消防通道畅通, method: look, category: environment, basis: [{doc: QB-01, clause: 第一条}]}
+"""
+MATRIX += [
+    ("GET", "/api/v1/checklists", lambda w: "/api/v1/checklists", None, ALL_OK),
+    (
+        "GET",
+        "/api/v1/checklists/<code>",
+        lambda w: "/api/v1/checklists/hazardous-chemicals",
+        None,
+        ALL_OK,
+    ),
+    (
+        "GET",
+        "/api/v1/checklists/<code>/form.pdf",
+        lambda w: "/api/v1/checklists/seasonal-holiday/form.pdf",
+        None,
+        ALL_OK,
+    ),
+    (
+        "GET",
+        "/api/v1/checklists/<code>/export.xlsx",
+        lambda w: "/api/v1/checklists/seasonal-holiday/export.xlsx",
+        None,
+        ALL_OK,
+    ),
+    (
+        "POST",
+        "/api/v1/checklists",
+        lambda w: f"/api/v1/checklists?enterprise_id={w['enterprise']['hc']}",
+        "yaml:own",
+        HC_READ
+        | {
+            "rectifier-hc": "forbid",
+            "regulator": "forbid",
+            "regulator-admin": "forbid",
+            "auditor": "forbid",
+        },
+    ),
+]
 PUBLIC = {
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/refresh"),
@@ -203,6 +252,8 @@ def test_endpoint_answers_each_role_as_the_matrix_says(
     kwargs = {"headers": login_as(role)}
     if body == "multipart:import":
         kwargs.update(data=_import_file(world), content_type="multipart/form-data")
+    elif body == "yaml:own":
+        kwargs.update(data=OWN_CHECKLIST.encode(), content_type="application/yaml")
     elif body is not None:
         kwargs["json"] = body(world)
     response = client.open(url(world), method=method, **kwargs)

@@ -11,6 +11,8 @@ PURE_MODULES = [
     "accounts/roles.py",
     "checklists/loader.py",
     "checklists/scoring.py",
+    "inspections/scheduling.py",
+    "hazards/workflow.py",
 ]
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "flask_sqlalchemy", "anxun.extensions", "anxun.core")
 

@@ -1,0 +1,1 @@
+"""Hazards (隐患): the closed loop from report to closure."""

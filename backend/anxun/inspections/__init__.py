@@ -1,0 +1,1 @@
+"""Inspections: places, plans, task occurrences, inspection records and their sync."""
