@@ -36,3 +36,11 @@ def test_docs_page_is_served_without_external_assets(client):
     assert "安巡 API 文档" in html
     assert "/api/v1/openapi.json" in html
     assert "https://" not in html
+
+
+def test_the_pwa_is_served_at_the_root_on_the_same_port(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "安巡" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert client.get("/api/v1/nothing-here").content_type == "application/problem+json"
