@@ -44,12 +44,12 @@ serve: setup
 	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 'anxun.app:create_app()'
 
 lint: setup
-	$(BIN)/ruff check backend tests bench
-	$(BIN)/ruff format --check backend tests bench
+	$(BIN)/ruff check backend tests $(wildcard bench)
+	$(BIN)/ruff format --check backend tests $(wildcard bench)
 
 format: setup
-	$(BIN)/ruff check --fix backend tests bench
-	$(BIN)/ruff format backend tests bench
+	$(BIN)/ruff check --fix backend tests $(wildcard bench)
+	$(BIN)/ruff format backend tests $(wildcard bench)
 
 test: setup lint
 	$(BIN)/python -m pytest

@@ -318,8 +318,8 @@ MES_BANDS = BandTable(
     version="1",
     method="MES",
     bands=(
-        Band("red", "一级", 180, False, None, False, "R > 180：一级，重大风险"),
-        Band("orange", "二级", 90, True, 180, True, "90 ≤ R ≤ 180：二级，较大风险"),
+        Band("red", "一级", 180, True, None, False, "R > 180：一级，重大风险"),
+        Band("orange", "二级", 90, True, 180, False, "90 ≤ R ≤ 180：二级，较大风险"),
         Band("yellow", "三级", 50, True, 90, False, "50 ≤ R < 90：三级，一般风险"),
         Band("blue", "四级", 20, True, 50, False, "20 ≤ R < 50：四级，低风险"),
         Band("blue", "五级", None, False, 20, False, "R < 20：五级，低风险"),
@@ -770,7 +770,7 @@ def _checked_grade_inputs(inputs: GradeInputs, config: GradeConfig) -> None:
         kinds = "、".join(f"{kind}（{label}）" for kind, label in config.veto_kinds.items())
         for n, veto in enumerate(inputs.vetoes):
             if not isinstance(veto, Mapping) or veto.get("kind") not in config.veto_kinds:
-                message = f"第 {n + 1} 个否决项的类型应为 {kinds} 之一。"
+                message = f"第 {n + 1} 个否决项的类型应为 {kinds}之一。"
                 errors.append({"field": f"vetoes[{n}].kind", "message": message})
             elif not isinstance(veto.get("date"), str | date | None):
                 message = f"第 {n + 1} 个否决项的日期应为日期或留空。"
