@@ -13,6 +13,7 @@ PURE_MODULES = [
     "checklists/scoring.py",
     "inspections/scheduling.py",
     "hazards/workflow.py",
+    "risk/grading.py",
 ]
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "flask_sqlalchemy", "anxun.extensions", "anxun.core")
 

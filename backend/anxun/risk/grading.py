@@ -318,8 +318,8 @@ MES_BANDS = BandTable(
     version="1",
     method="MES",
     bands=(
-        Band("red", "一级", 180, True, None, False, "R > 180：一级，重大风险"),
-        Band("orange", "二级", 90, True, 180, False, "90 ≤ R ≤ 180：二级，较大风险"),
+        Band("red", "一级", 180, False, None, False, "R > 180：一级，重大风险"),
+        Band("orange", "二级", 90, True, 180, True, "90 ≤ R ≤ 180：二级，较大风险"),
         Band("yellow", "三级", 50, True, 90, False, "50 ≤ R < 90：三级，一般风险"),
         Band("blue", "四级", 20, True, 50, False, "20 ≤ R < 50：四级，低风险"),
         Band("blue", "五级", None, False, 20, False, "R < 20：五级，低风险"),
