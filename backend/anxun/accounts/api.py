@@ -73,7 +73,8 @@ def refresh():
 def logout():
     """Revoke the presented token (send the refresh token, then the access token, or either)."""
     payload = get_jwt()
-    services.revoke_token(int(payload["sub"]), payload["jti"], services.expires_at_of(payload))
+    actor = services.load_actor(int(payload["sub"]))
+    services.revoke_token(actor, payload["jti"], payload["type"], services.expires_at_of(payload))
 
 
 @blp.route("/me", methods=["GET"])

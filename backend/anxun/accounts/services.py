@@ -70,11 +70,12 @@ def authenticate(username: str, password: str, client_address: str) -> User:
     return user
 
 
-def revoke_token(user_id: int, jti: str, expires_at: datetime) -> None:
+def revoke_token(actor: Actor, jti: str, token_type: str, expires_at: datetime) -> None:
     """Revoke one token (logout); idempotent."""
     if db.session.get(RevokedToken, jti) is None:
-        db.session.add(RevokedToken(jti=jti, user_id=user_id, expires_at=expires_at))
+        db.session.add(RevokedToken(jti=jti, user_id=actor.user_id, expires_at=expires_at))
         db.session.flush()
+        audit.record(actor, "logout", "token", jti, {"token_type": token_type})
 
 
 def is_revoked(jti: str) -> bool:

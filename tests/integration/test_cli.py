@@ -1,0 +1,74 @@
+"""Management commands: demo seed, region import, checklist validation and loading."""
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from anxun.checklists.models import ChecklistVersion
+from anxun.orgs.models import Region
+
+SHIPPED = Path(__file__).resolve().parents[2] / "checklists"
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_seed_prints_logins_once_and_then_leaves_data_alone(app, db):
+    first = run(app, "anxun", "seed", "--if-empty")
+    assert first.exit_code == 0, first.output
+    assert "officer-hc" in first.output and "auditor" in first.output
+    second = run(app, "anxun", "seed", "--if-empty")
+    assert second.exit_code == 0
+    assert "跳过演示数据" in second.output
+
+
+def test_region_import_from_csv_derives_parents_and_is_repeatable(app, db, tmp_path):
+    csv_file = tmp_path / "regions.csv"
+    csv_file.write_text(
+        "code,name\n440000,广东省\n440300,深圳市\n440305,南山区\n", encoding="utf-8-sig"
+    )
+    result = run(app, "anxun", "regions", "import", str(csv_file))
+    assert result.exit_code == 0, result.output
+    assert "3 regions read, 3 added or renamed." in result.output
+    assert db.session.get(Region, "440305").parent_code == "440300"
+    assert db.session.get(Region, "440300").parent_code == "440000"
+    again = run(app, "anxun", "regions", "import", str(csv_file))
+    assert "0 added or renamed" in again.output
+
+
+def test_region_import_rejects_bad_codes_and_writes_nothing(app, db, tmp_path):
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text("440000,广东省\n44030,深圳市\n", encoding="utf-8")
+    result = run(app, "anxun", "regions", "import", str(csv_file))
+    assert result.exit_code != 0
+    assert db.session.scalar(select(func.count()).select_from(Region)) == 0
+
+
+def test_builtin_region_table_imports_the_full_code_list(app, db):
+    result = run(app, "anxun", "regions", "import", "--builtin")
+    assert result.exit_code == 0, result.output
+    assert db.session.get(Region, "330211").name == "镇海区"
+    assert db.session.scalar(select(func.count()).select_from(Region)) > 3000
+
+
+def test_validate_reports_file_line_messages_and_exits_nonzero(app, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = (SHIPPED / "seasonal-holiday.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("industry: general", "industry: farming", 1), encoding="utf-8")
+    result = run(app, "anxun", "checklists", "validate", str(bad))
+    assert result.exit_code == 1
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("industry:"))
+    assert f"{bad}:{line}:" in result.output
+    ok = run(app, "anxun", "checklists", "validate")
+    assert ok.exit_code == 0
+    assert "6 checklist file(s) valid." in ok.output
+
+
+def test_load_stores_versions_once(app, db):
+    first = run(app, "anxun", "checklists", "load")
+    assert first.exit_code == 0, first.output
+    assert first.output.count("new version") == 6
+    second = run(app, "anxun", "checklists", "load")
+    assert second.output.count("unchanged") == 6
+    assert db.session.scalar(select(func.count(ChecklistVersion.id))) == 6
