@@ -3,6 +3,17 @@
 from anxun.accounts.models import LoginAttempt, Membership, RevokedToken, User
 from anxun.checklists.models import ChecklistVersion
 from anxun.core.audit import AuditEntry
+from anxun.hazards.models import Hazard, HazardTransition
+from anxun.inspections.models import (
+    Inspection,
+    InspectionAnswer,
+    InspectionPlan,
+    Media,
+    Place,
+    StopPeriod,
+    TaskOccurrence,
+)
+from anxun.notifications.models import Notification
 from anxun.orgs.models import (
     Agency,
     Engagement,
@@ -12,8 +23,20 @@ from anxun.orgs.models import (
     Region,
     Regulator,
 )
+from anxun.outbox.models import OutboxEvent
 
 __all__ = [
+    "Hazard",
+    "HazardTransition",
+    "Inspection",
+    "InspectionAnswer",
+    "InspectionPlan",
+    "Media",
+    "Notification",
+    "OutboxEvent",
+    "Place",
+    "StopPeriod",
+    "TaskOccurrence",
     "Agency",
     "AuditEntry",
     "ChecklistVersion",

@@ -1,0 +1,1 @@
+"""In-app notifications: assigned, deadline soon, overdue, verification requested, rejected."""

@@ -1,0 +1,1 @@
+"""Transactional outbox: events for regulator platforms, written with the change they describe."""
