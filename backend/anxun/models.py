@@ -24,8 +24,28 @@ from anxun.orgs.models import (
     Regulator,
 )
 from anxun.outbox.models import OutboxEvent
+from anxun.risk.models import (
+    BandTableConfig,
+    ControlMeasure,
+    EnterpriseGradeSnapshot,
+    MapShape,
+    RiskAssessment,
+    RiskEvent,
+    RiskObject,
+    RiskUnit,
+    SitePlan,
+)
 
 __all__ = [
+    "BandTableConfig",
+    "ControlMeasure",
+    "EnterpriseGradeSnapshot",
+    "MapShape",
+    "RiskAssessment",
+    "RiskEvent",
+    "RiskObject",
+    "RiskUnit",
+    "SitePlan",
     "Hazard",
     "HazardTransition",
     "Inspection",

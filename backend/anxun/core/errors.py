@@ -65,6 +65,15 @@ class StaleState(Conflict):
     type = "/problems/stale-state"
 
 
+class MissingMedia(Conflict):
+    """Photos an upload refers to have not reached the server yet; the client uploads, then retries."""
+
+    type = "/problems/missing-media"
+
+    def __init__(self, missing: list[str]):
+        super().__init__("部分照片尚未上传，请先上传照片后重试。", missing_media=missing)
+
+
 class TooManyRequests(DomainError):
     status, type, title = 429, "/problems/too-many-requests", HTTP_TITLES[429]
 

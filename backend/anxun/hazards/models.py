@@ -35,6 +35,9 @@ class Hazard(db.Model):
     checklist_version_id: Mapped[int | None] = mapped_column(ForeignKey("checklist_version.id"))
     basis: Mapped[list[dict]] = mapped_column(JSON, default=list)
     place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
+    # Set when the failed check verified a control measure: the unit's risk is raised while open.
+    control_measure_id: Mapped[int | None] = mapped_column(ForeignKey("control_measure.id"))
+    risk_unit_id: Mapped[int | None] = mapped_column(ForeignKey("risk_unit.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     photo_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
