@@ -24,6 +24,7 @@ from anxun.orgs.models import (
     Regulator,
 )
 from anxun.outbox.models import OutboxEvent
+from anxun.oversight.models import EnforcementRecord
 from anxun.risk.models import (
     BandTableConfig,
     ControlMeasure,
@@ -37,6 +38,7 @@ from anxun.risk.models import (
 )
 
 __all__ = [
+    "EnforcementRecord",
     "BandTableConfig",
     "ControlMeasure",
     "EnterpriseGradeSnapshot",

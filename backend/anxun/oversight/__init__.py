@@ -1,0 +1,1 @@
+"""Regulators' side: enforcement records, online patrol, supervision (more with the regulator issue)."""
