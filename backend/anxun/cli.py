@@ -128,3 +128,57 @@ anxun_cli.add_command(checklists_cli)
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(anxun_cli)
+
+
+outbox_cli = AppGroup("outbox", help="Outbox deliveries to regulator platforms.")
+
+
+@outbox_cli.command("dispatch")
+@click.option("--limit", default=500, show_default=True)
+def outbox_dispatch(limit: int) -> None:
+    """Attempt every delivery that is due (run from cron in embedded mode)."""
+    from anxun.outbox.dispatcher import dispatch_due
+
+    counts = dispatch_due(limit=limit)
+    click.echo(
+        f"delivered {counts['delivered']}, retry later {counts['pending']}, dead {counts['dead']}"
+    )
+
+
+@outbox_cli.command("list")
+@click.option("--state", type=click.Choice(["pending", "delivered", "dead"]), default=None)
+def outbox_list(state: str | None) -> None:
+    """Show deliveries (id, event, endpoint, state, attempts, last error)."""
+    from sqlalchemy import select
+
+    from anxun.extensions import db
+    from anxun.outbox.models import OutboxDelivery, OutboxEvent
+
+    query = select(OutboxDelivery, OutboxEvent).join(
+        OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id
+    )
+    if state:
+        query = query.where(OutboxDelivery.state == state)
+    for delivery, event in db.session.execute(query.order_by(OutboxDelivery.id)):
+        click.echo(
+            f"{delivery.id:>6} {event.event_type:<24} endpoint={delivery.endpoint_id} "
+            f"{delivery.state:<9} attempts={delivery.attempts} {delivery.last_error}"
+        )
+
+
+@outbox_cli.command("replay")
+@click.argument("delivery_ids", nargs=-1, type=int, required=True)
+def outbox_replay(delivery_ids: tuple[int, ...]) -> None:
+    """Queue dead deliveries again (the receiver dedupes by idempotency key)."""
+    from anxun.outbox.dispatcher import replay
+
+    with unit_of_work():
+        for delivery_id in delivery_ids:
+            try:
+                replay(delivery_id)
+            except LookupError as exc:
+                raise click.ClickException(f"no delivery {delivery_id}") from exc
+    click.echo(f"{len(delivery_ids)} delivery(ies) queued again.")
+
+
+anxun_cli.add_command(outbox_cli)

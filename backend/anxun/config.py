@@ -37,6 +37,9 @@ DEFAULTS: dict = {
     "ANXUN_PWA_DIR": str(PROJECT_ROOT / "pwa"),
     # Largest accepted request body (uploads): 16 MB; per-photo limits live with media.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Outbox delivery: "inline" (embedded: after each committing request), "rq" (Redis workers), "off".
+    "ANXUN_DISPATCH_MODE": "inline",
+    "ANXUN_REDIS_URL": "redis://127.0.0.1:6379/0",
     "API_TITLE": "Anxun 安巡 API",
     "API_VERSION": __version__,
     "OPENAPI_VERSION": "3.0.3",
@@ -49,6 +52,8 @@ ENV_KEYS = {
     "ANXUN_JWT_SECRET_KEY": "JWT_SECRET_KEY",
     "ANXUN_DEMO_PASSWORD": "ANXUN_DEMO_PASSWORD",
     "ANXUN_CHECKLIST_DIR": "ANXUN_CHECKLIST_DIR",
+    "ANXUN_DISPATCH_MODE": "ANXUN_DISPATCH_MODE",
+    "ANXUN_REDIS_URL": "ANXUN_REDIS_URL",
 }
 
 

@@ -23,7 +23,7 @@ from anxun.orgs.models import (
     Region,
     Regulator,
 )
-from anxun.outbox.models import OutboxEvent
+from anxun.outbox.models import OutboxDelivery, OutboxEvent, RegulatorEndpoint
 from anxun.oversight.models import EnforcementRecord
 from anxun.risk.models import (
     BandTableConfig,
@@ -55,7 +55,9 @@ __all__ = [
     "InspectionPlan",
     "Media",
     "Notification",
+    "OutboxDelivery",
     "OutboxEvent",
+    "RegulatorEndpoint",
     "Place",
     "StopPeriod",
     "TaskOccurrence",

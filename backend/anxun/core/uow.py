@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from contextlib import contextmanager
 
@@ -9,10 +10,26 @@ from flask import Flask, g, request
 
 from anxun.extensions import db
 
+log = logging.getLogger(__name__)
+
 
 def keep_on_error() -> None:
     """Commit this request's writes even though it answers with an error (e.g. failed logins)."""
     g.commit_on_error = True
+
+
+def after_commit(app: Flask, hook) -> None:
+    """Run `hook()` after a request's transaction committed (e.g. deliver outbox events)."""
+    app.extensions.setdefault("anxun_after_commit", []).append(hook)
+
+
+def _run_after_commit_hooks(app: Flask) -> None:
+    for hook in app.extensions.get("anxun_after_commit", []):
+        try:
+            hook()
+        except Exception:  # a failing side job must never turn a committed write into an error
+            log.exception("after-commit hook failed")
+            db.session.rollback()
 
 
 def register_request_transaction(app: Flask) -> None:
@@ -25,6 +42,7 @@ def register_request_transaction(app: Flask) -> None:
         try:
             if response.status_code < 400 or g.get("commit_on_error"):
                 db.session.commit()
+                _run_after_commit_hooks(app)
             else:
                 db.session.rollback()
         except Exception:
