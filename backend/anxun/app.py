@@ -76,9 +76,11 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from anxun.accounts.api import blp as accounts_blp
     from anxun.checklists.api import blp as checklists_blp
     from anxun.orgs.api import blp as orgs_blp
+    from anxun.outbox.api import blp as outbox_blp
     from anxun.web.api import bp as web_bp
 
     api.register_blueprint(accounts_blp)
     api.register_blueprint(orgs_blp)
     api.register_blueprint(checklists_blp)
+    api.register_blueprint(outbox_blp)
     app.register_blueprint(web_bp)
