@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconf
 	fonts-noto-cjk poppler-utils chromium python3-venv
 export FLASK_APP := anxun.app:create_app
 
-.PHONY: setup system run serve test lint format clean
+.PHONY: setup system run serve worker test lint format clean
 
 setup: system $(STAMP)
 
@@ -41,7 +41,12 @@ run: setup
 # Production-style server (same app, gunicorn).
 serve: setup
 	$(BIN)/flask db upgrade
-	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 'anxun.app:create_app()'
+	ANXUN_DISPATCH_MODE=$${ANXUN_DISPATCH_MODE:-rq} \
+	  $(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 'anxun.app:create_app()'
+
+# Production background worker: outbox deliveries (and PDF batches) from Redis.
+worker: setup
+	ANXUN_DISPATCH_MODE=rq $(BIN)/rq worker anxun --url $${ANXUN_REDIS_URL:-redis://127.0.0.1:6379/0}
 
 lint: setup
 	$(BIN)/ruff check backend tests $(wildcard bench)
