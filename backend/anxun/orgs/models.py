@@ -37,6 +37,8 @@ class Enterprise(db.Model):
     safety_head_name: Mapped[str] = mapped_column(String(40), default="")
     safety_head_phone: Mapped[str] = mapped_column(String(20), default="")
     has_major_hazard_source: Mapped[bool] = mapped_column(default=False)
+    # 9-digit 危险化学品登记编码 (companyCode of the national hazchem data chain), when registered.
+    hazchem_registration_code: Mapped[str | None] = mapped_column(String(9))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
