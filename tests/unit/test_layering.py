@@ -14,6 +14,7 @@ PURE_MODULES = [
     "inspections/scheduling.py",
     "hazards/workflow.py",
     "risk/grading.py",
+    "outbox/mappings/hazchem.py",
 ]
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "flask_sqlalchemy", "anxun.extensions", "anxun.core")
 

@@ -34,6 +34,7 @@ ENTERPRISES = {
         "safety_head_name": "陈海波",
         "safety_head_phone": "13805740102",
         "has_major_hazard_source": True,
+        "hazchem_registration_code": "330210078",
         "people": {"head": "周立新", "officer": "陈海波", "rectifier": "王志强"},
     },
     "con": {

@@ -39,6 +39,7 @@ class EnterpriseSchema(BaseSchema):
     safety_head_name = fields.String()
     safety_head_phone = fields.String()
     has_major_hazard_source = fields.Boolean()
+    hazchem_registration_code = fields.String(allow_none=True)
 
 
 class EnterpriseWriteSchema(BaseSchema):
@@ -57,6 +58,9 @@ class EnterpriseWriteSchema(BaseSchema):
     safety_head_name = fields.String(validate=validate.Length(max=40))
     safety_head_phone = fields.String(validate=PHONE)
     has_major_hazard_source = fields.Boolean()
+    hazchem_registration_code = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^\d{9}$", error="危险化学品登记编码应为9位数字。")
+    )
 
 
 class EnterpriseCreateSchema(EnterpriseWriteSchema):

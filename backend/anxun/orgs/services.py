@@ -39,6 +39,7 @@ ENTERPRISE_FIELDS = (
     "safety_head_name",
     "safety_head_phone",
     "has_major_hazard_source",
+    "hazchem_registration_code",
 )
 # What enterprise staff may correct themselves; identity fields stay with regulators.
 ENTERPRISE_SELF_FIELDS = {
