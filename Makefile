@@ -34,6 +34,7 @@ $(STAMP): requirements.lock pyproject.toml
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask anxun checklists load
+	$(BIN)/flask anxun pwa manifest
 	$(BIN)/flask anxun seed --if-empty
 	@echo "安巡 serving on http://127.0.0.1:$(PORT)/  (API docs: /api/v1/docs)"
 	$(BIN)/flask run --host 0.0.0.0 --port $(PORT)
@@ -41,6 +42,8 @@ run: setup
 # Production-style server (same app, gunicorn).
 serve: setup
 	$(BIN)/flask db upgrade
+	$(BIN)/flask anxun checklists load
+	$(BIN)/flask anxun pwa manifest
 	ANXUN_DISPATCH_MODE=$${ANXUN_DISPATCH_MODE:-rq} \
 	  $(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 'anxun.app:create_app()'
 

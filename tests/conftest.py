@@ -143,15 +143,12 @@ def world(app):
     checklists) as a dict of ids, as `make run` seeds it."""
     from pathlib import Path
 
-    from anxun.checklists.services import load_directory
-    from anxun.core.auth import SYSTEM
     from anxun.core.uow import unit_of_work
     from anxun.orgs import demo
 
     with app.app_context():
         with unit_of_work():
-            demo.seed_demo(DEMO_PASSWORD)
-            load_directory(SYSTEM, Path(app.config["ANXUN_CHECKLIST_DIR"]))
+            demo.seed_demo(DEMO_PASSWORD, Path(app.config["ANXUN_CHECKLIST_DIR"]), operations=False)
         from tests.factories import world_ids
 
         return world_ids()

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from anxun.config import build_config
-from anxun.core.db import enforce_sqlite_foreign_keys
+from anxun.core.db import configure_sqlite
 from anxun.core.errors import register_error_handlers
 from anxun.core.uow import register_request_transaction
 from anxun.extensions import db, jwt, migrate
@@ -36,7 +36,7 @@ def create_app(config_override: dict | None = None) -> Flask:
 
     db.init_app(app)
     with app.app_context():
-        enforce_sqlite_foreign_keys(db.engine)
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     jwt.init_app(app)
     _wire_auth(app)
@@ -75,12 +75,30 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from anxun import models  # noqa: F401
     from anxun.accounts.api import blp as accounts_blp
     from anxun.checklists.api import blp as checklists_blp
+    from anxun.hazards.api import blp as hazards_blp
+    from anxun.inspections.api import blp as inspections_blp
+    from anxun.inspections.media_api import blp as media_blp
+    from anxun.inspections.planning_api import blp as planning_blp
+    from anxun.notifications.api import blp as notifications_blp
     from anxun.orgs.api import blp as orgs_blp
     from anxun.outbox.api import blp as outbox_blp
+    from anxun.reports.api import blp as reports_blp
+    from anxun.risk.grading_api import blp as risk_grading_blp
+    from anxun.risk.map_api import blp as risk_map_blp
+    from anxun.risk.registry_api import blp as risk_registry_blp
     from anxun.web.api import bp as web_bp
 
     api.register_blueprint(accounts_blp)
     api.register_blueprint(orgs_blp)
     api.register_blueprint(checklists_blp)
+    api.register_blueprint(media_blp)
+    api.register_blueprint(inspections_blp)
+    api.register_blueprint(planning_blp)
     api.register_blueprint(outbox_blp)
+    api.register_blueprint(risk_grading_blp)
+    api.register_blueprint(risk_map_blp)
+    api.register_blueprint(risk_registry_blp)
+    api.register_blueprint(hazards_blp)
+    api.register_blueprint(notifications_blp)
+    api.register_blueprint(reports_blp)
     app.register_blueprint(web_bp)

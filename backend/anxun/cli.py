@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -29,7 +32,7 @@ def seed(if_empty: bool) -> None:
                 click.echo("数据库已有数据，跳过演示数据。Demo data already present; not seeding.")
                 return
             raise click.ClickException("database is not empty")
-        logins = demo.seed_demo(password)
+        logins = demo.seed_demo(password, Path(current_app.config["ANXUN_CHECKLIST_DIR"]))
     click.echo(f"演示账号 Demo logins (password: {password}):")
     for username, role, organisation in logins:
         click.echo(f"  {username:<18} {role:<10} {organisation}")
@@ -182,3 +185,119 @@ def outbox_replay(delivery_ids: tuple[int, ...]) -> None:
 
 
 anxun_cli.add_command(outbox_cli)
+
+
+pwa_cli = AppGroup("pwa", help="The offline PWA served at /.")
+
+# Served but not precached: the worker itself, its manifest, and files kept for developers.
+PWA_SKIP = {"sw.js", "precache.json"}
+PWA_SKIP_SUFFIXES = (".py", ".md")
+PRECACHE_BLOCK = re.compile(r"(// PRECACHE-BEGIN[^\n]*\n).*?(\n// PRECACHE-END)", re.S)
+
+
+def pwa_precache(pwa_dir: Path) -> dict:
+    """{version, files: {url: sha256[:16]}} for every shell file; the version hashes them all."""
+    files = {}
+    for path in sorted(p for p in pwa_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(pwa_dir).as_posix()
+        if rel in PWA_SKIP or rel.endswith(PWA_SKIP_SUFFIXES) or path.name == "LICENSE":
+            continue
+        url = "/" if rel == "index.html" else f"/{rel}"
+        files[url] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    listing = "\n".join(f"{url} {digest}" for url, digest in sorted(files.items()))
+    return {"version": hashlib.sha256(listing.encode()).hexdigest()[:12], "files": files}
+
+
+def render_service_worker(source: str, precache: dict) -> str:
+    """The worker with its PRECACHE block replaced, so every new version changes its bytes."""
+    body = "const PRECACHE = " + json.dumps(precache, indent=2, sort_keys=True) + ";"
+    rendered, count = PRECACHE_BLOCK.subn(lambda m: m.group(1) + body + m.group(2), source)
+    if count != 1:
+        raise click.ClickException("sw.js has no PRECACHE-BEGIN … PRECACHE-END block")
+    return rendered
+
+
+@pwa_cli.command("manifest")
+@click.option("--check", is_flag=True, help="Exit 1 if precache.json or sw.js is out of date.")
+def pwa_manifest(check: bool) -> None:
+    """Write pwa/precache.json (hashed shell files, version) and the PRECACHE block of sw.js."""
+    pwa_dir = Path(current_app.config["ANXUN_PWA_DIR"])
+    precache = pwa_precache(pwa_dir)
+    manifest_path, worker_path = pwa_dir / "precache.json", pwa_dir / "sw.js"
+    manifest_text = json.dumps(precache, indent=2, sort_keys=True) + "\n"
+    worker_text = render_service_worker(worker_path.read_text(encoding="utf-8"), precache)
+    current = (
+        manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else "",
+        worker_path.read_text(encoding="utf-8"),
+    )
+    if check:
+        if current != (manifest_text, worker_text):
+            click.echo("PWA precache is out of date: run `flask anxun pwa manifest`.", err=True)
+            sys.exit(1)
+        click.echo(f"PWA precache up to date: version {precache['version']}.")
+        return
+    manifest_path.write_text(manifest_text, encoding="utf-8")
+    worker_path.write_text(worker_text, encoding="utf-8")
+    click.echo(f"PWA version {precache['version']}: {len(precache['files'])} file(s) precached.")
+
+
+anxun_cli.add_command(pwa_cli)
+
+
+grades_cli = AppGroup("grades", help="Daily enterprise grades (企业安全风险等级).")
+
+
+@grades_cli.command("snapshot")
+def grades_snapshot() -> None:
+    """Compute today's grade for every enterprise; running it again the same day is a no-op."""
+    from anxun.core import clock
+    from anxun.risk.grading_services import snapshot_all_grades
+
+    with unit_of_work():
+        counts = snapshot_all_grades(SYSTEM)
+    click.echo(
+        f"{sum(counts.values())} enterprise grade(s) for {clock.today_local().isoformat()}: "
+        f"{counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged."
+    )
+
+
+anxun_cli.add_command(grades_cli)
+
+
+tasks_cli = AppGroup("tasks", help="Inspection task occurrences (排查任务).")
+
+
+@tasks_cli.command("generate")
+def tasks_generate() -> None:
+    """Materialise the occurrences of every active plan up to now + 7 days (run from cron)."""
+    from anxun.core import clock
+    from anxun.inspections import planning
+
+    with unit_of_work():
+        added = planning.materialize_all(clock.now() + planning.LOOKAHEAD)
+    click.echo(f"已生成 {added} 个排查任务。{added} task occurrence(s) added.")
+
+
+anxun_cli.add_command(tasks_cli)
+
+
+hazards_cli = AppGroup("hazards", help="Hazard deadlines: overdue and deadline-soon reminders.")
+
+
+@hazards_cli.command("sweep")
+def hazards_sweep() -> None:
+    """Notify overdue and deadline-soon hazards once each; run daily from cron."""
+    from anxun.core import clock
+    from anxun.hazards.services import sweep_deadlines
+
+    with unit_of_work():
+        counts = sweep_deadlines(clock.now())
+    click.echo(
+        f"超期隐患 {counts['overdue']} 条，期限将至 {counts['deadline_soon']} 条，"
+        f"发送消息 {counts['notifications']} 条。"
+        f" overdue {counts['overdue']}, deadline soon {counts['deadline_soon']},"
+        f" notifications {counts['notifications']}."
+    )
+
+
+anxun_cli.add_command(hazards_cli)

@@ -37,6 +37,11 @@ DEFAULTS: dict = {
     "ANXUN_PWA_DIR": str(PROJECT_ROOT / "pwa"),
     # Largest accepted request body (uploads): 16 MB; per-photo limits live with media.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Folder of uploaded photos (content-addressed) and their thumbnails; empty means
+    # <INSTANCE_PATH>/media, and a relative path is taken relative to INSTANCE_PATH.
+    "ANXUN_MEDIA_DIR": "",
+    # Largest accepted photo in bytes; larger uploads answer 413.
+    "ANXUN_MEDIA_MAX_BYTES": 5 * 1024 * 1024,
     # Outbox delivery: "inline" (embedded: after each committing request), "rq" (Redis workers), "off".
     "ANXUN_DISPATCH_MODE": "inline",
     "ANXUN_REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -54,6 +59,7 @@ ENV_KEYS = {
     "ANXUN_CHECKLIST_DIR": "ANXUN_CHECKLIST_DIR",
     "ANXUN_DISPATCH_MODE": "ANXUN_DISPATCH_MODE",
     "ANXUN_REDIS_URL": "ANXUN_REDIS_URL",
+    "ANXUN_MEDIA_DIR": "ANXUN_MEDIA_DIR",
 }
 
 

@@ -23,6 +23,13 @@ PUBLIC = {
 EXPECTED_STATUS = {"forbid": {403}, "hide": {404}}
 
 
+@pytest.fixture(params=["sqlite"])
+def backend(request):
+    """The matrix runs on SQLite: scoping's SQL is covered on both databases by
+    tests/integration/test_scoping.py, and a thousand role × endpoint cases twice cost minutes."""
+    return request.param
+
+
 def _context(app, world, row):
     ctx = dict(world)
     if row.setup:

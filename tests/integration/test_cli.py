@@ -72,3 +72,28 @@ def test_load_stores_versions_once(app, db):
     second = run(app, "anxun", "checklists", "load")
     assert second.output.count("unchanged") == 6
     assert db.session.scalar(select(func.count(ChecklistVersion.id))) == 6
+
+
+def test_demo_seed_gives_every_officer_tasks_today_and_hc_a_risk_register(app, db):
+    from anxun.inspections.models import InspectionPlan, Place
+    from anxun.risk.models import ControlMeasure, RiskAssessment
+
+    result = run(app, "anxun", "seed", "--if-empty")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count(Place.id))) == 8
+    assert db.session.scalar(select(func.count(InspectionPlan.id))) == 4
+    assert db.session.scalar(select(func.count(ControlMeasure.id))) == 3
+    assessment = db.session.scalar(select(RiskAssessment))
+    assert (float(assessment.score), assessment.level) == (270.0, "orange")  # 3×6×15, STYLE.md §4
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/auth/login", json={"username": "officer-hc", "password": "demo-pass-123"}
+    ).get_json()["access_token"]
+    tasks = client.get(
+        "/api/v1/tasks?assignee=me&due=today", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
+    assert {t["place"]["name"] for t in tasks["items"]} == {"液氨罐区", "合成车间"}
+    checklists = client.get(
+        "/api/v1/checklists", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
+    assert "risk-controls" in {c["code"] for c in checklists}

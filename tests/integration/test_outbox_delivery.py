@@ -202,3 +202,107 @@ def test_production_mode_delivers_through_an_rq_worker(
         "dead": 0,
     }
     assert list(receiver.applied) == [str(event.idempotency_key)]
+
+
+def test_hazchem_chain_sends_parents_before_the_hazard(db, world, receiver):
+    import uuid as uuid_module
+
+    from anxun.hazards.models import Hazard
+    from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
+
+    hc = world["enterprise"]["hc"]
+    paths: list[str] = []
+    original = receiver.server.RequestHandlerClass.do_POST
+
+    def recording(handler):
+        paths.append(handler.path)
+        original(handler)
+
+    receiver.server.RequestHandlerClass.do_POST = recording
+    db.session.add(
+        RegulatorEndpoint(
+            regulator_id=world["regulator"],
+            adapter="hazchem_chain",
+            config={"base_url": receiver.url.rsplit("/", 1)[0] + "/chain", "secret": SECRET},
+        )
+    )
+    obj = RiskObject(
+        enterprise_id=hc, name="液氨罐区", hazard_code="330211-001", is_major_hazard_source=True
+    )
+    db.session.add(obj)
+    db.session.flush()
+    unit = RiskUnit(enterprise_id=hc, risk_object_id=obj.id, name="1#储罐")
+    db.session.add(unit)
+    db.session.flush()
+    event = RiskEvent(enterprise_id=hc, risk_unit_id=unit.id, name="泄漏")
+    db.session.add(event)
+    db.session.flush()
+    measure = ControlMeasure(
+        enterprise_id=hc,
+        risk_event_id=event.id,
+        description="报警仪",
+        classify1="engineering",
+        classify2="1-4",
+    )
+    db.session.add(measure)
+    db.session.flush()
+    hazard = Hazard(
+        id=uuid_module.uuid4(),
+        enterprise_id=hc,
+        source="self_inspection",
+        title="报警仪故障",
+        proposed_level="major",
+        level="major",
+        state="confirmed",
+        deadline=clock.today_local(),
+        reported_by_user_id=world["users"]["officer-hc"],
+        control_measure_id=measure.id,
+        risk_unit_id=unit.id,
+    )
+    db.session.add(hazard)
+    enterprise = db.session.get(Enterprise, hc)
+    enqueue("major_hazard_confirmed", enterprise, "hazard", hazard.id, {"title": hazard.title})
+    db.session.commit()
+    assert dispatcher.dispatch_due() == {"delivered": 1, "pending": 0, "dead": 0}
+    assert paths == [
+        "/chain/sec_security_risk_unit",
+        "/chain/sec_security_risk_events",
+        "/chain/sec_security_risk_control_measures",
+        "/chain/sec_hidden_danger_info",
+    ]
+    danger = next(
+        v for v in receiver.applied.values() if isinstance(v, list) and "dangerName" in v[0]
+    )
+    assert danger[0]["dangerLevel"] == 1 and danger[0]["companyCode"] == "330210078"
+
+
+def test_hazchem_chain_needs_the_registration_code(db, world, receiver, frozen_clock):
+    import uuid as uuid_module
+
+    from anxun.hazards.models import Hazard
+
+    frozen_clock(clock.now())
+    dust = db.session.get(Enterprise, world["enterprise"]["dust"])
+    db.session.add(
+        RegulatorEndpoint(
+            regulator_id=world["regulator"],
+            adapter="hazchem_chain",
+            config={"base_url": receiver.url, "secret": SECRET, "max_attempts": 1},
+        )
+    )
+    hazard = Hazard(
+        id=uuid_module.uuid4(),
+        enterprise_id=dust.id,
+        source="direct",
+        title="粉尘堆积",
+        proposed_level="general",
+        state="reported",
+        reported_by_user_id=world["users"]["officer-dust"],
+    )
+    db.session.add(hazard)
+    enqueue("hazard_closed", dust, "hazard", hazard.id, {})
+    db.session.commit()
+    assert dispatcher.dispatch_due() == {"delivered": 0, "pending": 0, "dead": 1}
+    delivery = db.session.scalar(select(OutboxDelivery))
+    assert "登记编码" in delivery.last_error
+    assert receiver.requests == 0

@@ -15,6 +15,11 @@ PURE_MODULES = [
     "hazards/workflow.py",
     "risk/grading.py",
     "outbox/mappings/hazchem.py",
+    "risk/riskmap.py",
+    "risk/dynamic.py",
+    "risk/measure_checklist.py",
+    "inspections/plausibility.py",
+    "reports/statistics.py",
 ]
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "flask_sqlalchemy", "anxun.extensions", "anxun.core")
 

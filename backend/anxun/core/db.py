@@ -22,6 +22,10 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
+    @property
+    def python_type(self):
+        return datetime
+
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
@@ -44,14 +48,24 @@ class Base(DeclarativeBase):
     )
 
 
-def enforce_sqlite_foreign_keys(engine) -> None:
-    """SQLite ignores foreign keys unless asked; ask on every connection, as PostgreSQL would."""
+def configure_sqlite(engine) -> None:
+    """Make embedded SQLite behave like the production database where it matters.
+
+    Foreign keys are enforced, and every transaction starts with BEGIN IMMEDIATE: writers
+    queue up (busy_timeout) instead of reading stale rows and then failing on a unique key or
+    forking the audit chain. The driver's own transaction handling is switched off for this.
+    """
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

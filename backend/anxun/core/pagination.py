@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
+from datetime import date, datetime
 
 from sqlalchemy import and_, or_
 
@@ -12,8 +14,14 @@ from anxun.extensions import db
 
 
 def encode_cursor(values: list) -> str:
-    raw = json.dumps(values, ensure_ascii=False, default=str).encode()
+    raw = json.dumps(values, ensure_ascii=False, default=_plain).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
 
 
 def decode_cursor(cursor: str) -> list:
@@ -36,6 +44,9 @@ def paginate(query, sort_columns: list, cursor: str | None, limit: int, descendi
         values = decode_cursor(cursor)
         if len(values) != len(sort_columns):
             raise ValidationFailed("分页游标无效。", [field_error("cursor", "分页游标无效。")])
+        values = [
+            _coerce(column, value) for column, value in zip(sort_columns, values, strict=True)
+        ]
         query = query.where(_after(sort_columns, values, descending))
     order = [c.desc() if descending else c.asc() for c in sort_columns]
     rows = db.session.scalars(query.order_by(*order).limit(limit + 1)).all()
@@ -45,6 +56,26 @@ def paginate(query, sort_columns: list, cursor: str | None, limit: int, descendi
         last = rows[-1]
         next_cursor = encode_cursor([getattr(last, c.key) for c in sort_columns])
     return rows, next_cursor
+
+
+def _coerce(column, value):
+    """Cursor values travel as JSON text; give them back the column's Python type."""
+    if value is None:
+        return None
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return value
+    try:
+        if python_type is datetime:
+            return datetime.fromisoformat(value)
+        if python_type is date:
+            return date.fromisoformat(value)
+        if python_type is uuid.UUID:
+            return uuid.UUID(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("分页游标无效。", [field_error("cursor", "分页游标无效。")]) from exc
+    return value
 
 
 def _after(columns, values, descending):

@@ -6,6 +6,7 @@ All names and addresses are invented; USCC check characters are computed, so the
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -91,12 +92,141 @@ AGENCY = {
 }
 
 
+# Places and a daily plan per enterprise: (place name, kind, latitude, longitude), checklist, profile.
+OPERATIONS = {
+    "hc": {
+        "places": [
+            ("液氨罐区", "area", 29.9823, 121.6410),
+            ("合成车间", "unit", 29.9818, 121.6420),
+        ],
+        "checklist": ("hazardous-chemicals", "small_micro"),
+    },
+    "con": {
+        "places": [
+            ("1#楼施工现场", "area", 29.9575, 121.6013),
+            ("塔吊 QTZ80", "equipment", None, None),
+        ],
+        "checklist": ("construction", "daily_patrol"),
+    },
+    "dust": {
+        "places": [("抛光车间", "unit", 29.9703, 121.6656), ("除尘器", "equipment", None, None)],
+        "checklist": ("dust-explosion", "small_micro"),
+    },
+    "cs": {
+        "places": [("污水提升泵站", "area", 29.9390, 121.5895), ("污泥池", "area", None, None)],
+        "checklist": ("confined-space", "small_micro"),
+    },
+}
+
+
+def _seed_operations(head: Actor, enterprise: Enterprise, spec: dict) -> None:
+    """Two places and a daily inspection plan, so today's tasks exist in the PWA."""
+    from anxun.inspections import planning
+    from anxun.inspections.planning_schemas import PlaceCreateSchema, PlanCreateSchema
+
+    place_ids = []
+    for name, kind, lat, lon in spec["places"]:
+        data = {"name": name, "kind": kind}
+        if lat is not None:
+            data.update(latitude=lat, longitude=lon)
+        place_ids.append(
+            planning.create_place(head, enterprise.id, PlaceCreateSchema().load(data)).id
+        )
+    code, profile = spec["checklist"]
+    start = (
+        clock.now().astimezone(clock.CHINA_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    )
+    plan = PlanCreateSchema().load(
+        {
+            "title": "每日安全检查",
+            "checklist_code": code,
+            "profile": profile,
+            "inspection_type": "daily",
+            "frequency_every": 1,
+            "frequency_unit": "day",
+            "assignee_role": "safety_officer",
+            "place_ids": place_ids,
+            "anchor_at": start.isoformat(),
+        }
+    )
+    planning.create_plan(head, enterprise.id, plan)
+
+
+def _seed_risk_register(head: Actor, enterprise: Enterprise) -> None:
+    """A small risk register for the chemical plant: one major hazard source, graded, checkable."""
+    from anxun.risk import registry
+    from anxun.risk.grading_services import assess_risk_event
+
+    risk_object = registry.create_risk_object(
+        head,
+        enterprise.id,
+        {
+            "name": "液氨罐区",
+            "hazard_code": "330211-WX-001",
+            "is_major_hazard_source": True,
+            "accountable_main": "周立新",
+            "accountable_technical": "陈海波",
+            "accountable_operational": "王志强",
+        },
+    )
+    unit = registry.create_risk_unit(
+        head,
+        risk_object.id,
+        {"name": "1#液氨储罐", "department": "储运车间", "responsible_name": "王志强"},
+    )
+    event = registry.create_risk_event(
+        head,
+        unit.id,
+        {
+            "name": "储罐泄漏引发中毒",
+            "consequence": "液氨泄漏导致人员中毒",
+            "accident_types": ["中毒和窒息"],
+        },
+    )
+    for description, classify1, classify2, check in (
+        (
+            "罐区设置有毒气体检测报警仪并与喷淋联锁",
+            "engineering",
+            "1-4",
+            "报警仪完好、在检定期内，联锁投用",
+        ),
+        (
+            "储罐液位、压力远传监控，高低限报警",
+            "engineering",
+            "1-1",
+            "液位、压力远传正常，报警设定正确",
+        ),
+        ("罐区配备正压式空气呼吸器和防化服", "emergency", "4-2", "呼吸器气压充足，防化服完好"),
+    ):
+        registry.create_control_measure(
+            head,
+            event.id,
+            {
+                "description": description,
+                "classify1": classify1,
+                "classify2": classify2,
+                "data_source": "hazard_inspection",
+                "check_content": check,
+            },
+        )
+    assess_risk_event(
+        head, event.id, {"method": "LEC", "kind": "residual", "L": 3, "E": 6, "C": 15}
+    )
+
+
 def is_empty() -> bool:
     return db.session.scalar(select(func.count(User.id))) == 0
 
 
-def seed_demo(password: str) -> list[tuple[str, str, str]]:
-    """Create the demo world; returns (username, role label, organisation) for printing."""
+def seed_demo(
+    password: str, checklist_dir: Path, *, operations: bool = True
+) -> list[tuple[str, str, str]]:
+    """Create the demo world; returns (username, role label, organisation) for printing.
+
+    `operations` adds places, daily plans and a risk register (tests start without them)."""
+    from anxun.checklists.services import load_directory
+
+    load_directory(SYSTEM, checklist_dir)  # plans need their checklists (a no-op when loaded)
     logins: list[tuple[str, str, str]] = []
     services.upsert_regions(SYSTEM, REGIONS)
     admin = accounts.create_user(
@@ -193,4 +323,11 @@ def seed_demo(password: str) -> list[tuple[str, str, str]]:
             "enterprise_ids": [enterprises["hc"].id, enterprises["dust"].id],
         },
     )
+    for key, enterprise in enterprises.items() if operations else ():
+        head = accounts.actor_for(
+            db.session.scalar(select(User).where(User.username == f"head-{key}"))
+        )
+        _seed_operations(head, enterprise, OPERATIONS[key])
+        if key == "hc":
+            _seed_risk_register(head, enterprise)
     return logins

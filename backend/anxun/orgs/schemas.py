@@ -59,7 +59,8 @@ class EnterpriseWriteSchema(BaseSchema):
     safety_head_phone = fields.String(validate=PHONE)
     has_major_hazard_source = fields.Boolean()
     hazchem_registration_code = fields.String(
-        allow_none=True, validate=validate.Regexp(r"^\d{9}$", error="危险化学品登记编码应为9位数字。")
+        allow_none=True,
+        validate=validate.Regexp(r"^\d{9}$", error="危险化学品登记编码应为9位数字。"),
     )
 
 

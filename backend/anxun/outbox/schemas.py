@@ -15,14 +15,16 @@ class FeedPageSchema(BaseSchema):
 
 
 class EndpointConfigSchema(BaseSchema):
-    url = fields.Url(required=True, require_tld=False, schemes={"http", "https"})
+    # webhook: url; hazchem_chain: base_url (one path per national entity below it)
+    url = fields.Url(require_tld=False, schemes={"http", "https"})
+    base_url = fields.Url(require_tld=False, schemes={"http", "https"})
     secret = fields.String(required=True, validate=validate.Length(min=16, max=200))
     timeout_seconds = fields.Float(load_default=10, validate=validate.Range(min=0.1, max=60))
     max_attempts = fields.Integer(load_default=8, validate=validate.Range(min=1, max=50))
 
 
 class EndpointCreateSchema(BaseSchema):
-    adapter = fields.String(required=True, validate=validate.OneOf(["webhook"]))
+    adapter = fields.String(required=True, validate=validate.OneOf(["webhook", "hazchem_chain"]))
     config = fields.Nested(EndpointConfigSchema, required=True)
 
 
@@ -30,7 +32,7 @@ class EndpointSchema(BaseSchema):
     id = fields.Integer()
     regulator_id = fields.Integer()
     adapter = fields.String()
-    url = fields.Function(lambda e: e.config.get("url"))
+    url = fields.Function(lambda e: e.config.get("url") or e.config.get("base_url"))
     max_attempts = fields.Function(lambda e: e.config.get("max_attempts"))
     is_active = fields.Boolean()
     created_at = fields.DateTime()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from anxun.outbox.adapters.base import Adapter, DeliveryError
+from anxun.outbox.adapters.hazchem_chain import HazchemChainAdapter
 from anxun.outbox.adapters.webhook import WebhookAdapter
 
-ADAPTERS: dict[str, type[Adapter]] = {WebhookAdapter.name: WebhookAdapter}
+ADAPTERS: dict[str, type[Adapter]] = {
+    WebhookAdapter.name: WebhookAdapter,
+    HazchemChainAdapter.name: HazchemChainAdapter,
+}
 
 
 def get_adapter(name: str, config: dict) -> Adapter:

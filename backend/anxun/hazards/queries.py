@@ -1,0 +1,332 @@
+"""Read queries for hazards: scoped lists with filters and cursor pagination, and the hazard view."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, or_, select
+
+from anxun.accounts.models import User
+from anxun.checklists.models import ChecklistVersion
+from anxun.core import clock
+from anxun.core.auth import Actor
+from anxun.core.errors import NotFound, ValidationFailed, field_error
+from anxun.core.pagination import decode_cursor, encode_cursor
+from anxun.extensions import db
+from anxun.hazards import workflow
+from anxun.hazards.models import Hazard, HazardTransition
+from anxun.inspections.models import Place
+from anxun.orgs import scoping
+from anxun.orgs.models import Enterprise, Regulator
+
+TERMINAL = sorted(s.value for s in workflow.TERMINAL_STATES)
+
+SOURCE_LABELS = {
+    "self_inspection": "企业自查",
+    "direct": "随手拍上报",
+    "regulator": "监管检查",
+    "agency": "第三方审核",
+}
+# The check item categories of checklists/README.md, which a hazard inherits.
+CATEGORY_LABELS = {
+    "thing": "物的不安全状态",
+    "behaviour": "人的不安全行为",
+    "management": "管理上的缺陷",
+    "environment": "环境不良因素",
+}
+REPORT_LABEL = "上报"
+MSG_NOT_FOUND = "未找到该隐患，或您无权查看。"
+MSG_CURSOR = "分页游标无效。"
+
+
+def get_hazard(actor: Actor, hazard_id: uuid.UUID) -> Hazard:
+    """A hazard of an enterprise the actor may read; anything else is 404 (existence not leaked)."""
+    hazard = db.session.get(Hazard, hazard_id)
+    if hazard is None:
+        raise NotFound(MSG_NOT_FOUND)
+    try:
+        scoping.get_enterprise(actor, hazard.enterprise_id, scoping.READ)
+    except NotFound as exc:
+        raise NotFound(MSG_NOT_FOUND) from exc
+    return hazard
+
+
+def workflow_roles(actor: Actor, enterprise: Enterprise) -> set[str]:
+    """The roles the transition table sees: enterprise roles there, plus regulator roles held in
+    a regulator whose jurisdiction and industries cover the enterprise."""
+    roles = set(actor.roles_in_enterprise(enterprise.id))
+    for regulator_id in sorted(actor.regulator_ids):
+        regulator = db.session.get(Regulator, regulator_id)
+        if scoping.regulator_covers(regulator, enterprise.region_code, enterprise.industries):
+            roles |= actor.regulator_roles(regulator_id)
+    return roles
+
+
+def workflow_level(hazard: Hazard) -> str:
+    """The confirmed level, or the proposed one while the hazard is still unconfirmed."""
+    return hazard.level or hazard.proposed_level
+
+
+def workflow_facts(hazard: Hazard) -> dict:
+    """Context keys the transition table reads from the stored hazard, not from the form."""
+    return {
+        "has_plan": hazard.governance_plan_id is not None,
+        "rectified_by_user_id": hazard.rectified_by_user_id,
+        "plan_responsible_user_id": hazard.responsible_user_id,
+    }
+
+
+def overdue_clause(today: date):
+    """workflow.is_overdue in SQL: still open and past its deadline."""
+    return and_(Hazard.state.not_in(TERMINAL), Hazard.deadline < today)
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=clock.CHINA_TZ)
+
+
+def list_hazards(actor: Actor, args: dict):
+    """Hazards of the enterprises the actor may read, filtered; returns (rows, next_cursor)."""
+    query = (
+        select(Hazard)
+        .join(Enterprise, Enterprise.id == Hazard.enterprise_id)
+        .where(scoping.enterprise_clause(actor))
+    )
+    today = clock.today_local()
+    if args.get("enterprise_id") is not None:
+        query = query.where(Hazard.enterprise_id == args["enterprise_id"])
+    if args.get("state"):
+        query = query.where(Hazard.state == args["state"])
+    if args.get("level"):
+        query = query.where(func.coalesce(Hazard.level, Hazard.proposed_level) == args["level"])
+    if args.get("overdue") is True:
+        query = query.where(overdue_clause(today))
+    elif args.get("overdue") is False:
+        query = query.where(
+            or_(
+                Hazard.state.in_(TERMINAL),
+                Hazard.deadline.is_(None),
+                Hazard.deadline >= today,
+            )
+        )
+    if args.get("place_id") is not None:
+        query = query.where(Hazard.place_id == args["place_id"])
+    if args.get("source"):
+        query = query.where(Hazard.source == args["source"])
+    if args.get("date_from"):
+        query = query.where(Hazard.reported_at >= _local_midnight(args["date_from"]))
+    if args.get("date_to"):
+        query = query.where(
+            Hazard.reported_at < _local_midnight(args["date_to"] + timedelta(days=1))
+        )
+    if args.get("q"):
+        query = query.where(
+            or_(
+                Hazard.title.contains(args["q"], autoescape=True),
+                Hazard.description.contains(args["q"], autoescape=True),
+            )
+        )
+    if args.get("assigned") == "me":
+        query = query.where(
+            or_(
+                Hazard.responsible_user_id == actor.user_id,
+                Hazard.rectified_by_user_id == actor.user_id,
+            )
+        )
+    if args.get("sort") == "deadline":
+        # Earliest deadline first; hazards without a deadline (still unconfirmed) are left out.
+        query = query.where(Hazard.deadline.is_not(None))
+        keys = [(Hazard.deadline, date.fromisoformat), (Hazard.id, uuid.UUID)]
+        return _page(query, keys, args.get("cursor"), args["limit"], descending=False)
+    keys = [(Hazard.reported_at, _aware), (Hazard.id, uuid.UUID)]
+    return _page(query, keys, args.get("cursor"), args["limit"], descending=True)
+
+
+def _aware(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("cursor time without a zone")
+    return value
+
+
+def _plain(value) -> str:
+    return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+
+def _page(query, keys, cursor: str | None, limit: int, descending: bool):
+    """Keyset pagination over typed columns (dates and UUIDs travel in the cursor as text)."""
+    columns = [column for column, _ in keys]
+    if cursor:
+        raw = decode_cursor(cursor)
+        try:
+            values = [parse(v) for (_, parse), v in zip(keys, raw, strict=True)]
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed(MSG_CURSOR, [field_error("cursor", MSG_CURSOR)]) from exc
+        beyond = []
+        for i, column in enumerate(columns):
+            equal = [columns[j] == values[j] for j in range(i)]
+            beyond.append(and_(*equal, column < values[i] if descending else column > values[i]))
+        query = query.where(or_(*beyond))
+    order = [c.desc() if descending else c.asc() for c in columns]
+    rows = db.session.scalars(query.order_by(*order).limit(limit + 1)).all()
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor([_plain(getattr(rows[-1], c.key)) for c in columns])
+
+
+def _action_label(action: str) -> str:
+    return REPORT_LABEL if action == "report" else workflow.ACTION_LABELS.get(action, action)
+
+
+def _names(user_ids) -> dict[int, str]:
+    wanted = {u for u in user_ids if u is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return dict(rows.all())
+
+
+def _places(place_ids) -> dict[int, str]:
+    wanted = {p for p in place_ids if p is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(Place.id, Place.name).where(Place.id.in_(wanted)))
+    return dict(rows.all())
+
+
+def _enterprise_names(enterprise_ids) -> dict[int, str]:
+    rows = db.session.execute(
+        select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(set(enterprise_ids)))
+    )
+    return dict(rows.all())
+
+
+def _basis_view(hazard: Hazard) -> list[dict]:
+    """The item's basis references with the title and number of each cited document."""
+    documents = {}
+    if hazard.checklist_version_id is not None:
+        version = db.session.get(ChecklistVersion, hazard.checklist_version_id)
+        documents = {d["code"]: d for d in (version.document.get("basis") or [])}
+    view = []
+    for ref in hazard.basis or []:
+        document = documents.get(ref.get("doc"), {})
+        view.append(
+            {
+                **ref,
+                "title": document.get("title"),
+                "number": document.get("number"),
+            }
+        )
+    return view
+
+
+def _history(hazard: Hazard) -> list[dict]:
+    rows = db.session.scalars(
+        select(HazardTransition)
+        .where(HazardTransition.hazard_id == hazard.id)
+        .order_by(HazardTransition.id)
+    ).all()
+    return [
+        {
+            "id": t.id,
+            "action": {"code": t.action, "label": _action_label(t.action)},
+            "from_state": t.from_state,
+            "from_state_label": workflow.STATE_LABELS.get(t.from_state),
+            "to_state": t.to_state,
+            "to_state_label": workflow.STATE_LABELS.get(t.to_state),
+            "actor_user_id": t.actor_user_id,
+            "actor_label": t.actor_label,
+            "created_at": t.created_at,
+            "note": t.note,
+            "evidence": t.evidence,
+        }
+        for t in rows
+    ]
+
+
+def available_actions(actor: Actor, hazard: Hazard) -> list[dict]:
+    """The buttons to show this actor now (form fields are checked on submit)."""
+    enterprise = db.session.get(Enterprise, hazard.enterprise_id)
+    roles = workflow_roles(actor, enterprise)
+    if not roles:
+        return []
+    actions = workflow.available_actions(
+        hazard.state,
+        workflow_level(hazard),
+        roles,
+        actor.user_id,
+        workflow_facts(hazard),
+        clock.today_local(),
+    )
+    return [{"code": a.value, "label": workflow.ACTION_LABELS[a]} for a in actions]
+
+
+def hazard_views(hazards: list[Hazard]) -> list[dict]:
+    """List rows: the hazard's own fields with names, without history, basis or actions."""
+    users = _names(
+        u
+        for h in hazards
+        for u in (h.reported_by_user_id, h.responsible_user_id, h.rectified_by_user_id)
+    )
+    places = _places(h.place_id for h in hazards)
+    enterprises = _enterprise_names(h.enterprise_id for h in hazards)
+    today = clock.today_local()
+    return [_summary(h, users, places, enterprises, today) for h in hazards]
+
+
+def hazard_view(hazard: Hazard, actor: Actor) -> dict:
+    """One hazard with its basis, history and the actions the actor may take."""
+    view = hazard_views([hazard])[0]
+    view["basis"] = _basis_view(hazard)
+    view["history"] = _history(hazard)
+    view["available_actions"] = available_actions(actor, hazard)
+    return view
+
+
+def _summary(hazard: Hazard, users, places, enterprises, today: date) -> dict:
+    place_name = places.get(hazard.place_id)
+    return {
+        "id": hazard.id,
+        "enterprise_id": hazard.enterprise_id,
+        "enterprise_name": enterprises.get(hazard.enterprise_id),
+        "source": hazard.source,
+        "source_label": SOURCE_LABELS.get(hazard.source, hazard.source),
+        "inspection_id": hazard.inspection_id,
+        "item_id": hazard.item_id,
+        "checklist_version_id": hazard.checklist_version_id,
+        "place_id": hazard.place_id,
+        "place": {"id": hazard.place_id, "name": place_name} if hazard.place_id else None,
+        "place_name": place_name,
+        "title": hazard.title,
+        "description": hazard.description,
+        "photo_ids": hazard.photo_ids,
+        "proposed_level": hazard.proposed_level,
+        "proposed_level_label": workflow.LEVEL_LABELS.get(hazard.proposed_level),
+        "level": hazard.level,
+        "level_label": workflow.LEVEL_LABELS.get(hazard.level),
+        "category": hazard.category,
+        "category_label": CATEGORY_LABELS.get(hazard.category, hazard.category),
+        "state": hazard.state,
+        "state_label": workflow.STATE_LABELS.get(hazard.state),
+        "version": hazard.version,
+        "deadline": hazard.deadline,
+        "is_overdue": workflow.is_overdue(hazard.state, hazard.deadline, today),
+        "is_fixed_on_spot": hazard.is_fixed_on_spot,
+        "reported_by_user_id": hazard.reported_by_user_id,
+        "reported_by_name": users.get(hazard.reported_by_user_id),
+        "reported_at": hazard.reported_at,
+        "responsible_user_id": hazard.responsible_user_id,
+        "responsible_name": users.get(hazard.responsible_user_id),
+        "measures": hazard.measures,
+        "funds": hazard.funds,
+        "contingency": hazard.contingency,
+        "governance_plan_id": hazard.governance_plan_id,
+        "plan_submitted_by_user_id": hazard.plan_submitted_by_user_id,
+        "plan_approved_by_user_id": hazard.plan_approved_by_user_id,
+        "rectified_by_user_id": hazard.rectified_by_user_id,
+        "rectified_by_name": users.get(hazard.rectified_by_user_id),
+        "verified_by_user_id": hazard.verified_by_user_id,
+        "closed_at": hazard.closed_at,
+    }

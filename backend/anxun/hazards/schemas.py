@@ -1,0 +1,161 @@
+"""Request and response schemas for hazards: list filters, direct reports, transitions, views."""
+
+from decimal import Decimal
+
+from marshmallow import fields, validate
+
+from anxun.core.schemas import BaseSchema, Int, PageQuerySchema
+from anxun.hazards.models import STATES
+from anxun.hazards.queries import CATEGORY_LABELS, SOURCE_LABELS
+from anxun.hazards.workflow import HazardAction, HazardLevel
+
+LEVELS = [level.value for level in HazardLevel]
+ACTIONS = [action.value for action in HazardAction]
+MAX_FUNDS = Decimal("9999999999.99")
+
+
+class HazardListQuerySchema(PageQuerySchema):
+    # Query strings carry text, so integers here are parsed leniently.
+    enterprise_id = fields.Integer(load_default=None)
+    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
+    level = fields.String(
+        load_default=None,
+        validate=validate.OneOf(LEVELS),
+        metadata={"description": "已确认的等级；未确认的按建议等级"},
+    )
+    overdue = fields.Boolean(load_default=None)
+    place_id = fields.Integer(load_default=None)
+    source = fields.String(load_default=None, validate=validate.OneOf(list(SOURCE_LABELS)))
+    date_from = fields.Date(
+        load_default=None, data_key="from", metadata={"description": "上报日期起（含）"}
+    )
+    date_to = fields.Date(
+        load_default=None, data_key="to", metadata={"description": "上报日期止（含）"}
+    )
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    assigned = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["me"]),
+        metadata={"description": "me：我是整改责任人或整改提交人"},
+    )
+    sort = fields.String(
+        load_default="reported_at",
+        validate=validate.OneOf(["reported_at", "deadline"]),
+        metadata={"description": "reported_at：最新在前；deadline：期限最早在前（仅含有期限的）"},
+    )
+
+
+class HazardReportSchema(BaseSchema):
+    id = fields.UUID(load_default=None, metadata={"description": "设备生成的 UUID（可重放）"})
+    enterprise_id = Int(load_default=None)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    place_id = Int(load_default=None, allow_none=True)
+    photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+    proposed_level = fields.String(load_default="general", validate=validate.OneOf(LEVELS))
+
+
+class HazardTransitionSchema(BaseSchema):
+    action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
+    expected_state = fields.String(required=True, validate=validate.OneOf(STATES))
+    client_id = fields.UUID(load_default=None, allow_none=True)
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+    reason = fields.String(load_default=None, validate=validate.Length(max=1000))
+    level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
+    category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORY_LABELS)))
+    deadline = fields.Date(load_default=None)
+    responsible_user_id = Int(load_default=None)
+    measures = fields.String(load_default=None, validate=validate.Length(max=2000))
+    funds = fields.Decimal(
+        load_default=None, allow_nan=False, validate=validate.Range(max=MAX_FUNDS)
+    )
+    contingency = fields.String(load_default=None, validate=validate.Length(max=2000))
+    governance_plan = fields.UUID(load_default=None)
+    after_photos = fields.List(fields.UUID(), load_default=None, validate=validate.Length(max=20))
+
+
+class HazardActionSchema(BaseSchema):
+    code = fields.String()
+    label = fields.String()
+
+
+class HazardPlaceSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String(allow_none=True)
+
+
+class HazardTransitionViewSchema(BaseSchema):
+    id = fields.Integer()
+    action = fields.Nested(HazardActionSchema)
+    from_state = fields.String(allow_none=True)
+    from_state_label = fields.String(allow_none=True)
+    to_state = fields.String()
+    to_state_label = fields.String(allow_none=True)
+    actor_user_id = fields.Integer()
+    actor_label = fields.String()
+    created_at = fields.DateTime()
+    note = fields.String()
+    evidence = fields.Dict()
+
+
+class HazardBasisSchema(BaseSchema):
+    doc = fields.String()
+    clause = fields.String(allow_none=True)
+    verify = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    number = fields.String(allow_none=True)
+
+
+class HazardSummarySchema(BaseSchema):
+    id = fields.UUID()
+    enterprise_id = fields.Integer()
+    enterprise_name = fields.String(allow_none=True)
+    source = fields.String()
+    source_label = fields.String()
+    inspection_id = fields.UUID(allow_none=True)
+    item_id = fields.String(allow_none=True)
+    checklist_version_id = fields.Integer(allow_none=True)
+    place_id = fields.Integer(allow_none=True)
+    place = fields.Nested(HazardPlaceSchema, allow_none=True)
+    place_name = fields.String(allow_none=True)
+    title = fields.String()
+    description = fields.String()
+    photo_ids = fields.List(fields.String())
+    proposed_level = fields.String()
+    proposed_level_label = fields.String(allow_none=True)
+    level = fields.String(allow_none=True)
+    level_label = fields.String(allow_none=True)
+    category = fields.String(allow_none=True)
+    category_label = fields.String(allow_none=True)
+    state = fields.String()
+    state_label = fields.String(allow_none=True)
+    version = fields.Integer()
+    deadline = fields.Date(allow_none=True)
+    is_overdue = fields.Boolean()
+    is_fixed_on_spot = fields.Boolean()
+    reported_by_user_id = fields.Integer()
+    reported_by_name = fields.String(allow_none=True)
+    reported_at = fields.DateTime()
+    responsible_user_id = fields.Integer(allow_none=True)
+    responsible_name = fields.String(allow_none=True)
+    measures = fields.String(allow_none=True)
+    funds = fields.Float(allow_none=True)
+    contingency = fields.String(allow_none=True)
+    governance_plan_id = fields.UUID(allow_none=True)
+    plan_submitted_by_user_id = fields.Integer(allow_none=True)
+    plan_approved_by_user_id = fields.Integer(allow_none=True)
+    rectified_by_user_id = fields.Integer(allow_none=True)
+    rectified_by_name = fields.String(allow_none=True)
+    verified_by_user_id = fields.Integer(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class HazardSchema(HazardSummarySchema):
+    basis = fields.List(fields.Nested(HazardBasisSchema))
+    history = fields.List(fields.Nested(HazardTransitionViewSchema))
+    available_actions = fields.List(fields.Nested(HazardActionSchema))
+
+
+class HazardPageSchema(BaseSchema):
+    items = fields.List(fields.Nested(HazardSummarySchema))
+    next_cursor = fields.String(allow_none=True)

@@ -1,0 +1,121 @@
+"""Request and response schemas for inspections (the PWA's sync contract)."""
+
+from marshmallow import fields, validate, validates_schema
+from marshmallow.exceptions import ValidationError
+
+from anxun.core.schemas import BaseSchema, Int, PageQuerySchema
+
+INSPECTION_TYPES = [
+    "patrol",
+    "daily",
+    "weekly",
+    "monthly",
+    "seasonal",
+    "holiday",
+    "comprehensive",
+    "special",
+    "responsibility",
+]
+
+
+class GpsSchema(BaseSchema):
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+    accuracy = fields.Float(load_default=None, validate=validate.Range(min=0))
+
+
+class AnswerSchema(BaseSchema):
+    item_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    result = fields.String(required=True, validate=validate.OneOf(["pass", "fail", "na"]))
+    value = fields.Raw(load_default=None, allow_none=True)
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    media = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+    deduction = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0))
+
+
+class InspectionSubmitSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    enterprise_id = Int(load_default=None)
+    task_occurrence_id = Int(load_default=None, allow_none=True)
+    checklist_code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    checklist_version = fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error="应为 64 位内容哈希。")
+    )
+    profile = fields.String(load_default=None, allow_none=True)
+    place_id = Int(load_default=None, allow_none=True)
+    qr_scanned = fields.Boolean(load_default=False)
+    inspection_type = fields.String(load_default="daily", validate=validate.OneOf(INSPECTION_TYPES))
+    started_at = fields.AwareDateTime(required=True)
+    finished_at = fields.AwareDateTime(required=True)
+    sent_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    gps = fields.Nested(GpsSchema, load_default=None, allow_none=True)
+    device_id = fields.String(load_default="", validate=validate.Length(max=64))
+    signature_media_id = fields.UUID(load_default=None, allow_none=True)
+    corrects_id = fields.UUID(load_default=None, allow_none=True)
+    answers = fields.List(
+        fields.Nested(AnswerSchema), required=True, validate=validate.Length(min=1, max=2000)
+    )
+
+    @validates_schema
+    def times_in_order(self, data, **kwargs):
+        started, finished = data.get("started_at"), data.get("finished_at")
+        if started and finished and finished < started:
+            raise ValidationError("完成时间不能早于开始时间。", "finished_at")
+
+
+class HazardRefSchema(BaseSchema):
+    id = fields.String()
+    item_id = fields.String(allow_none=True)
+    proposed_level = fields.String()
+    state = fields.String()
+
+
+class AnswerViewSchema(BaseSchema):
+    item_id = fields.String()
+    entered_result = fields.String()
+    result = fields.String()
+    value = fields.Raw(allow_none=True)
+    note = fields.String()
+    media_ids = fields.List(fields.String())
+    deduction = fields.Float(allow_none=True)
+
+
+class InspectionViewSchema(BaseSchema):
+    id = fields.String()
+    enterprise_id = fields.Integer()
+    checklist_code = fields.String()
+    checklist_version = fields.String()
+    checklist_title = fields.String()
+    task_occurrence_id = fields.Integer(allow_none=True)
+    place_id = fields.Integer(allow_none=True)
+    qr_scanned = fields.Boolean()
+    inspection_type = fields.String()
+    source = fields.String()
+    inspector_user_id = fields.Integer()
+    inspector_name = fields.String()
+    started_at = fields.DateTime()
+    finished_at = fields.DateTime()
+    received_at = fields.DateTime()
+    gps = fields.Dict(allow_none=True)
+    device_id = fields.String()
+    corrects_id = fields.String(allow_none=True)
+    summary = fields.Dict()
+    flags = fields.List(fields.Dict())
+    hazards = fields.List(fields.Nested(HazardRefSchema))
+    answers = fields.List(fields.Nested(AnswerViewSchema))
+    receipt = fields.Dict()
+
+
+class InspectionListQuerySchema(PageQuerySchema):
+    enterprise_id = fields.Integer(load_default=None)
+    place_id = fields.Integer(load_default=None)
+
+
+class InspectionSummaryViewSchema(InspectionViewSchema):
+    class Meta(InspectionViewSchema.Meta):
+        exclude = ("answers",)
+
+
+class InspectionPageSchema(BaseSchema):
+    items = fields.List(fields.Nested(InspectionSummaryViewSchema))
+    next_cursor = fields.String(allow_none=True)

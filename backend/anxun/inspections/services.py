@@ -1,0 +1,290 @@
+"""Accepting inspections from devices: validate against the exact checklist version, store once,
+raise hazards for failed items, complete the task occurrence (the PWA's sync contract)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import select
+
+from anxun.accounts.roles import ENTERPRISE_ROLES
+from anxun.checklists import queries as checklist_queries
+from anxun.checklists.loader import item_index, judge_answer, profile_item_ids
+from anxun.checklists.scoring import score_jgj59, summarize
+from anxun.core import audit, clock
+from anxun.core.auth import Actor
+from anxun.core.errors import Conflict, Forbidden, MissingMedia, ValidationFailed, field_error
+from anxun.extensions import db
+from anxun.hazards import services as hazard_services
+from anxun.hazards.models import Hazard
+from anxun.inspections import media as media_services
+from anxun.inspections import planning
+from anxun.inspections.models import (
+    Inspection,
+    InspectionAnswer,
+    InspectionPlan,
+    TaskOccurrence,
+)
+from anxun.inspections.plausibility import flags as plausibility_flags
+from anxun.orgs import scoping
+from anxun.risk import registry
+from anxun.risk.measure_checklist import CODE as MEASURE_CHECKLIST_CODE
+from anxun.risk.measure_checklist import measure_id_from_item
+
+# Fields that may differ between retries of the same submission (the device stamps each send).
+VOLATILE_FIELDS = ("sent_at",)
+
+
+def payload_digest(data: dict) -> str:
+    """Digest of what the device submitted, so an exact replay is recognised."""
+    stable = {k: v for k, v in data.items() if k not in VOLATILE_FIELDS}
+    text = json.dumps(
+        stable, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _enterprise_for(actor: Actor, enterprise_id: int | None):
+    if enterprise_id is None:
+        if len(actor.enterprise_ids) != 1:
+            raise ValidationFailed("请指定企业。", [field_error("enterprise_id", "请指定企业。")])
+        enterprise_id = next(iter(actor.enterprise_ids))
+    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE)
+    if not actor.roles_in_enterprise(enterprise.id) & ENTERPRISE_ROLES:
+        raise Forbidden("只有本企业人员可以提交排查记录。")
+    return enterprise
+
+
+def _expected_items(doc: dict, data: dict, occurrence: TaskOccurrence | None) -> list[str]:
+    """Which items must be answered: the plan's subset, a profile, or the whole checklist."""
+    if occurrence is not None:
+        plan = db.session.get(InspectionPlan, occurrence.plan_id)
+        if plan.item_ids:
+            return list(plan.item_ids)
+        if plan.profile:
+            return profile_item_ids(doc, plan.profile)
+    if data.get("profile"):
+        try:
+            return profile_item_ids(doc, data["profile"])
+        except KeyError as exc:
+            raise ValidationFailed(
+                "检查表没有该简版。", [field_error("profile", "检查表中没有该简版。")]
+            ) from exc
+    return list(item_index(doc))
+
+
+def _occurrence(enterprise, data: dict) -> TaskOccurrence | None:
+    if data.get("task_occurrence_id") is None:
+        return None
+    occurrence = db.session.get(TaskOccurrence, data["task_occurrence_id"])
+    if occurrence is None or occurrence.enterprise_id != enterprise.id:
+        raise ValidationFailed(
+            "排查任务不存在。", [field_error("task_occurrence_id", "排查任务不存在。")]
+        )
+    return occurrence
+
+
+def _judge_answers(doc: dict, expected: list[str], answers: list[dict]) -> list[dict]:
+    """Effective results per answer; every problem becomes a field error."""
+    index = item_index(doc)
+    allowed = set(expected)
+    errors: list[dict] = []
+    judged: list[dict] = []
+    seen: set[str] = set()
+    for n, answer in enumerate(answers):
+        item_id = answer["item_id"]
+        where = f"answers.{n}"
+        if item_id in seen:
+            errors.append(field_error(f"{where}.item_id", f"检查项 {item_id} 重复作答。"))
+            continue
+        seen.add(item_id)
+        item = index.get(item_id)
+        if item is None or item_id not in allowed:
+            errors.append(field_error(f"{where}.item_id", f"本次检查不包含检查项 {item_id}。"))
+            continue
+        answer_type = item["answer"]["type"]
+        needs_value = answer_type in ("number", "choice") and answer["result"] != "na"
+        if needs_value and answer["value"] is None:
+            errors.append(field_error(f"{where}.value", "请填写测量值或选择结果。"))
+            continue
+        try:
+            result = judge_answer(item, answer["result"], answer["value"])
+        except ValueError as exc:
+            errors.append(field_error(f"{where}.value", str(exc)))
+            continue
+        if result == "fail" and item.get("photo_on_fail", True) and not answer["media"]:
+            errors.append(field_error(f"{where}.media", "不合格项须拍照留证。"))
+        if answer["deduction"] is not None and "scoring" not in item:
+            errors.append(field_error(f"{where}.deduction", "该检查项不计分。"))
+        judged.append({**answer, "item": item, "effective": result, "position": n})
+    missing = [i for i in expected if i not in seen]
+    if missing:
+        shown = "、".join(missing[:10]) + ("等" if len(missing) > 10 else "")
+        errors.append(field_error("answers", f"还有 {len(missing)} 项未作答：{shown}。"))
+    if errors:
+        raise ValidationFailed("检查记录有误，请核对后重新提交。", errors)
+    return judged
+
+
+def _summary(doc: dict, judged: list[dict]) -> dict:
+    answers = {
+        a["item_id"]: {"result": a["effective"], "deduction": a["deduction"]} for a in judged
+    }
+    counted = summarize(doc, answers)
+    summary = {
+        **{key: counted["counts"][key] for key in ("pass", "fail", "na")},
+        "answered": len(judged),
+        "pass_rate": counted["pass_rate"],
+        "major_failures": counted["major_failures"],
+    }
+    if doc.get("scoring"):
+        summary["jgj59"] = score_jgj59(doc, answers)
+    return summary
+
+
+def _items_with_hazards(inspection_id) -> set[str]:
+    return set(
+        db.session.scalars(select(Hazard.item_id).where(Hazard.inspection_id == inspection_id))
+    )
+
+
+def _is_measure_checklist(version) -> bool:
+    """The enterprise's checklist generated from its own control measures (risk-controls)."""
+    return version.code == MEASURE_CHECKLIST_CODE and version.owner_enterprise_id is not None
+
+
+def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
+    """Store one inspection exactly once. Returns (inspection, created)."""
+    digest = payload_digest(data)
+    existing = db.session.get(Inspection, data["id"])
+    if existing is not None:
+        if existing.payload_digest == digest and existing.inspector_user_id == actor.user_id:
+            return existing, False
+        raise Conflict("该检查记录编号已用于另一份内容。", [field_error("id", "编号重复。")])
+
+    enterprise = _enterprise_for(actor, data["enterprise_id"])
+    version = checklist_queries.get_version_by_hash(data["checklist_version"], enterprise.id)
+    if version is None or version.code != data["checklist_code"]:
+        raise ValidationFailed(
+            "未知的检查表或版本。", [field_error("checklist_version", "未知的检查表版本。")]
+        )
+    doc = version.document
+    occurrence = _occurrence(enterprise, data)
+    judged = _judge_answers(doc, _expected_items(doc, data, occurrence), data["answers"])
+
+    place_id = (
+        data["place_id"]
+        if data["place_id"] is not None
+        else (occurrence.place_id if occurrence else None)
+    )
+    place = planning.get_place(enterprise.id, place_id) if place_id is not None else None
+    corrected = None
+    if data["corrects_id"] is not None:
+        corrected = db.session.get(Inspection, data["corrects_id"])
+        if corrected is None or corrected.enterprise_id != enterprise.id:
+            raise ValidationFailed(
+                "被更正的记录不存在。", [field_error("corrects_id", "记录不存在。")]
+            )
+
+    media_ids = [str(m) for a in judged for m in a["media"]]
+    if data["signature_media_id"]:
+        media_ids.append(str(data["signature_media_id"]))
+    missing = media_services.missing_media(enterprise.id, media_ids)
+    if missing:
+        raise MissingMedia(missing)
+
+    received_at = clock.now()
+    gps = data["gps"]
+    inspection = Inspection(
+        id=data["id"],
+        enterprise_id=enterprise.id,
+        checklist_version_id=version.id,
+        task_occurrence_id=occurrence.id if occurrence else None,
+        place_id=place.id if place else None,
+        qr_scanned=data["qr_scanned"],
+        inspection_type=data["inspection_type"],
+        source="self_inspection",
+        inspector_user_id=actor.user_id,
+        started_at=data["started_at"],
+        finished_at=data["finished_at"],
+        received_at=received_at,
+        latitude=gps["lat"] if gps else None,
+        longitude=gps["lon"] if gps else None,
+        gps_accuracy=gps["accuracy"] if gps else None,
+        device_id=data["device_id"],
+        signature_media_id=data["signature_media_id"],
+        corrects_id=corrected.id if corrected else None,
+        payload_digest=digest,
+        summary=_summary(doc, judged),
+        flags=plausibility_flags(
+            started_at=data["started_at"],
+            finished_at=data["finished_at"],
+            answered_items=len(judged),
+            received_at=received_at,
+            sent_at=data["sent_at"],
+            gps=gps,
+            place_coordinates=(place.latitude, place.longitude)
+            if place is not None and place.latitude is not None
+            else None,
+        ),
+    )
+    inspection.answers = [
+        InspectionAnswer(
+            position=a["position"],
+            item_id=a["item_id"],
+            entered_result=a["result"],
+            result=a["effective"],
+            value=a["value"],
+            note=a["note"],
+            media_ids=[str(m) for m in a["media"]],
+            deduction=a["deduction"],
+        )
+        for a in judged
+    ]
+    db.session.add(inspection)
+    db.session.flush()
+
+    if occurrence is not None:
+        planning.complete_occurrence(occurrence.id, inspection, enterprise.id)
+    already = _items_with_hazards(corrected.id) if corrected else set()
+    raised = 0
+    for answer in judged:
+        if answer["effective"] != "fail" or answer["item_id"] in already:
+            continue
+        item = answer["item"]
+        hazard = hazard_services.report_hazard(
+            actor,
+            enterprise,
+            {
+                "title": f"不符合：{item['text']}",
+                "description": answer["note"],
+                "place_id": inspection.place_id,
+                "photo_ids": [str(m) for m in answer["media"]],
+                "proposed_level": "major" if item["major"] else "general",
+            },
+            source="self_inspection",
+            inspection=inspection,
+            item=item,
+            checklist_version_id=version.id,
+        )
+        measure_id = measure_id_from_item(item["id"]) if _is_measure_checklist(version) else None
+        if measure_id is not None:
+            # A failed check of a control measure raises the risk of its unit while open.
+            registry.link_hazard_to_measure(hazard, measure_id)
+        raised += 1
+    audit.record(
+        actor,
+        "submit_inspection",
+        "inspection",
+        inspection.id,
+        {
+            "checklist": version.code,
+            "version": version.version_hash,
+            "digest": digest,
+            "summary": {k: inspection.summary.get(k) for k in ("pass", "fail", "na")},
+            "hazards_raised": raised,
+            "corrects": str(corrected.id) if corrected else None,
+        },
+    )
+    return inspection, True

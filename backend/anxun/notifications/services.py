@@ -1,0 +1,103 @@
+"""In-app notifications: written once per person and trigger, listed and marked read by their owner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select, update
+
+from anxun.core import audit, clock
+from anxun.core.auth import Actor
+from anxun.core.errors import NotFound
+from anxun.core.pagination import paginate
+from anxun.extensions import db
+from anxun.notifications.models import Notification
+
+KIND_LABELS = {
+    "reported": "新隐患待确认",
+    "assigned": "整改任务",
+    "approval_requested": "治理方案待批准",
+    "verification_requested": "整改待验收",
+    "rejected": "驳回或退回",
+    "deadline_soon": "整改期限将至",
+    "overdue": "隐患已超期",
+}
+
+
+def notify(
+    user_ids: Iterable[int | None],
+    enterprise_id: int,
+    kind: str,
+    hazard,
+    title: str,
+    body: str,
+    dedupe_key: str,
+) -> list[Notification]:
+    """Notify each person once per `dedupe_key`; returns the notifications actually written.
+
+    Called inside the service that caused the notification, which audits that change; a
+    notification is a consequence of it, not a change of its own.
+    """
+    wanted = [u for u in dict.fromkeys(user_ids) if u is not None]
+    if not wanted:
+        return []
+    already = set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.dedupe_key == dedupe_key, Notification.user_id.in_(wanted)
+            )
+        )
+    )
+    created = [
+        Notification(
+            user_id=user_id,
+            enterprise_id=enterprise_id,
+            kind=kind,
+            hazard_id=hazard.id if hazard is not None else None,
+            title=title[:200],
+            body=body[:1000],
+            dedupe_key=dedupe_key[:120],
+            created_at=clock.now(),
+        )
+        for user_id in wanted
+        if user_id not in already
+    ]
+    db.session.add_all(created)
+    db.session.flush()
+    return created
+
+
+def list_notifications(actor: Actor, args: dict):
+    """The caller's own notifications, newest first; `unread` keeps only those not yet read."""
+    query = select(Notification).where(Notification.user_id == actor.user_id)
+    if args.get("unread"):
+        query = query.where(Notification.read_at.is_(None))
+    return paginate(query, [Notification.id], args.get("cursor"), args["limit"], descending=True)
+
+
+def mark_read(actor: Actor, notification_id: int) -> Notification:
+    """Mark one of the caller's notifications read; someone else's is 404 (not leaked)."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != actor.user_id:
+        raise NotFound("未找到该消息。")
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        db.session.flush()
+        audit.record(actor, "read_notification", "notification", notification.id, {})
+    return notification
+
+
+def mark_all_read(actor: Actor) -> int:
+    """Mark every unread notification of the caller read; returns how many changed."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.user_id, Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
+    if result.rowcount:
+        audit.record(
+            actor, "read_all_notifications", "notification", "*", {"count": result.rowcount}
+        )
+    return result.rowcount

@@ -1,0 +1,166 @@
+// Inspection drafts: starting one from a task, judging answers like the server does, checking a
+// draft is complete and turning it into the POST /inspections payload (pure functions but start).
+import * as api from "./api.js";
+import * as db from "./db.js";
+import { currentEnterprise } from "./session.js";
+import { codeOf, uuid } from "./ui.js";
+
+export function itemsOf(doc) {
+  return doc.sections.flatMap((section) =>
+    section.items.map((item) => ({ ...item, sectionTitle: section.title })),
+  );
+}
+
+// Pure: the items this inspection must answer (the plan's subset, a profile, or all).
+export function expectedItems(doc, { item_ids: itemIds, profile }) {
+  const items = itemsOf(doc);
+  if (itemIds?.length) {
+    const wanted = new Set(itemIds);
+    return items.filter((i) => wanted.has(i.id));
+  }
+  if (profile) {
+    const chosen = (doc.profiles || []).find((p) => p.code === profile);
+    if (chosen) {
+      const wanted = new Set(chosen.items);
+      return items.filter((i) => wanted.has(i.id));
+    }
+  }
+  return items;
+}
+
+export function isOutOfRange(answerSpec, value) {
+  if (typeof value !== "number" || !Number.isFinite(value)) return false;
+  const { min, max } = answerSpec;
+  return (min != null && value < min) || (max != null && value > max);
+}
+
+// Pure: the effective result, as checklists/loader.judge_answer computes it on the server.
+export function effectiveResult(item, answer) {
+  if (!answer?.result) return null;
+  if (answer.result === "na" || answer.value == null) return answer.result;
+  const spec = item.answer;
+  if (spec.type === "number" && isOutOfRange(spec, answer.value)) return "fail";
+  if (spec.type === "choice") {
+    const option = spec.options.find((o) => o.code === answer.value);
+    if (option?.fails) return "fail";
+  }
+  return answer.result;
+}
+
+export function limitText(spec) {
+  const unit = spec.unit ? ` ${spec.unit}` : "";
+  if (spec.min != null && spec.max != null) return `合格范围 ${spec.min}～${spec.max}${unit}`;
+  if (spec.max != null) return `合格：不超过 ${spec.max}${unit}`;
+  return `合格：不低于 ${spec.min}${unit}`;
+}
+
+// Pure: what still stops the draft from being submitted, per item id.
+export function draftProblems(items, answers) {
+  const problems = {};
+  for (const item of items) {
+    const answer = answers[item.id];
+    const type = item.answer.type;
+    if (!answer?.result) problems[item.id] = "尚未作答";
+    else if ((type === "number" || type === "choice") && answer.result !== "na" && answer.value == null) {
+      problems[item.id] = type === "number" ? "请填写测量值" : "请选择结果";
+    } else if (
+      effectiveResult(item, answer) === "fail" &&
+      item.photo_on_fail !== false &&
+      !(answer.media || []).length
+    ) {
+      problems[item.id] = "不合格项须拍照留证";
+    }
+  }
+  return problems;
+}
+
+export function progress(items, answers) {
+  const done = items.filter((i) => answers[i.id]?.result).length;
+  const failed = items.filter((i) => effectiveResult(i, answers[i.id]) === "fail").length;
+  return { done, total: items.length, failed };
+}
+
+// Pure: the body of POST /api/v1/inspections (sent_at is stamped by sync at each attempt).
+export function buildPayload(draft, items, deviceId, finishedAt) {
+  return {
+    id: draft.id,
+    enterprise_id: draft.enterprise_id,
+    task_occurrence_id: draft.task_occurrence_id ?? null,
+    checklist_code: draft.checklist.code,
+    checklist_version: draft.checklist.version_hash,
+    profile: draft.task_occurrence_id == null ? draft.profile ?? null : null,
+    place_id: draft.place?.id ?? null,
+    qr_scanned: Boolean(draft.qr_scanned),
+    inspection_type: draft.inspection_type || "daily",
+    started_at: draft.started_at,
+    finished_at: finishedAt,
+    gps: draft.gps || null,
+    device_id: deviceId,
+    answers: items.map((item) => {
+      const a = draft.answers[item.id];
+      const na = a.result === "na";
+      return {
+        item_id: item.id,
+        result: a.result,
+        value: na || item.answer.type === "pass_fail_na" ? null : a.value ?? null,
+        note: a.note || "",
+        media: a.media || [],
+      };
+    }),
+  };
+}
+
+function taskPlan(task) {
+  return {
+    title: task.plan_title || "排查任务",
+    checklist_code: task.checklist_code,
+    profile: task.profile ?? null,
+    item_ids: task.item_ids ?? null,
+    inspection_type: codeOf(task.inspection_type) || "daily",
+  };
+}
+
+// Resume the task's draft, or fetch its checklist and start a new one. → {ok, id} | {ok:false, message}
+export async function startFromTask(task, { qrScanned = false } = {}) {
+  const existing = (await db.listDrafts()).find((d) => d.task_occurrence_id === task.id);
+  if (existing) {
+    if (qrScanned && !existing.qr_scanned) await db.putDraft({ ...existing, qr_scanned: true });
+    return { ok: true, id: existing.id };
+  }
+  const plan = taskPlan(task);
+  const enterprise = currentEnterprise();
+  const result = await api.request(`checklists/${encodeURIComponent(plan.checklist_code)}?enterprise_id=${enterprise.id}`);
+  if (!result.ok) {
+    return {
+      ok: false,
+      message: result.status === 0 || result.status === 503 ? "离线且本机没有该检查表，请联网后再打开一次。" : result.problem?.detail || "无法获取检查表",
+    };
+  }
+  const c = result.data;
+  const draft = {
+    id: uuid(),
+    task_occurrence_id: task.id,
+    plan_title: plan.title,
+    profile: plan.profile,
+    item_ids: plan.item_ids,
+    inspection_type: plan.inspection_type,
+    place: task.place || null,
+    qr_scanned: qrScanned,
+    enterprise_id: enterprise.id,
+    enterprise_name: enterprise.name,
+    due_end: task.due_end || null,
+    checklist: { code: c.code, title: c.title, version_hash: c.version_hash, document: c.document },
+    started_at: new Date().toISOString(),
+    updated_at: new Date().toISOString(),
+    answers: {},
+    gps: null,
+    gps_note: null,
+  };
+  await db.putDraft(draft);
+  return { ok: true, id: draft.id };
+}
+
+export async function discardDraft(id) {
+  await db.deleteDraft(id);
+  await db.deleteMediaOfOwner(id);
+}

@@ -1,0 +1,130 @@
+// Small DOM helpers shared by the screens: element builder, toasts, dialogs, formatting.
+
+// h("button.big.pass", {onclick, "aria-pressed": "true"}, "合格")
+export function h(spec, attrs = {}, ...children) {
+  const [tag, ...classes] = spec.split(".");
+  const node = document.createElement(tag || "div");
+  if (classes.length) node.className = classes.join(" ");
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "class") node.className = [node.className, value].filter(Boolean).join(" ");
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key in node && !key.includes("-") && key !== "list") node[key] = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  append(node, children);
+  return node;
+}
+
+// Replace a node's children; arrays (from .map) are flattened, null/false skipped.
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+}
+
+let toastTimer = null;
+
+export function toast(message, { kind = "info", timeout = 3500 } = {}) {
+  const box = document.getElementById("toast");
+  box.textContent = message;
+  box.className = `toast show ${kind}`;
+  clearTimeout(toastTimer);
+  if (timeout) toastTimer = setTimeout(() => (box.className = "toast"), timeout);
+}
+
+export function hideToast() {
+  document.getElementById("toast").className = "toast";
+}
+
+// An in-page confirmation (window.confirm is unreliable in in-app browsers). Resolves true/false.
+export function confirmDialog(title, message, { ok = "确定", cancel = "取消", danger = false } = {}) {
+  return new Promise((resolve) => {
+    const close = (answer) => {
+      overlay.remove();
+      resolve(answer);
+    };
+    const overlay = h(
+      "div.overlay",
+      { role: "dialog", "aria-modal": "true", "aria-labelledby": "dialog-title" },
+      h(
+        "div.dialog",
+        {},
+        h("h2", { id: "dialog-title" }, title),
+        h("p", {}, message),
+        h(
+          "div.row",
+          {},
+          h("button.secondary", { type: "button", onclick: () => close(false) }, cancel),
+          h(`button${danger ? ".danger" : ""}`, { type: "button", onclick: () => close(true) }, ok),
+        ),
+      ),
+    );
+    document.body.append(overlay);
+    overlay.querySelector("button:last-child").focus();
+  });
+}
+
+export function uuid() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+export function formatDateTime(value, { seconds = false } = {}) {
+  if (!value) return "";
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) return "";
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ""}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+}
+
+export function formatTime(value) {
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? "" : `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function formatBytes(bytes) {
+  if (!Number.isFinite(bytes)) return "未知";
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}
+
+// One readable sentence from an api.js failure, including the server's field messages.
+export function problemText(result) {
+  const problem = result?.problem || {};
+  const fields = (problem.errors || []).map((e) => e.message).filter(Boolean);
+  const head = problem.detail || problem.title || `请求失败（${result?.status ?? "?"}）`;
+  return fields.length ? `${head} ${fields.slice(0, 3).join(" ")}` : head;
+}
+
+export function loading(text = "正在加载…") {
+  return h("p.muted.loading", { role: "status" }, text);
+}
+
+export function emptyState(text) {
+  return h("p.empty", {}, text);
+}
+
+export function screenTitle(text, ...extra) {
+  return h("div.screen-title", {}, h("h1", {}, text), ...extra);
+}
+
+// API enums arrive as {code, label}; older or cached shapes may be bare codes.
+export const codeOf = (value) => (value && typeof value === "object" ? value.code : value);
+export const labelOf = (value, table = {}) =>
+  value && typeof value === "object" ? value.label : table[value] || value || "";

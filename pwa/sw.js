@@ -1,0 +1,138 @@
+// 安巡 service worker, written by hand: a versioned precache of the app shell (cache first),
+// network first for GET /api/v1/* with the last answer kept for offline use, and nothing else.
+// Writes (POST …) are never cached; they live in the page's IndexedDB outbox.
+
+// PRECACHE-BEGIN: written by `flask anxun pwa manifest`; do not edit by hand.
+const PRECACHE = {
+  "files": {
+    "/": "d83d27fa863a62bf",
+    "/app.css": "bf4c8f5694dc1c8a",
+    "/icons/apple-touch-180.png": "be6ed1b71e6dc42c",
+    "/icons/icon-192.png": "5555f7784ff9c445",
+    "/icons/icon-512.png": "c77b58df83793a9c",
+    "/icons/maskable-512.png": "feca616d1b230040",
+    "/js/api.js": "339a5a481e67fb9a",
+    "/js/app.js": "a60501977a983c1f",
+    "/js/db.js": "911a1c0550e833d9",
+    "/js/geo.js": "12e5ab1935be8ae0",
+    "/js/inspection.js": "8b01908512acd713",
+    "/js/outbox.js": "f1317a686b2a6f50",
+    "/js/photo.js": "a61f49fd3cc1e496",
+    "/js/screens/hazard.js": "d5b476eb68e10704",
+    "/js/screens/hazards.js": "cab568dd1a3cfc9f",
+    "/js/screens/inspect.js": "68b9b7cdb8162801",
+    "/js/screens/login.js": "374bad03f1e39f18",
+    "/js/screens/place.js": "668fe6e87a9c1566",
+    "/js/screens/records.js": "9365a8275cf059e1",
+    "/js/screens/scan.js": "74c3d051075c39e2",
+    "/js/screens/settings.js": "ff025523b70be87e",
+    "/js/screens/tasks.js": "6a65ca106f0b2f4c",
+    "/js/session.js": "a0d8da7dafe7e74c",
+    "/js/sync.js": "5fb646af361253eb",
+    "/js/ui.js": "91044ce274abe908",
+    "/manifest.webmanifest": "1281bd48523621a1",
+    "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
+  },
+  "version": "d105e07712bb"
+};
+// PRECACHE-END
+
+const SHELL_CACHE = `anxun-shell-${PRECACHE.version}`;
+const DATA_CACHE = "anxun-data";
+const NETWORK_TIMEOUT_MS = 8000;
+// Not kept for offline use: tokens, photos (binary, large), documents, the API description.
+const UNCACHED_API = /^\/api\/v1\/(auth\/|media\/|docs|openapi\.json)|\.pdf$|\.xlsx$/;
+
+self.addEventListener("install", (event) => {
+  // No skipWaiting(): a new version takes over on the next open, never mid-inspection.
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(Object.keys(PRECACHE.files).map((url) => new Request(url, { cache: "no-cache" })))),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith("anxun-shell-") && name !== SHELL_CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "version") event.ports[0]?.postMessage({ version: PRECACHE.version });
+});
+
+function offlineProblem() {
+  const body = {
+    type: "/problems/offline",
+    title: "离线",
+    status: 503,
+    detail: "当前离线，本机也没有这项数据的缓存，请联网后重试。",
+  };
+  return new Response(JSON.stringify(body), {
+    status: 503,
+    headers: { "Content-Type": "application/problem+json", "X-Anxun-Offline": "1" },
+  });
+}
+
+async function remember(request, response) {
+  const type = response.headers.get("Content-Type") || "";
+  if (response.status !== 200 || !type.includes("json")) return;
+  const headers = new Headers(response.headers);
+  headers.set("X-Anxun-Cached-At", new Date().toISOString());
+  const copy = new Response(await response.clone().blob(), { status: 200, headers });
+  const cache = await caches.open(DATA_CACHE);
+  await cache.put(request, copy);
+}
+
+async function networkFirst(request) {
+  const cached = () => caches.open(DATA_CACHE).then((c) => c.match(request, { ignoreVary: true }));
+  const network = fetch(request).then(async (response) => {
+    await remember(request, response);
+    return response;
+  });
+  network.catch(() => {}); // a failure is handled below; no unhandled-rejection noise
+  const slow = new Promise((resolve) => setTimeout(resolve, NETWORK_TIMEOUT_MS)).then(cached);
+  try {
+    // A weak signal should not leave the inspector staring at a spinner: after a while the
+    // cached answer wins if there is one.
+    const first = await Promise.race([network, slow]);
+    if (first) return first;
+    return await network;
+  } catch {
+    return (await cached()) || offlineProblem();
+  }
+}
+
+async function shellFirst(request, key) {
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match(key);
+  if (hit) return hit;
+  try {
+    return await fetch(request);
+  } catch {
+    return (await cache.match("/")) || offlineProblem();
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/")) {
+    if (UNCACHED_API.test(url.pathname)) return;
+    event.respondWith(networkFirst(request));
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(shellFirst(request, "/"));
+    return;
+  }
+  if (url.pathname in PRECACHE.files) event.respondWith(shellFirst(request, url.pathname));
+});

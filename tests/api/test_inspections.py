@@ -1,0 +1,330 @@
+"""The inspection sync contract: validation, idempotent replays, missing media, hazards raised."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from anxun.core.audit import AuditEntry
+from anxun.hazards.models import Hazard
+from anxun.inspections.models import Inspection, Place
+from tests.inspection_helpers import items_of, payload, upload_photo
+
+
+@pytest.fixture
+def officer(login_as):
+    return login_as("officer-hc")
+
+
+@pytest.fixture
+def hc_checklist(client, officer):
+    return client.get("/api/v1/checklists/hazardous-chemicals", headers=officer).get_json()
+
+
+@pytest.fixture(autouse=True)
+def media_dir(app, tmp_path):
+    app.config["ANXUN_MEDIA_DIR"] = str(tmp_path / "media")
+
+
+def count(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def major_and_general(detail):
+    items = items_of(detail["document"])
+    major = next(i for i in items if i["major"] and i["answer"]["type"] == "pass_fail_na")
+    general = next(i for i in items if not i["major"] and i["answer"]["type"] == "pass_fail_na")
+    return major, general
+
+
+def test_inspection_with_two_failures_raises_two_hazards(client, officer, hc_checklist, db):
+    major, general = major_and_general(hc_checklist)
+    photos = {
+        major["id"]: [upload_photo(client, officer)],
+        general["id"]: [upload_photo(client, officer)],
+    }
+    body = payload(hc_checklist, failures=photos)
+    response = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert response.status_code == 201, response.get_json()
+    view = response.get_json()
+    total = len(items_of(hc_checklist["document"]))
+    assert view["summary"]["fail"] == 2
+    assert view["summary"]["pass"] == total - 2
+    assert view["summary"]["major_failures"] == [major["id"]]
+    levels = {h["item_id"]: h["proposed_level"] for h in view["hazards"]}
+    assert levels == {major["id"]: "major", general["id"]: "general"}
+    assert view["receipt"]["id"] == body["id"]
+    hazard = db.session.scalar(select(Hazard).where(Hazard.item_id == major["id"]))
+    assert hazard.state == "reported"
+    assert hazard.basis == major["basis"]
+    assert hazard.photo_ids == photos[major["id"]]
+    assert hazard.source == "self_inspection"
+
+
+def test_exact_replay_returns_the_stored_record_and_changes_nothing(
+    client, officer, hc_checklist, db
+):
+    major, _ = major_and_general(hc_checklist)
+    body = payload(hc_checklist, failures={major["id"]: [upload_photo(client, officer)]})
+    first = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert first.status_code == 201
+    counts = (count(db, Inspection), count(db, Hazard), count(db, AuditEntry))
+    retry = client.post(
+        "/api/v1/inspections",
+        json={**body, "sent_at": datetime.now(UTC).isoformat()},
+        headers=officer,
+    )
+    assert retry.status_code == 200
+    assert retry.get_json() == first.get_json()
+    assert (count(db, Inspection), count(db, Hazard), count(db, AuditEntry)) == counts
+
+
+def test_same_id_with_other_content_is_a_conflict(client, officer, hc_checklist, db):
+    body = payload(hc_checklist)
+    assert client.post("/api/v1/inspections", json=body, headers=officer).status_code == 201
+    changed = {**body, "device_id": "another-phone"}
+    response = client.post("/api/v1/inspections", json=changed, headers=officer)
+    assert response.status_code == 409
+    assert response.content_type == "application/problem+json"
+    assert count(db, Inspection) == 1
+
+
+def test_missing_media_is_409_listing_ids_then_succeeds_after_upload(
+    client, officer, hc_checklist, db
+):
+    major, _ = major_and_general(hc_checklist)
+    photo_id = str(uuid.uuid4())
+    body = payload(hc_checklist, failures={major["id"]: [photo_id]})
+    response = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert response.status_code == 409
+    problem = response.get_json()
+    assert problem["type"] == "/problems/missing-media"
+    assert problem["missing_media"] == [photo_id]
+    assert count(db, Inspection) == 0 and count(db, Hazard) == 0
+    upload_photo(client, officer, media_id=photo_id)
+    assert client.post("/api/v1/inspections", json=body, headers=officer).status_code == 201
+
+
+def test_out_of_limit_reading_fails_by_itself(client, officer, hc_checklist, db):
+    number = next(
+        i
+        for i in items_of(hc_checklist["document"])
+        if i["answer"]["type"] == "number" and i["answer"].get("max") is not None
+    )
+    body = payload(hc_checklist)
+    for answer in body["answers"]:
+        if answer["item_id"] == number["id"]:
+            answer.update(value=number["answer"]["max"] + 0.5, result="pass")
+    refused = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert refused.status_code == 422  # it fails, and a failed item needs its photo
+    index = next(n for n, a in enumerate(body["answers"]) if a["item_id"] == number["id"])
+    assert refused.get_json()["errors"] == [
+        {"field": f"answers.{index}.media", "message": "不合格项须拍照留证。"}
+    ]
+    body["answers"][index]["media"] = [upload_photo(client, officer)]
+    accepted = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert accepted.status_code == 201
+    assert accepted.get_json()["summary"]["fail"] == 1
+    stored = db.session.get(Inspection, uuid.UUID(body["id"]))
+    answer = next(a for a in stored.answers if a.item_id == number["id"])
+    assert (answer.entered_result, answer.result) == ("pass", "fail")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "message"),
+    [
+        (lambda b: b["answers"].pop(), "answers", "还有 1 项未作答"),
+        (
+            lambda b: b["answers"].append({"item_id": "NOPE-1", "result": "pass"}),
+            "answers.{last}.item_id",
+            "本次检查不包含检查项 NOPE-1。",
+        ),
+        (
+            lambda b: b.update(checklist_version="0" * 64),
+            "checklist_version",
+            "未知的检查表版本。",
+        ),
+        (
+            lambda b: b.update(finished_at="2026-11-25T00:00:00+00:00"),
+            "finished_at",
+            "完成时间不能早于开始时间。",
+        ),
+        (lambda b: b.update(started_at="2026-11-25T01:00:00"), "started_at", "日期时间须带时区。"),
+    ],
+)
+def test_bad_submissions_are_422_with_field_messages_and_write_nothing(
+    client, officer, hc_checklist, db, mutate, field, message
+):
+    body = payload(hc_checklist)
+    mutate(body)
+    audit_before = count(db, AuditEntry)
+    response = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    expected_field = field.format(last=len(body["answers"]) - 1)
+    assert any(e["field"] == expected_field and message in e["message"] for e in errors), errors
+    assert count(db, Inspection) == 0
+    assert count(db, AuditEntry) == audit_before
+
+
+def test_profile_submission_answers_only_the_profile(client, officer, hc_checklist):
+    profile = next(p for p in hc_checklist["document"]["profiles"] if p["code"] == "small_micro")
+    body = payload(hc_checklist, items=profile["items"], profile="small_micro")
+    response = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["summary"]["pass"] == len(profile["items"])
+
+
+def test_plausibility_flags_fast_far_and_skewed_submissions(
+    client, officer, hc_checklist, db, world
+):
+    place = Place(
+        enterprise_id=world["enterprise"]["hc"],
+        name="罐区A",
+        kind="area",
+        latitude=29.9821,
+        longitude=121.6412,
+        qr_token="TESTPLC1",
+    )
+    db.session.add(place)
+    db.session.commit()
+    finished = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)
+    body = payload(
+        hc_checklist,
+        place_id=place.id,
+        started_at=(finished - timedelta(seconds=30)).isoformat(),
+        finished_at=finished.isoformat(),
+        gps={"lat": 29.9921, "lon": 121.6412, "accuracy": 15},
+        sent_at=(datetime.now(UTC) - timedelta(hours=2)).isoformat(),
+    )
+    response = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert response.status_code == 201, response.get_json()
+    codes = {f["code"] for f in response.get_json()["flags"]}
+    assert codes == {"too_fast", "gps_far", "clock_skew"}
+    far = next(f for f in response.get_json()["flags"] if f["code"] == "gps_far")
+    assert 1100 < far["metres"] < 1125  # 0.01° of latitude ≈ 1112 m
+
+
+def test_a_correction_references_the_original_without_duplicating_hazards(
+    client, officer, hc_checklist, db
+):
+    major, general = major_and_general(hc_checklist)
+    original = payload(hc_checklist, failures={major["id"]: [upload_photo(client, officer)]})
+    assert client.post("/api/v1/inspections", json=original, headers=officer).status_code == 201
+    photos = {
+        major["id"]: [upload_photo(client, officer)],
+        general["id"]: [upload_photo(client, officer)],
+    }
+    correction = payload(hc_checklist, failures=photos, corrects_id=original["id"])
+    response = client.post("/api/v1/inspections", json=correction, headers=officer)
+    assert response.status_code == 201
+    assert response.get_json()["corrects_id"] == original["id"]
+    assert [h["item_id"] for h in response.get_json()["hazards"]] == [general["id"]]
+    assert count(db, Hazard) == 2
+    stored = client.get(f"/api/v1/inspections/{original['id']}", headers=officer).get_json()
+    assert stored["summary"]["fail"] == 1  # the original is unchanged
+
+
+def test_who_may_submit_and_read(client, login_as, hc_checklist, world):
+    body = payload(hc_checklist, enterprise_id=world["enterprise"]["hc"])
+    assert (
+        client.post("/api/v1/inspections", json=body, headers=login_as("regulator")).status_code
+        == 403
+    )
+    assert (
+        client.post("/api/v1/inspections", json=body, headers=login_as("auditor")).status_code
+        == 403
+    )
+    assert (
+        client.post("/api/v1/inspections", json=body, headers=login_as("head-con")).status_code
+        == 404
+    )
+    created = client.post("/api/v1/inspections", json=body, headers=login_as("rectifier-hc"))
+    assert created.status_code == 201
+    url = f"/api/v1/inspections/{body['id']}"
+    assert client.get(url, headers=login_as("regulator")).status_code == 200
+    assert client.get(url, headers=login_as("auditor")).status_code == 200
+    assert client.get(url, headers=login_as("head-con")).status_code == 404
+    listed = client.get("/api/v1/inspections", headers=login_as("head-con")).get_json()
+    assert listed["items"] == []
+
+
+def test_failed_control_measure_check_raises_the_units_risk_until_closed(
+    client, login_as, db, world
+):
+    """Issue 6: a failed check of a control measure raises a hazard linked to the measure and its
+    unit; the unit's effective level is raised while the hazard is open."""
+    from anxun.risk.models import ControlMeasure, RiskAssessment, RiskEvent, RiskObject, RiskUnit
+    from anxun.risk.registry_queries import unit_levels
+
+    hc = world["enterprise"]["hc"]
+    head = login_as("head-hc")
+    obj = RiskObject(enterprise_id=hc, name="液氨罐区")
+    db.session.add(obj)
+    db.session.flush()
+    unit = RiskUnit(
+        enterprise_id=hc, risk_object_id=obj.id, name="1#液氨储罐", department="储运车间"
+    )
+    db.session.add(unit)
+    db.session.flush()
+    event = RiskEvent(enterprise_id=hc, risk_unit_id=unit.id, name="储罐泄漏中毒")
+    db.session.add(event)
+    db.session.flush()
+    db.session.add(
+        RiskAssessment(
+            enterprise_id=hc,
+            risk_event_id=event.id,
+            method="LS",
+            factors={"L": 3, "S": 4},
+            band_table_code="default-LS",
+            band_table_version="1",
+            score=12,
+            level="yellow",
+            control_level="workshop",
+            assessor_user_id=world["users"]["head-hc"],
+            assessed_on=datetime(2026, 11, 1).date(),
+        )
+    )
+    measure = ControlMeasure(
+        enterprise_id=hc,
+        risk_event_id=event.id,
+        description="设置有毒气体检测报警仪",
+        classify1="engineering",
+        classify2="1-4",
+        check_content="报警仪完好且在检定期内",
+    )
+    db.session.add(measure)
+    db.session.commit()
+    published = client.post(
+        f"/api/v1/enterprises/{hc}/risk-register/publish-checklist", headers=head
+    )
+    assert published.status_code in (200, 201), published.get_json()
+    detail = client.get("/api/v1/checklists/risk-controls", headers=head).get_json()
+    item_id = f"CM-{measure.id}"
+    body = payload(detail, failures={item_id: [upload_photo(client, head)]})
+    response = client.post("/api/v1/inspections", json=body, headers=head)
+    assert response.status_code == 201, response.get_json()
+    hazard = db.session.scalar(select(Hazard).where(Hazard.item_id == item_id))
+    assert (hazard.control_measure_id, hazard.risk_unit_id) == (measure.id, unit.id)
+    levels = unit_levels(hc)[unit.id]
+    assert (levels["assessed"], levels["effective"], levels["raised"]) == ("yellow", "orange", True)
+    hazard.state = "rejected"
+    db.session.commit()
+    assert unit_levels(hc)[unit.id]["effective"] == "yellow"
+
+
+def test_list_pages_newest_first_with_a_cursor(client, officer, hc_checklist, frozen_clock):
+    ids = []
+    for minute in range(3):
+        frozen_clock(datetime(2026, 11, 25, 3, minute, tzinfo=UTC))
+        body = payload(hc_checklist)
+        assert client.post("/api/v1/inspections", json=body, headers=officer).status_code == 201
+        ids.append(body["id"])
+    first = client.get("/api/v1/inspections?limit=2", headers=officer).get_json()
+    rest = client.get(
+        f"/api/v1/inspections?limit=2&cursor={first['next_cursor']}", headers=officer
+    ).get_json()
+    assert [i["id"] for i in first["items"] + rest["items"]] == ids[::-1]
+    assert rest["next_cursor"] is None
+    assert "answers" not in first["items"][0]
