@@ -706,3 +706,27 @@ def test_only_the_head_and_safety_officer_import(client, login_as, db, registry,
         ("head-con", 404),
     ):
         assert do_import(client, login_as(username), hc, data).status_code == status
+
+
+def test_imported_assessments_are_graded_with_the_enterprises_own_band_table(
+    client, login_as, db, registry, world
+):
+    from sqlalchemy import select
+
+    from anxun.risk.models import RiskAssessment
+    from tests.api.test_risk_grading_api import post_table, strict_bands
+
+    dust = world["enterprise"]["dust"]
+    officer = login_as("officer-dust")
+    assert post_table(client, officer, f"enterprise:{dust}", strict_bands()).status_code == 201
+    data = export(client, login_as("officer-hc"), world["enterprise"]["hc"])
+    assert do_import(client, officer, dust, data).status_code in (200, 201)
+    imported = db.session.scalars(
+        select(RiskAssessment).where(
+            RiskAssessment.enterprise_id == dust, RiskAssessment.method == "LEC"
+        )
+    ).all()
+    assert imported
+    assert {(a.band_table_code, a.band_table_version) for a in imported} == {
+        (f"enterprise-{dust}-lec", "1")
+    }

@@ -136,9 +136,16 @@ def assess_risk_event(actor: Actor, event_id: int, data: dict) -> RiskAssessment
     if method in grading.METHODS:
         table, controls, owner_key = resolve_band_table(enterprise, method)
     result = run_evaluation(method, factors, table, controls, owner_key)
+    return store_assessment(actor, enterprise, event.id, kind, result, "assess_risk_event")
+
+
+def store_assessment(
+    actor: Actor, enterprise: Enterprise, event_id: int, kind: str, result: dict, action: str
+) -> RiskAssessment:
+    """Keep one evaluation as an assessment: inputs, band table version, score, level, control."""
     assessment = RiskAssessment(
         enterprise_id=enterprise.id,
-        risk_event_id=event.id,
+        risk_event_id=event_id,
         kind=kind,
         method=result["method"],
         factors=result["factors"],
@@ -155,11 +162,11 @@ def assess_risk_event(actor: Actor, event_id: int, data: dict) -> RiskAssessment
     db.session.flush()
     audit.record(
         actor,
-        "assess_risk_event",
+        action,
         "risk_assessment",
         assessment.id,
         {
-            "risk_event_id": event.id,
+            "risk_event_id": event_id,
             "kind": kind,
             "method": assessment.method,
             "factors": assessment.factors,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import func, select
@@ -24,9 +23,10 @@ from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
 from anxun.risk import registry_queries as queries
 from anxun.risk.grading import CONTROL_LEVELS, LEVELS, FactorError, evaluate
+from anxun.risk.grading_queries import resolve_band_table
 from anxun.risk.measure_checklist import CODE as CHECKLIST_CODE
 from anxun.risk.measure_checklist import SOURCE_NAME, build_measure_checklist
-from anxun.risk.models import ControlMeasure, RiskAssessment, RiskEvent, RiskObject, RiskUnit
+from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
 
 WRITE_ROLES = frozenset({Role.head, Role.safety_officer})
 
@@ -668,7 +668,8 @@ class _Plan:
         if given is None:
             return
         try:
-            result = evaluate(given["method"], given["factors"])
+            table, controls, _ = resolve_band_table(self.enterprise, given["method"])
+            result = evaluate(given["method"], given["factors"], table, controls)
         except FactorError as exc:
             for error in exc.errors:
                 self.errors.append(
@@ -750,35 +751,8 @@ def _store_assessment(actor: Actor, enterprise: Enterprise, event: RiskEvent, re
         and _same_factors(latest.factors, result["factors"])
     ):
         return None
-    assessment = RiskAssessment(
-        enterprise_id=enterprise.id,
-        risk_event_id=event.id,
-        kind="residual",
-        method=result["method"],
-        factors=result["factors"],
-        band_table_code=result["band_table"]["code"],
-        band_table_version=result["band_table"]["version"],
-        score=Decimal(str(result["score"])),
-        level=result["level"]["code"],
-        control_level=result["control_level"]["code"],
-        explanation=result["explanation"],
-        assessor_user_id=actor.user_id,
-        assessed_on=clock.today_local(),
+    from anxun.risk.grading_services import store_assessment  # grading builds on the registry
+
+    return store_assessment(
+        actor, enterprise, event.id, "residual", result, "import_risk_assessment"
     )
-    db.session.add(assessment)
-    db.session.flush()
-    audit.record(
-        actor,
-        "create_risk_assessment",
-        "risk_assessment",
-        assessment.id,
-        {
-            "risk_event_id": event.id,
-            "method": result["method"],
-            "factors": result["factors"],
-            "score": result["score"],
-            "level": result["level"]["code"],
-            "source": "excel_import",
-        },
-    )
-    return assessment
