@@ -22,7 +22,7 @@ const PRECACHE = {
     "/js/screens/hazards.js": "cab568dd1a3cfc9f",
     "/js/screens/inspect.js": "68b9b7cdb8162801",
     "/js/screens/login.js": "374bad03f1e39f18",
-    "/js/screens/place.js": "668fe6e87a9c1566",
+    "/js/screens/place.js": "a8adc9d1dd3878e4",
     "/js/screens/records.js": "9365a8275cf059e1",
     "/js/screens/scan.js": "74c3d051075c39e2",
     "/js/screens/settings.js": "ff025523b70be87e",
@@ -33,7 +33,7 @@ const PRECACHE = {
     "/manifest.webmanifest": "1281bd48523621a1",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "d105e07712bb"
+  "version": "8353130b2b2f"
 };
 // PRECACHE-END
 

@@ -328,3 +328,55 @@ def test_list_pages_newest_first_with_a_cursor(client, officer, hc_checklist, fr
     assert [i["id"] for i in first["items"] + rest["items"]] == ids[::-1]
     assert rest["next_cursor"] is None
     assert "answers" not in first["items"][0]
+
+
+def test_scanning_a_place_shows_its_effective_risk_level(client, login_as, db, world):
+    from anxun.risk.models import RiskAssessment, RiskEvent, RiskObject, RiskUnit
+
+    hc = world["enterprise"]["hc"]
+    place = Place(enterprise_id=hc, name="液氨罐区", kind="area", qr_token="RISKPLC1")
+    db.session.add(place)
+    db.session.flush()
+    obj = RiskObject(enterprise_id=hc, name="罐区")
+    db.session.add(obj)
+    db.session.flush()
+    unit = RiskUnit(enterprise_id=hc, risk_object_id=obj.id, name="1#储罐", place_id=place.id)
+    db.session.add(unit)
+    db.session.flush()
+    event = RiskEvent(enterprise_id=hc, risk_unit_id=unit.id, name="泄漏")
+    db.session.add(event)
+    db.session.flush()
+    db.session.add(
+        RiskAssessment(
+            enterprise_id=hc,
+            risk_event_id=event.id,
+            method="LS",
+            factors={"L": 3, "S": 3},
+            band_table_code="default-LS",
+            band_table_version="1",
+            score=9,
+            level="yellow",
+            control_level="workshop",
+            assessor_user_id=world["users"]["head-hc"],
+            assessed_on=datetime(2026, 11, 1).date(),
+        )
+    )
+    db.session.commit()
+    officer = login_as("officer-hc")
+    looked_up = client.get("/api/v1/places/by-token/RISKPLC1", headers=officer).get_json()
+    assert looked_up["risk"] == {"level": {"code": "yellow", "label": "一般风险"}, "raised": False}
+    db.session.add(
+        Hazard(
+            id=uuid.uuid4(),
+            enterprise_id=hc,
+            source="direct",
+            title="储罐阀门渗漏",
+            proposed_level="general",
+            state="reported",
+            risk_unit_id=unit.id,
+            reported_by_user_id=world["users"]["officer-hc"],
+        )
+    )
+    db.session.commit()
+    raised = client.get("/api/v1/places/by-token/RISKPLC1", headers=officer).get_json()["risk"]
+    assert (raised["level"]["code"], raised["raised"]) == ("orange", True)

@@ -31,6 +31,8 @@ from anxun.inspections.planning_schemas import (
     TaskQuerySchema,
 )
 from anxun.orgs import scoping
+from anxun.risk.map_queries import target_levels
+from anxun.risk.riskmap import level_label
 
 blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="地点、排查计划与排查任务")
 
@@ -99,7 +101,19 @@ def place_by_token(qr_token):
     return {
         "place": place,
         "enterprise_name": enterprise.name,
+        "risk": place_risk(place),
         "tasks": queries.place_tasks_today(actor, place, now),
+    }
+
+
+def place_risk(place) -> dict | None:
+    """The place's highest effective risk level (raised while linked hazards are open)."""
+    facts = target_levels(place.enterprise_id).get(("place", place.id))
+    if not facts or facts["level"] is None:
+        return None
+    return {
+        "level": {"code": facts["level"], "label": level_label(facts["level"])},
+        "raised": facts["raised"],
     }
 
 

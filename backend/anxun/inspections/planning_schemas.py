@@ -278,6 +278,7 @@ class TaskListSchema(BaseSchema):
 class PlaceLookupSchema(BaseSchema):
     place = fields.Nested(PlaceSchema)
     enterprise_name = fields.String()
+    risk = fields.Dict(allow_none=True)
     tasks = fields.List(fields.Nested(TaskSchema))
 
 

@@ -6,14 +6,14 @@ import { emptyState, h, labelOf, loading, problemText, screenTitle } from "../ui
 import { openTask, taskRow } from "./tasks.js";
 
 const KIND_LABELS = { unit: "装置（单元）", area: "区域", equipment: "设备设施" };
-const RISK_CLASSES = { major: "red", high: "orange", medium: "yellow", low: "blue" };
+const RISK_CLASSES = { red: "red", orange: "orange", yellow: "yellow", blue: "blue" };
 
-function riskBlock(place) {
-  const risk = place.risk || (place.risk_level ? { level: place.risk_level, label: place.risk_label } : null);
+// risk: {level: {code: red|orange|yellow|blue, label}, raised} from the lookup, or null.
+function riskBlock(risk) {
   if (!risk) return null;
-  const level = risk.level?.code ?? risk.level;
-  const label = risk.label ?? risk.level?.label ?? level;
-  return h("p", {}, "风险等级：", h(`span.risk.${RISK_CLASSES[level] || "plain"}`, {}, label));
+  const level = risk.level.code;
+  const note = risk.raised ? "（存在未销号隐患，临时上调）" : "";
+  return h("p", {}, "风险等级：", h(`span.risk.${RISK_CLASSES[level] || "plain"}`, {}, risk.level.label), note);
 }
 
 // The notification card and the four-colour maps exist only when the risk module has them; a
@@ -79,7 +79,7 @@ export function mount(container, params) {
         h("h2", {}, place.name),
         h("p.muted", {}, [labelOf(place.kind, KIND_LABELS), place.qr_token ? `编码 ${place.qr_token}` : ""].filter(Boolean).join(" · ")),
         place.description ? h("p", {}, place.description) : "",
-        riskBlock(place),
+        riskBlock(result.data.risk),
         qrScanned ? h("p.ok-text", {}, "已扫码确认到达该检查点") : h("p.muted.small", {}, "手动输入编码，记录中将注明未扫码。"),
         cardSlot,
       ),
