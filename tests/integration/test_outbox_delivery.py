@@ -191,6 +191,7 @@ def test_production_mode_delivers_through_an_rq_worker(
     with app.test_request_context():
         job = delivery.enqueue_job([event.id])
     assert receiver.applied == {}  # nothing delivered until a worker runs
+    db.session.rollback()  # end this test's transaction: SQLite lets one writer at a time
     # The worker builds its own app from the environment, as a production worker would.
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("ANXUN_INSTANCE_PATH", app.config["INSTANCE_PATH"])
