@@ -7,8 +7,8 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+from anxun.reports.xlsx import style_table
 
 METHOD_LABELS = {"look": "看", "ask": "问", "measure": "测", "records": "查记录"}
 CATEGORY_LABELS = {
@@ -197,22 +197,7 @@ def _write_sheet(sheet, columns: tuple[tuple[str, int], ...], rows: list[list]) 
     sheet.append([name for name, _ in columns])
     for row in rows:
         sheet.append([_cell_text(value) for value in row])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = wrap
-            if cell.data_type == "f":
-                # A text starting with "=" is content, never a formula Excel would run.
-                cell.data_type = "s"
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E8E8E8")
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    style_table(sheet, 1, [width for _, width in columns], "A2")
     sheet.auto_filter.ref = sheet.dimensions
 
 

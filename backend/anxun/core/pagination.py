@@ -58,14 +58,19 @@ def paginate(query, sort_columns: list, cursor: str | None, limit: int, descendi
     return rows, next_cursor
 
 
+def _python_type(column):
+    """The column's Python type, or None for types SQLAlchemy cannot name one for."""
+    try:
+        return column.type.python_type
+    except Exception:  # SQLAlchemy raises for types without a Python equivalent
+        return None
+
+
 def _coerce(column, value):
     """Cursor values travel as JSON text; give them back the column's Python type."""
     if value is None:
         return None
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
-        return value
+    python_type = _python_type(column)
     try:
         if python_type is datetime:
             return datetime.fromisoformat(value)

@@ -8,8 +8,9 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
+
+from anxun.reports.xlsx import style_table
 
 COLUMNS = (
     ("序号", 6),
@@ -66,26 +67,13 @@ def ledger_xlsx(org_name: str, period_label: str, generated_at: str, rows: list[
     sheet.append([name for name, _ in COLUMNS])
     for row in rows:
         sheet.append([_text(value) for value in _row(row)])
-    wrap = Alignment(wrap_text=True, vertical="top")
+    style_table(sheet, 1, [width for _, width in COLUMNS], "A2")
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
-            cell.alignment = wrap
-            if cell.data_type == "f":
-                # Text starting with "=" is content, never a formula Excel would run.
-                cell.data_type = "s"
             if cell.column in DATE_COLUMNS and isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
             if cell.column == MONEY_COLUMN and isinstance(cell.value, int | float | Decimal):
                 cell.number_format = MONEY_FORMAT
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E8E8E8")
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     sheet.oddHeader.left.text = _text(org_name)
     sheet.oddHeader.right.text = f"隐患台账 {period_label}"
@@ -110,7 +98,7 @@ def ledger_xlsx(org_name: str, period_label: str, generated_at: str, rows: list[
         cover.append(list(pair))
     cover.cell(row=7, column=2).number_format = MONEY_FORMAT
     for cell in cover["A"]:
-        cell.font = bold
+        cell.font = Font(bold=True)
     cover.column_dimensions["A"].width = 22
     cover.column_dimensions["B"].width = 60
 

@@ -8,9 +8,9 @@ from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 
+from anxun.reports.xlsx import style_table
 from anxun.risk.grading import CONTROL_LEVELS, LEVELS
 from anxun.risk.registry import (
     CLASSIFY1_LABELS,
@@ -150,21 +150,7 @@ def register_to_xlsx(tree: dict) -> bytes:
     sheet.append([header for header, _, _, _ in COLUMNS])
     for row in _rows(tree):
         sheet.append([_cell(value) for value in row])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows(min_row=3):
-        for cell in row:
-            cell.alignment = wrap
-            if cell.data_type == "f":
-                # A text starting with "=" is content, never a formula Excel would run.
-                cell.data_type = "s"
-    fill = PatternFill("solid", fgColor="E8E8E8")
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for index, (_, width, _, _) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "B3"
+    style_table(sheet, 2, [width for _, width, _, _ in COLUMNS], "B3")
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

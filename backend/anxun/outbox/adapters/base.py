@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 
 class DeliveryError(Exception):
     """Delivery failed; the dispatcher retries with backoff."""
@@ -11,7 +13,7 @@ class DeliveryError(Exception):
         self.status = status
 
 
-class Adapter:
+class Adapter(ABC):
     name = ""
     required_config: tuple[str, ...] = ()
 
@@ -21,6 +23,6 @@ class Adapter:
             raise DeliveryError(f"adapter {self.name} misses config: {', '.join(missing)}")
         self.config = config
 
+    @abstractmethod
     def send(self, envelope: dict) -> int:
         """Deliver; return the HTTP status (or 0). Raise DeliveryError on any failure."""
-        raise NotImplementedError
