@@ -15,7 +15,7 @@ const PRECACHE = {
     "/js/app.js": "a60501977a983c1f",
     "/js/db.js": "911a1c0550e833d9",
     "/js/geo.js": "12e5ab1935be8ae0",
-    "/js/inspection.js": "8b01908512acd713",
+    "/js/inspection.js": "aca7ee71f63cc5da",
     "/js/outbox.js": "f1317a686b2a6f50",
     "/js/photo.js": "a61f49fd3cc1e496",
     "/js/screens/hazard.js": "d5b476eb68e10704",
@@ -26,14 +26,14 @@ const PRECACHE = {
     "/js/screens/records.js": "9365a8275cf059e1",
     "/js/screens/scan.js": "74c3d051075c39e2",
     "/js/screens/settings.js": "ff025523b70be87e",
-    "/js/screens/tasks.js": "6a65ca106f0b2f4c",
+    "/js/screens/tasks.js": "bc558ce1972baf6f",
     "/js/session.js": "a0d8da7dafe7e74c",
     "/js/sync.js": "5fb646af361253eb",
     "/js/ui.js": "91044ce274abe908",
     "/manifest.webmanifest": "1281bd48523621a1",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "8353130b2b2f"
+  "version": "3d05a52983c0"
 };
 // PRECACHE-END
 

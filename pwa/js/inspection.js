@@ -121,6 +121,18 @@ function taskPlan(task) {
 }
 
 // Resume the task's draft, or fetch its checklist and start a new one. → {ok, id} | {ok:false, message}
+// The checklist from the server, kept on the device; offline, the kept copy answers instead.
+export async function fetchChecklist(code, enterpriseId) {
+  const key = `checklist:${enterpriseId}:${code}`;
+  const result = await api.request(`checklists/${encodeURIComponent(code)}?enterprise_id=${enterpriseId}`);
+  if (result.ok) {
+    await db.setMeta(key, result.data);
+    return result;
+  }
+  const kept = await db.getMeta(key);
+  return kept ? { ok: true, status: 200, data: kept } : result;
+}
+
 export async function startFromTask(task, { qrScanned = false } = {}) {
   const existing = (await db.listDrafts()).find((d) => d.task_occurrence_id === task.id);
   if (existing) {
@@ -129,7 +141,7 @@ export async function startFromTask(task, { qrScanned = false } = {}) {
   }
   const plan = taskPlan(task);
   const enterprise = currentEnterprise();
-  const result = await api.request(`checklists/${encodeURIComponent(plan.checklist_code)}?enterprise_id=${enterprise.id}`);
+  const result = await fetchChecklist(plan.checklist_code, enterprise.id);
   if (!result.ok) {
     return {
       ok: false,

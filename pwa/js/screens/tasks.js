@@ -1,7 +1,7 @@
 // 今日任务: today's and overdue task occurrences grouped by place; pull down (or tap) to refresh.
 import * as api from "../api.js";
 import * as db from "../db.js";
-import { startFromTask } from "../inspection.js";
+import { fetchChecklist, startFromTask } from "../inspection.js";
 import { currentEnterprise, navigate } from "../session.js";
 import { groupByPlace, reconcileTasks } from "../sync.js";
 import { codeOf, emptyState, fill, formatDateTime, formatTime, h, labelOf, loading, problemText, screenTitle, toast } from "../ui.js";
@@ -115,10 +115,11 @@ export function mount(container) {
     if (!cachedAt) prefetchChecklists(tasks);
   }
 
-  // Fetch each checklist once while online so the service worker holds it for offline use.
+  // Fetch each checklist once while online and keep it on the device for offline use (in
+  // IndexedDB as well as the worker's cache, so it is there even without a service worker).
   function prefetchChecklists(tasks) {
     const codes = new Set(tasks.map((t) => t.checklist_code).filter(Boolean));
-    for (const code of codes) api.request(`checklists/${encodeURIComponent(code)}?enterprise_id=${enterprise.id}`);
+    for (const code of codes) fetchChecklist(code, enterprise.id);
   }
 
   function renderDrafts(drafts) {
