@@ -73,7 +73,10 @@ def _coerce(column, value):
     python_type = _python_type(column)
     try:
         if python_type is datetime:
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("cursor time without a zone")
+            return moment
         if python_type is date:
             return date.fromisoformat(value)
         if python_type is uuid.UUID:

@@ -11,8 +11,8 @@ from anxun.accounts.models import User
 from anxun.checklists.models import ChecklistVersion
 from anxun.core import clock
 from anxun.core.auth import Actor
-from anxun.core.errors import NotFound, ValidationFailed, field_error
-from anxun.core.pagination import decode_cursor, encode_cursor
+from anxun.core.errors import NotFound
+from anxun.core.pagination import paginate
 from anxun.extensions import db
 from anxun.hazards import workflow
 from anxun.hazards.models import Hazard, HazardTransition
@@ -37,7 +37,6 @@ CATEGORY_LABELS = {
 }
 REPORT_LABEL = "上报"
 MSG_NOT_FOUND = "未找到该隐患，或您无权查看。"
-MSG_CURSOR = "分页游标无效。"
 
 
 def get_hazard(actor: Actor, hazard_id: uuid.UUID) -> Hazard:
@@ -137,43 +136,10 @@ def list_hazards(actor: Actor, args: dict):
     if args.get("sort") == "deadline":
         # Earliest deadline first; hazards without a deadline (still unconfirmed) are left out.
         query = query.where(Hazard.deadline.is_not(None))
-        keys = [(Hazard.deadline, date.fromisoformat), (Hazard.id, uuid.UUID)]
-        return _page(query, keys, args.get("cursor"), args["limit"], descending=False)
-    keys = [(Hazard.reported_at, _aware), (Hazard.id, uuid.UUID)]
-    return _page(query, keys, args.get("cursor"), args["limit"], descending=True)
-
-
-def _aware(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        raise ValueError("cursor time without a zone")
-    return value
-
-
-def _plain(value) -> str:
-    return value.isoformat() if isinstance(value, date | datetime) else str(value)
-
-
-def _page(query, keys, cursor: str | None, limit: int, descending: bool):
-    """Keyset pagination over typed columns (dates and UUIDs travel in the cursor as text)."""
-    columns = [column for column, _ in keys]
-    if cursor:
-        raw = decode_cursor(cursor)
-        try:
-            values = [parse(v) for (_, parse), v in zip(keys, raw, strict=True)]
-        except (TypeError, ValueError) as exc:
-            raise ValidationFailed(MSG_CURSOR, [field_error("cursor", MSG_CURSOR)]) from exc
-        beyond = []
-        for i, column in enumerate(columns):
-            equal = [columns[j] == values[j] for j in range(i)]
-            beyond.append(and_(*equal, column < values[i] if descending else column > values[i]))
-        query = query.where(or_(*beyond))
-    order = [c.desc() if descending else c.asc() for c in columns]
-    rows = db.session.scalars(query.order_by(*order).limit(limit + 1)).all()
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor([_plain(getattr(rows[-1], c.key)) for c in columns])
+        return paginate(query, [Hazard.deadline, Hazard.id], args.get("cursor"), args["limit"])
+    return paginate(
+        query, [Hazard.reported_at, Hazard.id], args.get("cursor"), args["limit"], descending=True
+    )
 
 
 def _action_label(action: str) -> str:
