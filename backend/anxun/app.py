@@ -74,19 +74,27 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     # Models must be imported so metadata is complete for migrations.
     from anxun import models  # noqa: F401
     from anxun.accounts.api import blp as accounts_blp
+    from anxun.audits.api import blp as audits_blp
     from anxun.checklists.api import blp as checklists_blp
     from anxun.hazards.api import blp as hazards_blp
+    from anxun.incidents.api import blp as incidents_blp
     from anxun.inspections.api import blp as inspections_blp
     from anxun.inspections.media_api import blp as media_blp
     from anxun.inspections.planning_api import blp as planning_blp
     from anxun.notifications.api import blp as notifications_blp
     from anxun.orgs.api import blp as orgs_blp
     from anxun.outbox.api import blp as outbox_blp
+    from anxun.oversight.dashboard_api import blp as dashboard_blp
+    from anxun.oversight.enforcement_api import blp as enforcement_blp
+    from anxun.oversight.listing_api import blp as listing_blp
+    from anxun.oversight.patrol_api import blp as patrol_blp
+    from anxun.oversight.spot_check_api import blp as spot_check_blp
     from anxun.reports.api import blp as reports_blp
     from anxun.risk.grading_api import blp as risk_grading_blp
     from anxun.risk.map_api import blp as risk_map_blp
     from anxun.risk.registry_api import blp as risk_registry_blp
     from anxun.web.api import bp as web_bp
+    from anxun.web.public_api import bp as public_web_bp
 
     api.register_blueprint(accounts_blp)
     api.register_blueprint(orgs_blp)
@@ -101,4 +109,12 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(hazards_blp)
     api.register_blueprint(notifications_blp)
     api.register_blueprint(reports_blp)
+    api.register_blueprint(dashboard_blp)
+    api.register_blueprint(patrol_blp)
+    api.register_blueprint(listing_blp)
+    api.register_blueprint(enforcement_blp)
+    api.register_blueprint(spot_check_blp)
+    api.register_blueprint(incidents_blp)
+    api.register_blueprint(audits_blp)
+    app.register_blueprint(public_web_bp)
     app.register_blueprint(web_bp)

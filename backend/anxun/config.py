@@ -45,6 +45,13 @@ DEFAULTS: dict = {
     # Outbox delivery: "inline" (embedded: after each committing request), "rq" (Redis workers), "off".
     "ANXUN_DISPATCH_MODE": "inline",
     "ANXUN_REDIS_URL": "redis://127.0.0.1:6379/0",
+    # A rectification order not acknowledged (签收) this many days after issue is escalated.
+    "ANXUN_ORDER_ACK_DAYS": 3,
+    # Minutes allowed between an incident and its quick report (快报) before it is flagged late.
+    # 国务院令第493号 第九条 asks for one hour (clause to be verified; see incidents/rules.py).
+    "ANXUN_INCIDENT_QUICK_REPORT_MINUTES": 60,
+    # Folder of agency signing keys and signed audit reports; empty means <INSTANCE_PATH>/signing.
+    "ANXUN_SIGNING_DIR": "",
     "API_TITLE": "Anxun 安巡 API",
     "API_VERSION": __version__,
     "OPENAPI_VERSION": "3.0.3",
@@ -60,7 +67,12 @@ ENV_KEYS = {
     "ANXUN_DISPATCH_MODE": "ANXUN_DISPATCH_MODE",
     "ANXUN_REDIS_URL": "ANXUN_REDIS_URL",
     "ANXUN_MEDIA_DIR": "ANXUN_MEDIA_DIR",
+    "ANXUN_ORDER_ACK_DAYS": "ANXUN_ORDER_ACK_DAYS",
+    "ANXUN_INCIDENT_QUICK_REPORT_MINUTES": "ANXUN_INCIDENT_QUICK_REPORT_MINUTES",
+    "ANXUN_SIGNING_DIR": "ANXUN_SIGNING_DIR",
 }
+
+INTEGER_KEYS = ("ANXUN_ORDER_ACK_DAYS", "ANXUN_INCIDENT_QUICK_REPORT_MINUTES")
 
 
 def normalise_database_url(url: str) -> str:
@@ -77,6 +89,8 @@ def build_config(override: dict | None = None) -> dict:
     for env_key, config_key in ENV_KEYS.items():
         if os.environ.get(env_key):
             config[config_key] = os.environ[env_key]
+    for key in INTEGER_KEYS:
+        config[key] = int(config[key])
     config.update(override or {})
     instance = Path(config["INSTANCE_PATH"])
     instance.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,11 @@
 """Imports every area's models so the metadata (and Alembic) sees all tables."""
 
 from anxun.accounts.models import LoginAttempt, Membership, RevokedToken, User
+from anxun.audits.models import AgencyCertificate, AuditorRead, AuditRun
 from anxun.checklists.models import ChecklistVersion
 from anxun.core.audit import AuditEntry
 from anxun.hazards.models import Hazard, HazardTransition
+from anxun.incidents.models import Incident, IncidentReport
 from anxun.inspections.models import (
     Inspection,
     InspectionAnswer,
@@ -24,7 +26,18 @@ from anxun.orgs.models import (
     Regulator,
 )
 from anxun.outbox.models import OutboxDelivery, OutboxEvent, RegulatorEndpoint
-from anxun.oversight.models import EnforcementRecord
+from anxun.oversight.models import (
+    EnforcementRecord,
+    FollowUpCheck,
+    Patrol,
+    PatrolFinding,
+    RectificationOrder,
+    RectificationOrderItem,
+    SpotCheckAssignment,
+    SpotCheckDraw,
+    SpotCheckRegistryEntry,
+    SupervisedListing,
+)
 from anxun.risk.models import (
     BandTableConfig,
     ControlMeasure,
@@ -38,6 +51,20 @@ from anxun.risk.models import (
 )
 
 __all__ = [
+    "AgencyCertificate",
+    "AuditorRead",
+    "AuditRun",
+    "FollowUpCheck",
+    "Incident",
+    "IncidentReport",
+    "Patrol",
+    "PatrolFinding",
+    "RectificationOrder",
+    "RectificationOrderItem",
+    "SpotCheckAssignment",
+    "SpotCheckDraw",
+    "SpotCheckRegistryEntry",
+    "SupervisedListing",
     "EnforcementRecord",
     "BandTableConfig",
     "ControlMeasure",

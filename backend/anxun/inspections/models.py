@@ -170,6 +170,8 @@ class Inspection(db.Model):
     qr_scanned: Mapped[bool] = mapped_column(default=False)
     inspection_type: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(16), default="self_inspection")
+    # Set for an agency's inspection made as part of an audit run.
+    audit_run_id: Mapped[int | None] = mapped_column(ForeignKey("audit_run.id"), index=True)
     inspector_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime]
