@@ -20,6 +20,7 @@ PURE_MODULES = [
     "risk/measure_checklist.py",
     "inspections/plausibility.py",
     "reports/statistics.py",
+    "oversight/orders.py",
 ]
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "flask_sqlalchemy", "anxun.extensions", "anxun.core")
 
