@@ -12,7 +12,7 @@ const PRECACHE = {
     "/icons/icon-512.png": "c77b58df83793a9c",
     "/icons/maskable-512.png": "feca616d1b230040",
     "/js/api.js": "339a5a481e67fb9a",
-    "/js/app.js": "a60501977a983c1f",
+    "/js/app.js": "db330bad3f49bb4b",
     "/js/db.js": "911a1c0550e833d9",
     "/js/geo.js": "12e5ab1935be8ae0",
     "/js/inspection.js": "aca7ee71f63cc5da",
@@ -20,20 +20,23 @@ const PRECACHE = {
     "/js/photo.js": "a61f49fd3cc1e496",
     "/js/screens/hazard.js": "d5b476eb68e10704",
     "/js/screens/hazards.js": "cab568dd1a3cfc9f",
+    "/js/screens/incident.js": "053c7af84f5c117b",
     "/js/screens/inspect.js": "68b9b7cdb8162801",
     "/js/screens/login.js": "374bad03f1e39f18",
+    "/js/screens/orders.js": "0a5a4894d4e582f7",
     "/js/screens/place.js": "a8adc9d1dd3878e4",
+    "/js/screens/reads.js": "d4727c6531bdb023",
     "/js/screens/records.js": "9365a8275cf059e1",
     "/js/screens/scan.js": "74c3d051075c39e2",
     "/js/screens/settings.js": "ff025523b70be87e",
     "/js/screens/tasks.js": "bc558ce1972baf6f",
     "/js/session.js": "a0d8da7dafe7e74c",
-    "/js/sync.js": "5fb646af361253eb",
+    "/js/sync.js": "f3e2bad32df0e76f",
     "/js/ui.js": "91044ce274abe908",
     "/manifest.webmanifest": "1281bd48523621a1",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "3d05a52983c0"
+  "version": "3e41988267a3"
 };
 // PRECACHE-END
 

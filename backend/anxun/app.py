@@ -45,6 +45,9 @@ def create_app(config_override: dict | None = None) -> Flask:
     _register_blueprints(app, api)
     register_error_handlers(app)
     register_request_transaction(app)
+    from anxun.audits import reads as auditor_reads  # after the transaction: runs before commit
+
+    auditor_reads.register(app)
     from anxun.outbox import delivery
 
     delivery.register(app)

@@ -130,6 +130,15 @@ anxun_cli.add_command(checklists_cli)
 
 
 def register_cli(app: Flask) -> None:
+    from anxun.oversight.spot_check_cli import spot_checks_cli
+
+    anxun_cli.add_command(spot_checks_cli)
+    from anxun.oversight.patrol_cli import orders_cli
+
+    anxun_cli.add_command(orders_cli)
+    from anxun.audits.cli import audits_cli
+
+    anxun_cli.add_command(audits_cli)
     app.cli.add_command(anxun_cli)
 
 
@@ -144,12 +153,15 @@ def outbox_dispatch(limit: int) -> None:
 
     counts = dispatch_due(limit=limit)
     click.echo(
-        f"delivered {counts['delivered']}, retry later {counts['pending']}, dead {counts['dead']}"
+        f"delivered {counts['delivered']}, retry later {counts['pending']}, dead {counts['dead']},"
+        f" skipped {counts['skipped']}"
     )
 
 
 @outbox_cli.command("list")
-@click.option("--state", type=click.Choice(["pending", "delivered", "dead"]), default=None)
+@click.option(
+    "--state", type=click.Choice(["pending", "delivered", "skipped", "dead"]), default=None
+)
 def outbox_list(state: str | None) -> None:
     """Show deliveries (id, event, endpoint, state, attempts, last error)."""
     from sqlalchemy import select

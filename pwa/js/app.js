@@ -16,6 +16,9 @@ const SCREENS = {
   hazards: () => import("./screens/hazards.js"),
   hazard: () => import("./screens/hazard.js"),
   records: () => import("./screens/records.js"),
+  incident: () => import("./screens/incident.js"),
+  orders: () => import("./screens/orders.js"),
+  reads: () => import("./screens/reads.js"),
   settings: () => import("./screens/settings.js"),
 };
 const TABS = [
@@ -23,6 +26,9 @@ const TABS = [
   ["scan", "扫码"],
   ["hazards", "隐患"],
   ["records", "记录"],
+  ["incident", "事故"],
+  ["orders", "指令"],
+  ["reads", "查阅"],
   ["settings", "设置"],
 ];
 const TAB_OF = { place: "scan", inspect: "tasks", hazard: "hazards" };

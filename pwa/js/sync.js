@@ -93,6 +93,11 @@ function send(entry) {
       json: { ...entry.payload, sent_at: new Date().toISOString() },
     });
   }
+  if (entry.kind === "incident") return api.request("incidents", { method: "POST", json: entry.payload });
+  if (entry.kind === "incident_report") {
+    const { incident_id: incidentId, ...report } = entry.payload;
+    return api.request(`incidents/${incidentId}/reports`, { method: "POST", json: report });
+  }
   const { hazard_id: hazardId, ...body } = entry.payload;
   return api.request(`hazards/${hazardId}/transitions`, { method: "POST", json: body });
 }

@@ -19,6 +19,8 @@ PUBLIC = {
     ("GET", "/api/v1/health"),
     ("GET", "/api/v1/docs"),
     ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/public/spot-checks"),
+    ("GET", "/api/v1/public/major-hazards"),
 }
 EXPECTED_STATUS = {"forbid": {403}, "hide": {404}}
 

@@ -75,13 +75,39 @@ def test_load_stores_versions_once(app, db):
 
 
 def test_demo_seed_gives_every_officer_tasks_today_and_hc_a_risk_register(app, db):
+    from anxun.audits.models import AuditRun
+    from anxun.incidents.models import Incident
     from anxun.inspections.models import InspectionPlan, Place
+    from anxun.orgs.demo import ENTERPRISES
+    from anxun.orgs.models import Enterprise
+    from anxun.oversight.models import (
+        Patrol,
+        RectificationOrder,
+        SpotCheckDraw,
+        SupervisedListing,
+    )
     from anxun.risk.models import ControlMeasure, RiskAssessment
 
     result = run(app, "anxun", "seed", "--if-empty")
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count(Place.id))) == 8
-    assert db.session.scalar(select(func.count(InspectionPlan.id))) == 4
+    demo_names = [spec["name"] for spec in ENTERPRISES.values()]
+    plans = select(func.count(InspectionPlan.id)).join(
+        Enterprise, Enterprise.id == InspectionPlan.enterprise_id
+    )
+    assert db.session.scalar(plans.where(Enterprise.name.in_(demo_names))) == 4
+    # The jurisdiction around them, for the regulator's overview and map.
+    assert db.session.scalar(select(func.count(Enterprise.id))) == 24
+    # Oversight demo: patrols with orders, a listing, a published draw, an incident, audit runs.
+    assert db.session.scalar(select(func.count(Patrol.id))) >= 1
+    assert {o.state for o in db.session.scalars(select(RectificationOrder))} >= {
+        "acknowledged",
+        "issued",
+    }
+    assert db.session.scalar(select(func.count(SupervisedListing.id))) == 1
+    assert db.session.scalar(select(SpotCheckDraw.published_at)) is not None
+    assert db.session.scalar(select(func.count(Incident.id))) == 1
+    assert {r.state for r in db.session.scalars(select(AuditRun))} == {"open", "signed"}
     assert db.session.scalar(select(func.count(ControlMeasure.id))) == 3
     assessment = db.session.scalar(select(RiskAssessment))
     assert (float(assessment.score), assessment.level) == (270.0, "orange")  # 3×6×15, STYLE.md §4

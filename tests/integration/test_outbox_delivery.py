@@ -95,7 +95,7 @@ def make_event(db, world, n=0):
 def test_event_is_delivered_signed_with_its_idempotency_key(db, world, endpoint, receiver):
     event = make_event(db, world)
     counts = dispatcher.dispatch_due()
-    assert counts == {"delivered": 1, "pending": 0, "dead": 0}
+    assert counts == {"delivered": 1, "pending": 0, "dead": 0, "skipped": 0}
     assert list(receiver.applied) == [str(event.idempotency_key)]
     body = receiver.applied[str(event.idempotency_key)]
     assert body["type"] == "major_hazard_confirmed"
@@ -122,10 +122,15 @@ def test_failures_retry_with_backoff_and_duplicates_apply_once(
     frozen_clock(start)
     events = [make_event(db, world, n) for n in range(3)]
     receiver.script = ["500", "slow", "ok"]  # first event 500, second times out, third ok
-    assert dispatcher.dispatch_due() == {"delivered": 1, "pending": 2, "dead": 0}
-    assert dispatcher.dispatch_due() == {"delivered": 0, "pending": 0, "dead": 0}  # not due yet
+    assert dispatcher.dispatch_due() == {"delivered": 1, "pending": 2, "dead": 0, "skipped": 0}
+    assert dispatcher.dispatch_due() == {
+        "delivered": 0,
+        "pending": 0,
+        "dead": 0,
+        "skipped": 0,
+    }  # not due yet
     frozen_clock(start + timedelta(seconds=31))
-    assert dispatcher.dispatch_due() == {"delivered": 2, "pending": 0, "dead": 0}
+    assert dispatcher.dispatch_due() == {"delivered": 2, "pending": 0, "dead": 0, "skipped": 0}
     time.sleep(1.6)  # let the slow first attempt finish on the receiver side: a duplicate arrives
     assert sorted(receiver.applied) == sorted(str(e.idempotency_key) for e in events)
     assert receiver.requests == 5
@@ -201,6 +206,7 @@ def test_production_mode_delivers_through_an_rq_worker(
         "delivered": 1,
         "pending": 0,
         "dead": 0,
+        "skipped": 0,
     }
     assert list(receiver.applied) == [str(event.idempotency_key)]
 
@@ -264,7 +270,7 @@ def test_hazchem_chain_sends_parents_before_the_hazard(db, world, receiver):
     enterprise = db.session.get(Enterprise, hc)
     enqueue("major_hazard_confirmed", enterprise, "hazard", hazard.id, {"title": hazard.title})
     db.session.commit()
-    assert dispatcher.dispatch_due() == {"delivered": 1, "pending": 0, "dead": 0}
+    assert dispatcher.dispatch_due() == {"delivered": 1, "pending": 0, "dead": 0, "skipped": 0}
     assert paths == [
         "/chain/sec_security_risk_unit",
         "/chain/sec_security_risk_events",
@@ -303,7 +309,7 @@ def test_hazchem_chain_needs_the_registration_code(db, world, receiver, frozen_c
     db.session.add(hazard)
     enqueue("hazard_closed", dust, "hazard", hazard.id, {})
     db.session.commit()
-    assert dispatcher.dispatch_due() == {"delivered": 0, "pending": 0, "dead": 1}
+    assert dispatcher.dispatch_due() == {"delivered": 0, "pending": 0, "dead": 1, "skipped": 0}
     delivery = db.session.scalar(select(OutboxDelivery))
     assert "登记编码" in delivery.last_error
     assert receiver.requests == 0

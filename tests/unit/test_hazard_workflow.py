@@ -454,3 +454,43 @@ def test_labels():
         "确认", "驳回", "即查即改", "制定整改方案", "提交治理方案", "批准治理方案",
         "提交整改", "验收通过", "验收不通过", "核销", "退回整改",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("source", "role", "reason"),
+    [
+        ("regulator", "regulator_inspector", "ok"),
+        ("regulator", "regulator_admin", "ok"),
+        ("agency", "regulator_inspector", "ok"),
+        ("agency", "regulator_admin", "ok"),
+        ("direct", "regulator_inspector", "role"),
+        ("self_inspection", "regulator_admin", "role"),
+        (None, "regulator_inspector", "role"),
+        ("regulator", "auditor", "role"),
+        ("regulator", "head", "ok"),
+    ],
+)
+def test_regulators_confirm_only_oversight_findings(source, role, reason):
+    decision = attempt(S.reported, A.confirm, roles=(role,), changes={"source": source})
+    assert decision.reason_code == reason
+    assert decision.next_state == (S.confirmed if reason == "ok" else None)
+
+
+def test_only_confirm_grants_regulators_extra_roles_for_oversight_sources():
+    extra = {key for key, t in TRANSITIONS.items() if t.source_roles}
+    assert extra == {(S.reported, A.confirm)}
+    for action in (A.reject, A.fix_on_spot):
+        decision = attempt(
+            S.reported, action, roles=("regulator_inspector",), changes={"source": "regulator"}
+        )
+        assert decision.reason_code == "role"
+
+
+def test_the_confirm_button_is_offered_to_regulators_for_their_findings():
+    def offered(source):
+        return available_actions(
+            S.reported, GENERAL, {"regulator_inspector"}, ACTOR, {"source": source}, TODAY
+        )
+
+    assert A.confirm in offered("regulator")
+    assert A.confirm not in offered("direct")

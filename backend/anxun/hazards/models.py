@@ -31,6 +31,8 @@ class Hazard(db.Model):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
     source: Mapped[str] = mapped_column(String(16))
     inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspection.id"), index=True)
+    # Set for a finding of an agency's audit run (source agency).
+    audit_run_id: Mapped[int | None] = mapped_column(ForeignKey("audit_run.id"), index=True)
     item_id: Mapped[str | None] = mapped_column(String(64))
     checklist_version_id: Mapped[int | None] = mapped_column(ForeignKey("checklist_version.id"))
     basis: Mapped[list[dict]] = mapped_column(JSON, default=list)

@@ -45,7 +45,7 @@ def get_hazard(actor: Actor, hazard_id: uuid.UUID) -> Hazard:
     if hazard is None:
         raise NotFound(MSG_NOT_FOUND)
     try:
-        scoping.get_enterprise(actor, hazard.enterprise_id, scoping.READ)
+        scoping.get_enterprise(actor, hazard.enterprise_id, scoping.READ, scoping.HAZARDS)
     except NotFound as exc:
         raise NotFound(MSG_NOT_FOUND) from exc
     return hazard
@@ -90,7 +90,7 @@ def list_hazards(actor: Actor, args: dict):
     query = (
         select(Hazard)
         .join(Enterprise, Enterprise.id == Hazard.enterprise_id)
-        .where(scoping.enterprise_clause(actor))
+        .where(scoping.enterprise_clause(actor, scoping.READ, scoping.HAZARDS))
     )
     today = clock.today_local()
     if args.get("enterprise_id") is not None:

@@ -43,6 +43,7 @@ from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
 from anxun.outbox.enqueue import enqueue
 from anxun.outbox.models import OutboxEvent
+from anxun.oversight import listing_services
 
 A = workflow.HazardAction
 S = workflow.HazardState
@@ -135,6 +136,7 @@ def report_hazard(
     inspection=None,
     item: dict | None = None,
     checklist_version_id: int | None = None,
+    notice: bool = True,
 ) -> Hazard:
     """Register a hazard (16号令: 登记建档) as `reported`. Photos were verified by the caller.
 
@@ -188,6 +190,8 @@ def report_hazard(
             "photo_ids": hazard.photo_ids,
         },
     )
+    if not notice:
+        return hazard
     managers = _members(enterprise.id, {workflow.HEAD, workflow.SAFETY_OFFICER})
     notifications.notify(
         [u for u in managers if u != actor.user_id],
@@ -251,6 +255,7 @@ def report_direct_hazard(actor: Actor, data: dict) -> tuple[Hazard, bool]:
 def _context(hazard: Hazard, action: A, data: dict) -> dict:
     """The workflow context: stored facts, then the form fields this action reads."""
     context = workflow_facts(hazard)
+    context["source"] = hazard.source
     for key in ACTION_FIELDS[action]:
         value = data.get(key)
         if value is None and key in STORED_DEFAULTS:
@@ -447,6 +452,7 @@ def _after(actor, enterprise, hazard, step: A, transition: HazardTransition) -> 
         enqueue("major_hazard_confirmed", enterprise, "hazard", hazard.id, payload)
     if hazard.state == S.closed:
         enqueue("hazard_closed", enterprise, "hazard", hazard.id, event_payload(hazard, enterprise))
+        listing_services.delist_closed_hazard(actor, hazard, enterprise)
     notice = NOTICES.get(step)
     if notice is None:
         return
@@ -552,6 +558,42 @@ def apply_transition(
         },
     )
     _after(actor, enterprise, hazard, step, transition)
+    return hazard
+
+
+def report_oversight_finding(
+    actor: Actor, enterprise: Enterprise, data: dict, *, source: str
+) -> Hazard:
+    """A regulator's finding (or an agency's, once the regulator approves it) enters the loop
+    already confirmed: reported, then confirmed by the regulator through the transition table
+    (`confirm` admits regulator roles for these sources). Level and deadline are the finding's.
+
+    data: title, description, photo_ids, basis [{doc, clause}], level, category, deadline.
+    """
+    if source not in workflow.OVERSIGHT_SOURCES:
+        raise ValueError(f"not an oversight source: {source}")
+    report = {
+        "title": data["title"],
+        "description": data.get("description") or "",
+        "photo_ids": data.get("photo_ids") or [],
+        "proposed_level": data["level"],
+    }
+    item = {"basis": data.get("basis") or []}
+    hazard = report_hazard(actor, enterprise, report, source=source, item=item, notice=False)
+    confirm = {k: data[k] for k in ("level", "category", "deadline")}
+    hazard = apply_transition(
+        actor, hazard, A.confirm.value, confirm, expected_state=S.reported.value
+    )
+    notifications.notify(
+        _members(enterprise.id, {workflow.HEAD, workflow.SAFETY_OFFICER}),
+        enterprise.id,
+        "assigned",
+        hazard,
+        f"监管部门检查发现隐患：{hazard.title}",
+        f"{workflow.LEVEL_LABELS[hazard.level]}，整改期限 {hazard.deadline.isoformat()}，"
+        "请制定整改方案并按期整改。",
+        f"oversight:{hazard.id}",
+    )
     return hazard
 
 

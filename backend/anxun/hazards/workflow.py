@@ -18,6 +18,8 @@
 #   has_plan                  approve_plan: True once a governance plan was submitted
 #   rectified_by_user_id      verify_pass, verify_reject: who submitted the rectification
 #   plan_responsible_user_id  submit_rectification: the plan's responsible person
+#   source                    any action: the hazard's source; a transition's `source_roles`
+#                             grant extra roles for hazards from that source
 #
 # Each transition has two checks. `precondition` needs only facts known before the actor fills a
 # form (level, who the actor is, whether a plan exists), so `available_actions` can use it to
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -103,6 +105,9 @@ REGULATOR_ADMIN = "regulator_admin"
 REGULATOR_INSPECTOR = "regulator_inspector"
 
 MANAGERS = frozenset({HEAD, SAFETY_OFFICER})
+# Hazards found by a regulator's patrol (or an agency's, approved by the regulator) are confirmed
+# by the regulator itself: its finding is an official determination, not a report to vet.
+OVERSIGHT_SOURCES = ("regulator", "agency")
 VERIFIERS = frozenset({HEAD, SAFETY_OFFICER, INSPECTOR})
 REGULATORS = frozenset({REGULATOR_ADMIN, REGULATOR_INSPECTOR})
 
@@ -265,6 +270,11 @@ class Transition:
     roles: frozenset[str]
     guard: Check = _nothing
     precondition: Check = _nothing
+    # Extra roles allowed for hazards of a given source (context key "source").
+    source_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def roles_for(self, source: object) -> frozenset[str]:
+        return self.roles | self.source_roles.get(source, frozenset())
 
 
 S = HazardState
@@ -272,7 +282,10 @@ A = HazardAction
 
 TRANSITIONS: dict[tuple[HazardState, HazardAction], Transition] = {
     (S.reported, A.confirm): Transition(
-        S.confirmed, MANAGERS, guard=_all(_confirmed_level, _category, _deadline)
+        S.confirmed,
+        MANAGERS,
+        guard=_all(_confirmed_level, _category, _deadline),
+        source_roles=dict.fromkeys(OVERSIGHT_SOURCES, REGULATORS),
     ),
     (S.reported, A.reject): Transition(
         S.rejected, MANAGERS, guard=_text("reason", "请填写驳回原因。")
@@ -352,7 +365,7 @@ def decide(
     if transition is None:
         return Decision(False, None, [], "invalid_transition")
     attempt = _attempt(level, actor_roles, actor_user_id, context, today)
-    if not attempt.actor_roles & transition.roles:
+    if not attempt.actor_roles & transition.roles_for(context.get("source")):
         return Decision(False, None, [], "role")
     errors = transition.precondition(attempt) + transition.guard(attempt)
     if errors:
@@ -379,7 +392,7 @@ def available_actions(
         action
         for action in HazardAction
         if (transition := TRANSITIONS.get((state, action))) is not None
-        and attempt.actor_roles & transition.roles
+        and attempt.actor_roles & transition.roles_for(context.get("source"))
         and not transition.precondition(attempt)
     ]
 

@@ -20,13 +20,14 @@ def get_inspection(actor: Actor, inspection_id) -> Inspection:
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None:
         raise NotFound("未找到该检查记录。")
-    scoping.get_enterprise(actor, inspection.enterprise_id)  # 404 when out of scope
+    # 404 when out of scope (or outside an auditor's engagement scope)
+    scoping.get_enterprise(actor, inspection.enterprise_id, area=scoping.INSPECTIONS)
     return inspection
 
 
 def list_inspections(actor: Actor, args: dict):
     query = select(Inspection).join(Enterprise, Enterprise.id == Inspection.enterprise_id)
-    query = query.where(scoping.enterprise_clause(actor))
+    query = query.where(scoping.enterprise_clause(actor, area=scoping.INSPECTIONS))
     if args.get("enterprise_id"):
         query = query.where(Inspection.enterprise_id == args["enterprise_id"])
     if args.get("place_id"):

@@ -37,6 +37,9 @@ class InspectionSubmitSchema(BaseSchema):
     id = fields.UUID(required=True)
     enterprise_id = Int(load_default=None)
     task_occurrence_id = Int(load_default=None, allow_none=True)
+    # An auditor's inspection within an open audit run; absent (not None) otherwise, so the
+    # payload digest of ordinary submissions stays what it was.
+    audit_run_id = Int(allow_none=True)
     checklist_code = fields.String(required=True, validate=validate.Length(min=1, max=64))
     checklist_version = fields.String(
         required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error="应为 64 位内容哈希。")

@@ -28,6 +28,7 @@ from anxun.inspections.models import (
 )
 from anxun.inspections.plausibility import flags as plausibility_flags
 from anxun.orgs import scoping
+from anxun.outbox import events as outbox_events
 from anxun.risk import registry
 from anxun.risk.measure_checklist import CODE as MEASURE_CHECKLIST_CODE
 from anxun.risk.measure_checklist import measure_id_from_item
@@ -163,7 +164,18 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
             return existing, False
         raise Conflict("该检查记录编号已用于另一份内容。", [field_error("id", "编号重复。")])
 
-    enterprise = _enterprise_for(actor, data["enterprise_id"])
+    audit_run = None
+    if data.get("audit_run_id") is not None:
+        from anxun.audits.services import audit_run_for_inspection
+
+        audit_run = audit_run_for_inspection(actor, data["audit_run_id"], data["enterprise_id"])
+        if data["task_occurrence_id"] is not None:  # the enterprise's own tasks stay its own
+            message = "第三方审核检查不能完成企业的排查任务。"
+            raise ValidationFailed(message, [field_error("task_occurrence_id", message)])
+        enterprise = scoping.get_enterprise(actor, audit_run.enterprise_id, scoping.READ)
+    else:
+        enterprise = _enterprise_for(actor, data["enterprise_id"])
+    source = "agency" if audit_run is not None else "self_inspection"
     version = checklist_queries.get_version_by_hash(data["checklist_version"], enterprise.id)
     if version is None or version.code != data["checklist_code"]:
         raise ValidationFailed(
@@ -204,7 +216,8 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
         place_id=place.id if place else None,
         qr_scanned=data["qr_scanned"],
         inspection_type=data["inspection_type"],
-        source="self_inspection",
+        source=source,
+        audit_run_id=audit_run.id if audit_run is not None else None,
         inspector_user_id=actor.user_id,
         started_at=data["started_at"],
         finished_at=data["finished_at"],
@@ -263,7 +276,7 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
                 "photo_ids": [str(m) for m in answer["media"]],
                 "proposed_level": "major" if item["major"] else "general",
             },
-            source="self_inspection",
+            source=source,
             inspection=inspection,
             item=item,
             checklist_version_id=version.id,
@@ -285,6 +298,8 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
             "summary": {k: inspection.summary.get(k) for k in ("pass", "fail", "na")},
             "hazards_raised": raised,
             "corrects": str(corrected.id) if corrected else None,
+            "audit_run_id": audit_run.id if audit_run is not None else None,
         },
     )
+    outbox_events.inspection_summary(inspection, version, place, raised, enterprise)
     return inspection, True

@@ -330,4 +330,22 @@ def seed_demo(
         _seed_operations(head, enterprise, OPERATIONS[key])
         if key == "hc":
             _seed_risk_register(head, enterprise)
+    if operations:
+        from anxun.oversight.spot_check_demo import seed_spot_checks
+
+        logins.extend(seed_spot_checks(actor, password))
+        from anxun.oversight import patrol_demo
+
+        patrol_demo.seed(enterprises)
+        from anxun.incidents.demo import seed_incident_demo
+        from anxun.oversight.listing_demo import seed_listing_demo
+
+        seed_listing_demo(enterprises)
+        seed_incident_demo(enterprises["hc"])
+        from anxun.audits.demo import seed_audits
+
+        seed_audits()
+        from anxun.oversight.dashboard_demo import seed_jurisdiction
+
+        seed_jurisdiction(actor, password)
     return logins

@@ -20,6 +20,13 @@ from anxun.orgs.rules import jurisdiction_prefix
 
 READ = "read"
 WRITE = "write"
+# Data areas an engagement's scope grants to its agency's auditors (Engagement.scope). Reads of
+# these areas pass `area=`; an enterprise's basic record needs no area.
+INSPECTIONS = "inspections"
+HAZARDS = "hazards"
+RISK = "risk"
+DOCUMENTS = "documents"
+AREAS = (INSPECTIONS, HAZARDS, RISK, DOCUMENTS)
 
 
 def _regulator_clause(regulators: list[Regulator]):
@@ -34,7 +41,9 @@ def _regulator_clause(regulators: list[Regulator]):
     return clauses
 
 
-def _engagement_clause(agency_ids: set[int]):
+def _engagement_clause(agency_ids: set[int], area: str | None = None):
+    if area is not None:
+        return Enterprise.id.in_(sorted(engaged_enterprises(agency_ids, area)))
     today = clock.today_local()
     engaged = (
         select(EngagementEnterprise.enterprise_id)
@@ -48,8 +57,33 @@ def _engagement_clause(agency_ids: set[int]):
     return Enterprise.id.in_(engaged)
 
 
-def enterprise_clause(actor: Actor, access: str = READ):
-    """A WHERE clause over Enterprise for what the actor may read (or write)."""
+def engaged_enterprises(agency_ids: set[int], area: str | None = None) -> dict[int, Engagement]:
+    """{enterprise id: engagement} the agencies reach today (valid_from..valid_to, Beijing date),
+    limited to engagements whose scope names `area` when given; the lowest engagement id wins."""
+    if not agency_ids:
+        return {}
+    today = clock.today_local()
+    # Labelled so the auditors' read log (audits/reads.py) does not take it for a data read.
+    rows = db.session.execute(
+        select(EngagementEnterprise.enterprise_id.label("engaged_id"), Engagement)
+        .join(Engagement, Engagement.id == EngagementEnterprise.engagement_id)
+        .where(
+            Engagement.agency_id.in_(agency_ids),
+            Engagement.valid_from <= today,
+            Engagement.valid_to >= today,
+        )
+        .order_by(Engagement.id)
+    ).all()
+    reached: dict[int, Engagement] = {}
+    for enterprise_id, engagement in rows:
+        if area is None or area in (engagement.scope or []):
+            reached.setdefault(enterprise_id, engagement)
+    return reached
+
+
+def enterprise_clause(actor: Actor, access: str = READ, area: str | None = None):
+    """A WHERE clause over Enterprise for what the actor may read (or write); with `area`, an
+    auditor reaches only enterprises whose engagement scope names that data area."""
     if actor.is_platform_admin:
         return true()
     clauses = []
@@ -61,7 +95,7 @@ def enterprise_clause(actor: Actor, access: str = READ):
         ).all()
         clauses.extend(_regulator_clause(list(regulators)))
     if actor.agency_ids and access == READ:
-        clauses.append(_engagement_clause(actor.agency_ids))
+        clauses.append(_engagement_clause(actor.agency_ids, area))
     return or_(*clauses) if clauses else false()
 
 
@@ -70,10 +104,17 @@ def visible_enterprises(actor: Actor):
     return select(Enterprise).where(enterprise_clause(actor, READ))
 
 
-def get_enterprise(actor: Actor, enterprise_id: int, access: str = READ) -> Enterprise:
-    """Load an enterprise the actor may see; out of scope is 404, read-only access to write is 403."""
+def get_enterprise(
+    actor: Actor, enterprise_id: int, access: str = READ, area: str | None = None
+) -> Enterprise:
+    """Load an enterprise the actor may see; out of scope is 404, read-only access to write is 403.
+
+    `area` names the data area being read (INSPECTIONS, HAZARDS, RISK, DOCUMENTS): an auditor
+    whose engagement scope lacks it gets 404, as if the enterprise were not engaged at all."""
     enterprise = db.session.scalar(
-        select(Enterprise).where(Enterprise.id == enterprise_id, enterprise_clause(actor, READ))
+        select(Enterprise).where(
+            Enterprise.id == enterprise_id, enterprise_clause(actor, READ, area)
+        )
     )
     if enterprise is None:
         raise NotFound("未找到该企业，或您无权查看。")
@@ -82,6 +123,11 @@ def get_enterprise(actor: Actor, enterprise_id: int, access: str = READ) -> Ente
     ):
         raise Forbidden("您对该企业只有查看权限。")
     return enterprise
+
+
+def require_area(actor: Actor, enterprise_id: int, area: str) -> Enterprise:
+    """The engagement gate for one data area of one enterprise (see get_enterprise)."""
+    return get_enterprise(actor, enterprise_id, READ, area)
 
 
 def require_enterprise_role(actor: Actor, enterprise: Enterprise, roles: set[str]) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from anxun.core import clock
 from anxun.extensions import db
 from anxun.orgs.models import Enterprise
-from anxun.outbox.adapters import DeliveryError, get_adapter
+from anxun.outbox.adapters import DeliveryError, NotApplicable, get_adapter
 from anxun.outbox.models import OutboxDelivery, OutboxEvent, RegulatorEndpoint
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,12 @@ def attempt(delivery: OutboxDelivery, now: datetime) -> str:
     delivery.attempts += 1
     try:
         status = get_adapter(endpoint.adapter, endpoint.config).send(envelope(event))
+    except NotApplicable as exc:
+        # Nothing to send to this platform: closed at once, the reason stays visible in the row.
+        delivery.state = "skipped"
+        delivery.last_status = None
+        delivery.last_error = str(exc)[:500]
+        return delivery.state
     except DeliveryError as exc:
         delivery.last_error = str(exc)[:500]
         delivery.last_status = exc.status
@@ -75,7 +81,7 @@ def dispatch_due(now: datetime | None = None, limit: int = 100, event_ids=None) 
     if event_ids is not None:
         query = query.where(OutboxDelivery.event_id.in_(list(event_ids)))
     ids = db.session.scalars(query.order_by(OutboxDelivery.id).limit(limit)).all()
-    counts = {"delivered": 0, "pending": 0, "dead": 0}
+    counts = {"delivered": 0, "pending": 0, "dead": 0, "skipped": 0}
     for delivery_id in ids:
         delivery = db.session.get(OutboxDelivery, delivery_id, with_for_update=True)
         if delivery is None or delivery.state != "pending":

@@ -55,5 +55,5 @@ class OutboxDelivery(db.Model):
 
     __table_args__ = (
         UniqueConstraint("event_id", "endpoint_id", name="once_per_endpoint"),
-        CheckConstraint("state IN ('pending', 'delivered', 'dead')", name="state_known"),
+        CheckConstraint("state IN ('pending', 'delivered', 'skipped', 'dead')", name="state_known"),
     )

@@ -65,5 +65,5 @@ DELIVERY_FIELDS = (
 def delivery_view(delivery: OutboxDelivery, event: OutboxEvent | None = None) -> dict:
     event = event or db.session.get(OutboxEvent, delivery.event_id)
     return {key: getattr(delivery, key) for key in DELIVERY_FIELDS} | {
-        "event_type": event.event_type
+        "event_type": event.event_type,
     }

@@ -40,7 +40,7 @@ class EndpointSchema(BaseSchema):
 
 class DeliveryQuerySchema(BaseSchema):
     state = fields.String(
-        load_default=None, validate=validate.OneOf(["pending", "delivered", "dead"])
+        load_default=None, validate=validate.OneOf(["pending", "delivered", "skipped", "dead"])
     )
 
 
@@ -49,7 +49,12 @@ class DeliverySchema(BaseSchema):
     event_id = fields.Integer()
     event_type = fields.String()
     endpoint_id = fields.Integer()
-    state = fields.String()
+    state = fields.String(
+        metadata={
+            "description": "pending 待发送 / delivered 已送达 / skipped 该平台不接收此类事件"
+            "（原因见 last_error）/ dead 多次失败"
+        }
+    )
     attempts = fields.Integer()
     next_attempt_at = fields.DateTime()
     last_error = fields.String()

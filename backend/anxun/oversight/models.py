@@ -82,6 +82,9 @@ class PatrolFinding(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     basis: Mapped[list[dict]] = mapped_column(JSON, default=list)
     proposed_level: Mapped[str] = mapped_column(String(8))
+    # The finder's proposal; a regulator accepting an agency's finding may change both.
+    category: Mapped[str | None] = mapped_column(String(16))
+    deadline: Mapped[date | None] = mapped_column(Date)
     photo_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(16))
     hazard_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazard.id"), unique=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 
 def order_number(office_abbreviation: str, year: int, sequence: int) -> str:
@@ -21,3 +22,97 @@ def escalation_due(
 ) -> bool:
     """An order not acknowledged within `ack_days` whole days of issue is escalated."""
     return acknowledged_at is None and now - issued_at > timedelta(days=ack_days)
+
+
+# The bureau words an office abbreviation (机关代字) keeps; longest names first.
+BUREAU_SHORT_NAMES = (
+    ("住房和城乡建设", "住建"),
+    ("应急管理", "应急"),
+    ("市场监督管理", "市监"),
+    ("消防救援", "消防"),
+)
+# Administrative division suffixes, from the largest to the smallest.
+DIVISION_SUFFIXES = ("自治区", "自治州", "自治县", "省", "市", "盟", "区", "县", "旗")
+
+
+def _last_division(name: str) -> tuple[str, str]:
+    """Split "宁波市镇海区应急管理局" into ("镇海区", "应急管理局"): the smallest division and the rest."""
+    division, rest = "", name
+    while True:
+        # A suffix at position 0 starts the bureau word (市场监督管理局), not a division.
+        hits = [(i, s) for s in DIVISION_SUFFIXES if (i := rest.find(s)) > 0]
+        if not hits:
+            return division, rest
+        cut, suffix = min(hits, key=lambda hit: (hit[0], -len(hit[1])))
+        division, rest = rest[: cut + len(suffix)], rest[cut + len(suffix) :]
+
+
+def office_abbreviation(regulator_name: str) -> str:
+    """The 机关代字 of a bureau: first character of its smallest division + the bureau word.
+
+    宁波市镇海区应急管理局 → 镇应急; 宁波市镇海区住房和城乡建设局 → 镇住建; 浙江省应急管理厅 → 浙应急.
+    A bureau word not in the table keeps its first two characters.
+    """
+    name = regulator_name.strip()
+    if not name:
+        raise ValueError("regulator name is empty")
+    division, bureau = _last_division(name)
+    short = next((abbr for word, abbr in BUREAU_SHORT_NAMES if bureau.startswith(word)), None)
+    if short is None:
+        short = bureau[:2] if bureau else name[:2]
+    return f"{division[:1]}{short}" if division else short
+
+
+def next_sequence(existing_numbers: list[str], office: str, year: int) -> int:
+    """The next sequence for this office and year, given the numbers already issued."""
+    prefix = f"{office}责改〔{year}〕"
+    used = [
+        int(number[len(prefix) : -1])
+        for number in existing_numbers
+        if number.startswith(prefix)
+        and number.endswith("号")
+        and number[len(prefix) : -1].isdigit()
+    ]
+    return max(used, default=0) + 1
+
+
+class OrderState(StrEnum):
+    issued = "issued"
+    acknowledged = "acknowledged"
+    followed_up = "followed_up"
+
+
+class OrderAction(StrEnum):
+    acknowledge = "acknowledge"
+    record_follow_up = "record_follow_up"
+
+
+ORDER_STATE_LABELS = {
+    OrderState.issued: "待签收",
+    OrderState.acknowledged: "已签收",
+    OrderState.followed_up: "已复查",
+}
+
+# (state, action) → next state. A follow-up needs the order acknowledged first: the signed
+# order is what the follow-up check (回头看) holds the enterprise to.
+ORDER_TRANSITIONS = {
+    (OrderState.issued, OrderAction.acknowledge): OrderState.acknowledged,
+    (OrderState.acknowledged, OrderAction.record_follow_up): OrderState.followed_up,
+}
+
+
+def order_next_state(state: str, action: str) -> OrderState | None:
+    """The state an order moves to, or None when the action is not possible in this state."""
+    return ORDER_TRANSITIONS.get((state, action))
+
+
+FOLLOW_UP_RESULT_LABELS = {
+    "rectified": "已整改",
+    "partially_rectified": "部分整改",
+    "not_rectified": "未整改",
+}
+FOLLOW_UP_STATE_LABELS = {"scheduled": "待复查", "done": "已复查"}
+PATROL_MODE_LABELS = {"online": "网上巡查", "on_site": "现场检查"}
+PATROL_STATE_LABELS = {"open": "进行中", "submitted": "已提交", "closed": "已结束"}
+FINDING_STATE_LABELS = {"proposed": "待审核", "accepted": "已采纳", "rejected": "未采纳"}
+FINDING_LEVEL_LABELS = {"general": "一般隐患", "major": "重大隐患"}

@@ -119,7 +119,9 @@ def rectification_notice(hazard_id):
 
 
 def _ledger(enterprise_id: int, args: dict):
-    enterprise = scoping.get_enterprise(current_actor(), enterprise_id, scoping.READ)
+    enterprise = scoping.get_enterprise(
+        current_actor(), enterprise_id, scoping.READ, scoping.DOCUMENTS
+    )
     date_from, date_to = documents.ledger_range(
         args["date_from"], args["date_to"], clock.today_local()
     )
@@ -149,7 +151,9 @@ def hazard_ledger_xlsx(args, enterprise_id):
 
 
 def _statistics_scope(enterprise_id: int, args: dict):
-    enterprise = scoping.get_enterprise(current_actor(), enterprise_id, scoping.READ)
+    enterprise = scoping.get_enterprise(
+        current_actor(), enterprise_id, scoping.READ, scoping.DOCUMENTS
+    )
     return enterprise, documents.statistics_period(args["period"], clock.today_local())
 
 

@@ -150,7 +150,7 @@ def get_inspection(actor: Actor, inspection_id: uuid.UUID) -> Inspection:
     if inspection is None:
         raise NotFound(MSG_INSPECTION_NOT_FOUND)
     try:
-        scoping.get_enterprise(actor, inspection.enterprise_id, scoping.READ)
+        scoping.get_enterprise(actor, inspection.enterprise_id, scoping.READ, scoping.DOCUMENTS)
     except NotFound as exc:
         raise NotFound(MSG_INSPECTION_NOT_FOUND) from exc
     return inspection

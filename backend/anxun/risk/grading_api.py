@@ -86,7 +86,7 @@ def list_assessments(event_id):
 def enterprise_grade(enterprise_id):
     """Today's explained enterprise grade (stored as the day's snapshot) with 90 days of trend."""
     actor = current_actor()
-    enterprise = scoping.get_enterprise(actor, enterprise_id)
+    enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.RISK)
     result, _ = services.refresh_enterprise_grade(actor, enterprise)
     history = queries.grade_history(enterprise.id, clock.today_local(), HISTORY_DAYS)
     return {**result, "history": history}
@@ -98,5 +98,5 @@ def enterprise_grade(enterprise_id):
 @blp.response(200, GradeDaySchema(many=True))
 def enterprise_grade_history(args, enterprise_id):
     """Stored daily grades of the last `days` days, oldest first."""
-    enterprise = scoping.get_enterprise(current_actor(), enterprise_id)
+    enterprise = scoping.get_enterprise(current_actor(), enterprise_id, area=scoping.RISK)
     return queries.grade_history(enterprise.id, clock.today_local(), args["days"])

@@ -102,7 +102,7 @@ def evaluate_risk(actor: Actor, data: dict) -> dict:
     enterprise_id = factors.pop("enterprise_id", None)
     table, controls, owner_key = None, None, DEFAULT_OWNER
     if enterprise_id is not None:
-        enterprise = scoping.get_enterprise(actor, enterprise_id)
+        enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.RISK)
         if method in grading.METHODS:
             table, controls, owner_key = resolve_band_table(enterprise, method)
     return run_evaluation(method, factors, table, controls, owner_key)
@@ -116,7 +116,7 @@ def check_owner_readable(actor: Actor, owner_key: str) -> None:
     """Province tables are public to signed-in users; an enterprise's follow enterprise scope."""
     kind, value = parse_owner(owner_key)
     if kind == "enterprise":
-        scoping.get_enterprise(actor, int(value))
+        scoping.get_enterprise(actor, int(value), area=scoping.RISK)
 
 
 def list_band_tables(actor: Actor, owner_key: str, method: str | None) -> list[BandTableConfig]:
@@ -147,7 +147,7 @@ def get_risk_event(actor: Actor, event_id: int, access: str = scoping.READ) -> R
     )
     if event is None:
         raise NotFound("未找到该风险事件，或您无权查看。")
-    scoping.get_enterprise(actor, event.enterprise_id, access)
+    scoping.get_enterprise(actor, event.enterprise_id, access, scoping.RISK)
     return event
 
 

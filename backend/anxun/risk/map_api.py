@@ -100,5 +100,5 @@ def risk_card(place_id):
 @blp.response(200, description="The risk register (PDF).", content_type=PDF)
 def risk_register(enterprise_id):
     """安全风险分级管控清单: one row per control measure, with counts per level."""
-    enterprise = scoping.get_enterprise(current_actor(), enterprise_id)
+    enterprise = scoping.get_enterprise(current_actor(), enterprise_id, area=scoping.RISK)
     return _file(queries.register_pdf(enterprise), PDF, f"risk-register-{enterprise.id}.pdf")

@@ -78,14 +78,14 @@ def get_site_plan(actor: Actor, site_plan_id: int, access: str = scoping.READ) -
     try:
         if plan is None:
             raise NotFound()
-        scoping.get_enterprise(actor, plan.enterprise_id, access)
+        scoping.get_enterprise(actor, plan.enterprise_id, access, scoping.RISK)
     except NotFound as exc:
         raise NotFound("未找到该平面图，或您无权查看。") from exc
     return plan
 
 
 def list_site_plans(actor: Actor, enterprise_id: int, args: dict):
-    enterprise = scoping.get_enterprise(actor, enterprise_id)
+    enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.RISK)
     query = select(SitePlan).where(SitePlan.enterprise_id == enterprise.id)
     columns = {"id": [SitePlan.id], "title": [SitePlan.title, SitePlan.id]}[args["sort"]]
     rows, next_cursor = paginate(query, columns, args["cursor"], args["limit"])

@@ -21,6 +21,7 @@ from anxun.hazards.models import Hazard
 from anxun.inspections.models import Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
+from anxun.outbox import events as outbox_events
 from anxun.risk import registry_queries as queries
 from anxun.risk.grading import CONTROL_LEVELS, LEVELS, FactorError, evaluate
 from anxun.risk.grading_queries import resolve_band_table
@@ -389,6 +390,7 @@ def _insert(actor: Actor, kind: Kind, enterprise: Enterprise, parent, values: di
     if parent is not None:
         change[kind.parent_key] = parent.id
     audit.record(actor, f"create_{kind.entity_type}", kind.entity_type, row.id, change)
+    outbox_events.risk_register_changed(kind.entity_type, row, "create")
     return row
 
 
@@ -404,6 +406,7 @@ def _apply(actor: Actor, kind: Kind, row, values: dict) -> dict:
             setattr(row, key, after)
         db.session.flush()
         audit.record(actor, f"update_{kind.entity_type}", kind.entity_type, row.id, diff)
+        outbox_events.risk_register_changed(kind.entity_type, row, "update", diff)
     return diff
 
 
@@ -468,6 +471,7 @@ def _delete(actor: Actor, kind: Kind, entity_id: int) -> None:
     change = {kind.name_field: getattr(row, kind.name_field)}
     change.update({CHILD_KIND_NAMES[model]: len(rows) for model, rows in below.items()})
     audit.record(actor, f"delete_{kind.entity_type}", kind.entity_type, row.id, change)
+    outbox_events.risk_register_changed(kind.entity_type, row, "delete")
     publish_measure_checklist(actor, enterprise)
 
 

@@ -59,7 +59,7 @@ def _event(event):
 @blp.response(200, RiskObjectPageSchema)
 def list_risk_objects(args, enterprise_id):
     """Risk objects (风险分析对象) of an enterprise, without deleted ones."""
-    enterprise = scoping.get_enterprise(current_actor(), enterprise_id)
+    enterprise = scoping.get_enterprise(current_actor(), enterprise_id, area=scoping.RISK)
     return _page(*queries.list_children(RiskObject, enterprise.id, args))
 
 
@@ -250,7 +250,9 @@ def delete_control_measure(measure_id):
 def get_risk_register(enterprise_id):
     """The whole registry, nested, with each unit's assessed/effective level and each event's
     latest assessment."""
-    return queries.register_tree(scoping.get_enterprise(current_actor(), enterprise_id))
+    return queries.register_tree(
+        scoping.get_enterprise(current_actor(), enterprise_id, area=scoping.RISK)
+    )
 
 
 @blp.route("/enterprises/<int:enterprise_id>/risk-register.xlsx", methods=["GET"])
@@ -258,7 +260,9 @@ def get_risk_register(enterprise_id):
 @blp.response(200, description="The register as an Excel workbook.", content_type=XLSX)
 def export_risk_register(enterprise_id):
     """The register as Excel (风险分级管控清单): one row per control measure."""
-    tree = queries.register_tree(scoping.get_enterprise(current_actor(), enterprise_id))
+    tree = queries.register_tree(
+        scoping.get_enterprise(current_actor(), enterprise_id, area=scoping.RISK)
+    )
     response = Response(excel.register_to_xlsx(tree), mimetype=XLSX)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="risk-register-{enterprise_id}.xlsx"'

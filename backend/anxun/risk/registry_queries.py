@@ -45,7 +45,7 @@ def load_entity(actor: Actor, model, entity_id: int, access: str = scoping.READ)
     if row is None or row.deleted_at is not None:
         raise NotFound(message)
     try:
-        scoping.get_enterprise(actor, row.enterprise_id, access)
+        scoping.get_enterprise(actor, row.enterprise_id, access, scoping.RISK)
     except NotFound as exc:
         raise NotFound(message) from exc
     return row

@@ -1,8 +1,8 @@
-"""Health check, the browsable API docs page, and the PWA served at /."""
+"""Health check, the browsable API docs page, the PWA served at / and the regulator workspace."""
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, send_from_directory
+from flask import Blueprint, current_app, jsonify, redirect, send_from_directory
 from werkzeug.exceptions import NotFound
 
 from anxun import __version__
@@ -10,6 +10,7 @@ from anxun.web import queries
 
 bp = Blueprint("web", __name__)
 DOCS_PAGE = Path(__file__).with_name("docs.html")
+WORKSPACE_DIR = Path(__file__).with_name("workspace")
 
 
 @bp.get("/api/v1/health")
@@ -29,6 +30,26 @@ def docs():
 
 def _pwa_dir() -> Path:
     return Path(current_app.config["ANXUN_PWA_DIR"])
+
+
+@bp.get("/regulator")
+def workspace_redirect():
+    return redirect("/regulator/", code=308)
+
+
+@bp.get("/regulator/")
+def workspace_index():
+    """The regulator workspace (online-only desk app); the shell is never cached."""
+    response = send_from_directory(WORKSPACE_DIR, "index.html", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/regulator/<path:filename>")
+def workspace_file(filename):
+    response = send_from_directory(WORKSPACE_DIR, filename, max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/sw.js")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from anxun.outbox.adapters.base import Adapter, DeliveryError
+from anxun.outbox.adapters.base import Adapter, DeliveryError, NotApplicable
 from anxun.outbox.adapters.hazchem_chain import HazchemChainAdapter
 from anxun.outbox.adapters.webhook import WebhookAdapter
 
@@ -20,4 +20,4 @@ def get_adapter(name: str, config: dict) -> Adapter:
     return cls(config)
 
 
-__all__ = ["ADAPTERS", "Adapter", "DeliveryError", "get_adapter"]
+__all__ = ["ADAPTERS", "Adapter", "DeliveryError", "NotApplicable", "get_adapter"]

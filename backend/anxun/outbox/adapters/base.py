@@ -13,6 +13,11 @@ class DeliveryError(Exception):
         self.status = status
 
 
+class NotApplicable(Exception):
+    """The adapter has no record for this event type: the delivery is closed as skipped, with the
+    reason kept in the delivery row, instead of being retried into the dead-letter queue."""
+
+
 class Adapter(ABC):
     name = ""
     required_config: tuple[str, ...] = ()
@@ -25,4 +30,5 @@ class Adapter(ABC):
 
     @abstractmethod
     def send(self, envelope: dict) -> int:
-        """Deliver; return the HTTP status (or 0). Raise DeliveryError on any failure."""
+        """Deliver; return the HTTP status (or 0). Raise DeliveryError on any failure, or
+        NotApplicable when the receiving platform has no record for this event type."""

@@ -12,7 +12,7 @@ from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.inspections.models import Inspection, InspectionPlan, TaskOccurrence
 from anxun.orgs.models import Enterprise
-from anxun.outbox.adapters.base import Adapter, DeliveryError
+from anxun.outbox.adapters.base import Adapter, DeliveryError, NotApplicable
 from anxun.outbox.adapters.webhook import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign
 from anxun.outbox.mappings import hazchem
 from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
@@ -145,13 +145,18 @@ def collect(hazard: Hazard, enterprise: Enterprise) -> dict:
     return records
 
 
+# Event types the national chain has a record for; the others (inspection summaries, risk-register
+# changes, order acknowledgments, …) are skipped as not applicable, never dead-lettered.
+MAPPED_EVENT_TYPES = frozenset({"major_hazard_confirmed", "hazard_closed", "hazard_overdue"})
+
+
 class HazchemChainAdapter(Adapter):
     name = "hazchem_chain"
     required_config = ("base_url", "secret")
 
     def send(self, envelope: dict) -> int:
-        if envelope["aggregate"]["type"] != "hazard":
-            return 0  # the national chain has no record for this event
+        if envelope["type"] not in MAPPED_EVENT_TYPES or envelope["aggregate"]["type"] != "hazard":
+            raise NotApplicable(f"hazchem_chain maps no record for event type {envelope['type']}")
         hazard = db.session.get(Hazard, uuid.UUID(envelope["aggregate"]["id"]))
         enterprise = db.session.get(Enterprise, envelope["enterprise"]["id"])
         if hazard is None:

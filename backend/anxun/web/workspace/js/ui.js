@@ -1,0 +1,156 @@
+// DOM helpers shared by the workspace screens: element builder, tables, toasts, problems, dates.
+
+const PROPERTIES = new Set(["value", "checked", "disabled", "selected", "hidden", "htmlFor"]);
+
+// h("button", {class: "primary", text: "保存", on: {click}, dataset: {testid: "save"}}, …children)
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = Array.isArray(value) ? value.filter(Boolean).join(" ") : value;
+    else if (key === "text") node.textContent = String(value);
+    else if (key === "on") for (const [event, fn] of Object.entries(value)) node.addEventListener(event, fn);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key === "style" && typeof value === "object") Object.assign(node.style, value);
+    else if (PROPERTIES.has(key)) node[key] = value;
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+}
+
+// Replace a node's children.
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+// table([{key, label, render?(row), sortable?}], rows, {sort, onSort(key), rowAttrs?(row), testid?})
+// sort is {key, dir: "asc"|"desc"}; a sortable header calls onSort(key) when clicked.
+export function table(columns, rows, options = {}) {
+  const { sort, onSort, rowAttrs, testid, empty = "暂无数据" } = options;
+  const head = h(
+    "tr",
+    {},
+    columns.map((col) => {
+      const active = sort && sort.key === col.key;
+      const arrow = active ? (sort.dir === "desc" ? " ▼" : " ▲") : "";
+      const canSort = onSort && col.sortable !== false;
+      return h(
+        "th",
+        {
+          class: [canSort && "sortable", active && "sorted"],
+          "aria-sort": active ? (sort.dir === "desc" ? "descending" : "ascending") : undefined,
+          dataset: { key: col.key, testid: `th-${col.key}` },
+          on: canSort ? { click: () => onSort(col.key) } : undefined,
+        },
+        col.label + arrow,
+      );
+    }),
+  );
+  const body = rows.length
+    ? rows.map((row) =>
+        h(
+          "tr",
+          rowAttrs ? rowAttrs(row) : {},
+          columns.map((col) => {
+            const value = col.render ? col.render(row) : row[col.key];
+            return h("td", { dataset: { key: col.key } }, value ?? "");
+          }),
+        ),
+      )
+    : [h("tr", {}, h("td", { colspan: columns.length, class: "muted empty", text: empty }))];
+  return h(
+    "table",
+    { class: "grid", dataset: testid ? { testid } : {} },
+    h("thead", {}, head),
+    h("tbody", {}, body),
+  );
+}
+
+let toastTimer = null;
+
+export function toast(message, { kind = "info", timeout = 3500 } = {}) {
+  const box = document.getElementById("toast");
+  if (!box) return;
+  box.textContent = message;
+  box.className = `toast show ${kind}`;
+  clearTimeout(toastTimer);
+  if (timeout) toastTimer = setTimeout(() => (box.className = "toast"), timeout);
+}
+
+// Render a problem+json body (title, detail, field messages) into a container (replaces it).
+export function showProblem(container, problem) {
+  const p = problem || {};
+  const errors = Array.isArray(p.errors) ? p.errors : [];
+  return fill(
+    container,
+    h(
+      "div",
+      { class: "problem", role: "alert", dataset: { testid: "problem" } },
+      h("strong", { text: p.title || "请求失败" }),
+      p.detail ? h("p", { text: p.detail }) : null,
+      errors.length
+        ? h(
+            "ul",
+            {},
+            errors.map((e) => h("li", { dataset: { field: e.field || "" } }, e.field ? `${e.field}：${e.message}` : e.message)),
+          )
+        : null,
+    ),
+  );
+}
+
+const DATE = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+const DATETIME = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+});
+
+function parse(iso) {
+  if (!iso) return null;
+  // Server timestamps are UTC; a bare date-time without offset is treated as UTC too.
+  const text = /T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(iso) ? `${iso}Z` : iso;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function fmtDate(iso) {
+  if (iso && /^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+  const date = parse(iso);
+  return date ? DATE.format(date).replaceAll("/", "-") : "—";
+}
+
+export function fmtDateTime(iso) {
+  const date = parse(iso);
+  return date ? DATETIME.format(date).replaceAll("/", "-") : "—";
+}
+
+// A small coloured label; the code becomes a CSS class (badge-red, badge-issued, …).
+export function badge(code, label) {
+  return h("span", { class: `badge badge-${code || "none"}`, dataset: { code: code || "" } }, label || code || "—");
+}
+
+// Read a {code, label} enum (or a plain string) as a badge.
+export function enumBadge(value) {
+  if (!value) return badge("none", "—");
+  return typeof value === "string" ? badge(value, value) : badge(value.code, value.label);
+}

@@ -1,0 +1,77 @@
+"""整改指令书 in the PWA: unacknowledged orders first with a badge; 签收 is online only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.helpers import first_page, login, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def seed_orders(live) -> dict:
+    """Two orders to hc, the older one already acknowledged by the head."""
+    from anxun.core import clock
+    from anxun.extensions import db
+    from anxun.oversight import patrol_services as services
+    from tests.factories_hazards import actor
+
+    with live.app.app_context():
+        made = []
+        for text in ("完善动火作业管理制度", "补充可燃气体报警器检定"):
+            made.append(
+                services.issue_order(
+                    actor("regulator"),
+                    {
+                        "enterprise_id": actor("head-hc").enterprise_ids.pop(),
+                        "deadline": clock.today_local() + timedelta(days=10),
+                        "basis": [
+                            {"document": "《中华人民共和国安全生产法》", "clause": "第六十五条"}
+                        ],
+                        "items": [{"text": text}],
+                    },
+                )
+            )
+        services.acknowledge_order(actor("head-hc"), made[0], {"expected_state": "issued"})
+        db.session.commit()
+        numbers = {"signed": made[0].number, "waiting": made[1].number, "id": made[1].id}
+        db.session.remove()
+    return numbers
+
+
+def test_head_sees_waiting_orders_first_and_cannot_sign_offline(live, browser):
+    numbers = seed_orders(live)
+    context = browser("pwa-orders", service_workers="block")
+    page = first_page(context)
+    login(page, live.url, "head-hc")
+    page.goto(live.url + "/#/orders")
+    rows = page.get_by_test_id("order-row")
+    rows.first.wait_for()
+    assert page.get_by_test_id("orders-waiting").inner_text() == "1 份待签收"
+    assert numbers["waiting"] in rows.nth(0).inner_text()
+    assert "待签收" in rows.nth(0).inner_text()
+    assert "已签收" in rows.nth(1).inner_text()
+    screenshot(page, "pwa-orders-list")
+
+    rows.nth(0).click()
+    button = page.get_by_test_id("ack-button")
+    button.wait_for()
+    assert page.get_by_test_id("order-pdf").is_visible()
+    context.set_offline(True)
+    page.wait_for_function("() => document.querySelector('[data-testid=ack-button]').disabled")
+    assert "签收需要联网" in page.get_by_test_id("ack-message").inner_text()
+    context.set_offline(False)
+    page.wait_for_function("() => !document.querySelector('[data-testid=ack-button]').disabled")
+    button.click()
+    page.get_by_test_id("ack-time").wait_for()
+
+
+def test_only_the_head_gets_the_sign_button(live, browser):
+    numbers = seed_orders(live)
+    page = first_page(browser("pwa-officer", service_workers="block"))
+    login(page, live.url, "officer-hc")
+    page.goto(live.url + f"/#/orders/{numbers['id']}")
+    page.get_by_text("请企业主要负责人签收该指令书。").wait_for()
+    assert page.get_by_test_id("ack-button").count() == 0
