@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, timezone
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -25,3 +27,15 @@ def freeze(at: datetime | None) -> None:
     if at is not None and at.tzinfo is None:
         raise ValueError("freeze() needs an aware datetime")
     _frozen = at
+
+
+@contextmanager
+def as_of(at: datetime) -> Iterator[None]:
+    """Run a block with the clock frozen at `at`, then put back whatever it was (frozen or not):
+    for writing back-dated history, e.g. the demo's month of inspections."""
+    previous = _frozen
+    freeze(at)
+    try:
+        yield
+    finally:
+        freeze(previous)

@@ -10,8 +10,7 @@ then the clock is restored.
 from __future__ import annotations
 
 import uuid
-from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from math import floor
 
 from sqlalchemy import select
@@ -188,17 +187,6 @@ HAZARD_TITLES = {
 }
 
 
-@contextmanager
-def _as_of(moment: datetime):
-    """Write the demo's history as of `moment`; restores whatever the clock was before."""
-    previous = clock._frozen  # noqa: SLF001 - the demo puts back a clock a caller froze
-    clock.freeze(moment)
-    try:
-        yield
-    finally:
-        clock.freeze(previous)
-
-
 def _passing_answer(item: dict) -> dict:
     """A plausible compliant answer: readings inside the range, a non-failing option."""
     answer = item["answer"]
@@ -235,14 +223,14 @@ def _inspect(officer: Actor, enterprise: Enterprise, version, occurrence: TaskOc
         "device_id": "demo",
         "answers": [_passing_answer(index[i]) for i in items],
     }
-    with _as_of(finished + timedelta(minutes=2)):
+    with clock.as_of(finished + timedelta(minutes=2)):
         inspections.submit_inspection(officer, InspectionSubmitSchema().load(payload))
 
 
 def _month_of_tasks(officer: Actor, enterprise: Enterprise, version, share: float, now) -> None:
     """A daily plan started PLAN_DAYS ago; `share` of its past windows were done in time."""
     items = profile_item_ids(version.document, None)[:PLAN_ITEMS]
-    with _as_of(now - timedelta(days=PLAN_DAYS)):
+    with clock.as_of(now - timedelta(days=PLAN_DAYS)):
         plan = PlanCreateSchema().load(
             {
                 "title": "每日安全检查",
@@ -268,7 +256,7 @@ def _month_of_tasks(officer: Actor, enterprise: Enterprise, version, share: floa
 
 def _hazard(officer: Actor, enterprise: Enterprise, title: str, level: str, at, days: int):
     """Reported and confirmed at `at` with a deadline `days` later (overdue once it passes)."""
-    with _as_of(at):
+    with clock.as_of(at):
         hazard = hazards.report_hazard(
             officer,
             enterprise,
