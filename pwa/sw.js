@@ -13,14 +13,14 @@ const PRECACHE = {
     "/icons/maskable-512.png": "feca616d1b230040",
     "/js/api.js": "339a5a481e67fb9a",
     "/js/app.js": "db330bad3f49bb4b",
-    "/js/db.js": "911a1c0550e833d9",
+    "/js/db.js": "9afb22d55621d840",
     "/js/geo.js": "12e5ab1935be8ae0",
     "/js/inspection.js": "aca7ee71f63cc5da",
     "/js/outbox.js": "f1317a686b2a6f50",
     "/js/photo.js": "a61f49fd3cc1e496",
     "/js/screens/hazard.js": "d5b476eb68e10704",
     "/js/screens/hazards.js": "cab568dd1a3cfc9f",
-    "/js/screens/incident.js": "053c7af84f5c117b",
+    "/js/screens/incident.js": "e6c3d1e1ead41754",
     "/js/screens/inspect.js": "68b9b7cdb8162801",
     "/js/screens/login.js": "374bad03f1e39f18",
     "/js/screens/orders.js": "0a5a4894d4e582f7",
@@ -36,7 +36,7 @@ const PRECACHE = {
     "/manifest.webmanifest": "1281bd48523621a1",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "3e41988267a3"
+  "version": "b90c8c8b536b"
 };
 // PRECACHE-END
 

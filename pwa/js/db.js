@@ -74,6 +74,11 @@ export const getMeta = (key) => get("meta", key);
 export const setMeta = (key, value) => put("meta", value, key);
 export const deleteMeta = (key) => remove("meta", key);
 
+// meta "list:<name>": reference lists from the server (incident categories …), kept so forms
+// still work offline after one online visit.
+export const getReferenceList = (name) => get("meta", `list:${name}`);
+export const putReferenceList = (name, items) => put("meta", items, `list:${name}`);
+
 // drafts: inspections being filled in, keyed by the inspection's client UUID.
 export const getDraft = (id) => get("drafts", id);
 export const putDraft = (draft) => put("drafts", draft);

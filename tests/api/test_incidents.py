@@ -194,3 +194,88 @@ def test_only_the_head_and_safety_officer_report_and_lists_are_scoped(client, lo
         client.get(f"/api/v1/incidents/{body['id']}", headers=login_as("regulator-con")).status_code
         == 404
     )
+
+
+def test_any_logged_in_user_gets_the_categories_with_their_unverified_basis(client, login_as):
+    body = client.get("/api/v1/incidents/categories", headers=login_as("rectifier-hc")).get_json()
+    assert len(body["items"]) == 20
+    assert body["items"][0] == {"code": "object_strike", "label": "物体打击"}
+    assert {"code": "poisoning_asphyxiation", "label": "中毒和窒息"} in body["items"]
+    assert body["basis"]["verified"] is False
+    assert body["basis"]["title"].startswith("GB 6441-1986")
+    assert client.get("/api/v1/incidents/categories").status_code == 401
+
+
+def follow_up(client, login_as, incident_id, **counts):
+    response = client.post(
+        f"/api/v1/incidents/{incident_id}/reports",
+        json=report_fields(**counts),
+        headers=login_as("head-hc"),
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_a_follow_up_with_more_casualties_marks_the_incident_escalated(
+    db, client, login_as, world, frozen
+):
+    body = quick(world, minutes_ago=20)  # quick report: 1 injured
+    client.post("/api/v1/incidents", json=body, headers=login_as("officer-hc"))
+    frozen(NOW + timedelta(hours=1))
+    calmer = follow_up(client, login_as, body["id"], injuries=1)
+    assert calmer["is_escalated"] is False
+    assert calmer["escalations"] == []
+    frozen(NOW + timedelta(days=2))
+    worse = follow_up(client, login_as, body["id"], deaths=1, injuries=0)
+    assert worse["is_escalated"] is True
+    assert worse["escalations"] == [
+        {
+            "sequence": 3,
+            "at": worse["reports"][2]["submitted_at"],
+            "increases": {"deaths": [0, 1]},
+            "summary": "死亡 0→1 人",
+            "within_supplement_window": True,
+        }
+    ]
+    assert [(e["event"], e["is_escalated"]) for e in worse["timeline"]] == [
+        ("occurred", False),
+        ("quick", False),
+        ("follow_up", False),
+        ("follow_up", True),
+    ]
+    escalation_basis = [b for b in worse["basis"] if "第十三条" in b["title"]]
+    assert [b["verified"] for b in escalation_basis] == [False]
+    [listed] = client.get("/api/v1/incidents", headers=login_as("regulator")).get_json()["items"]
+    assert (listed["is_escalated"], listed["deaths"]) == (True, 1)
+    detail = client.get(f"/api/v1/incidents/{body['id']}", headers=login_as("regulator"))
+    assert detail.get_json()["is_escalated"] is True
+
+
+def test_the_list_filters_late_and_escalated_incidents_newest_first(client, login_as, world):
+    def post(minutes_ago, title):
+        body = quick(world, minutes_ago=minutes_ago, title=title)
+        response = client.post("/api/v1/incidents", json=body, headers=login_as("officer-hc"))
+        assert response.status_code == 201
+        return body["id"]
+
+    late_escalated = post(300, "超时且补报")
+    post(120, "超时")
+    escalated = post(40, "按时补报")
+    post(10, "按时")
+    for incident_id in (late_escalated, escalated):
+        follow_up(client, login_as, incident_id, injuries=4)
+
+    def titles(query=""):
+        response = client.get(f"/api/v1/incidents{query}", headers=login_as("regulator"))
+        assert response.status_code == 200, response.get_json()
+        return [i["title"] for i in response.get_json()["items"]]
+
+    assert titles() == ["按时", "按时补报", "超时", "超时且补报"]
+    assert titles("?late=true") == ["超时", "超时且补报"]
+    assert titles("?late=false") == ["按时", "按时补报"]
+    assert titles("?escalated=true") == ["按时补报", "超时且补报"]
+    assert titles("?late=true&escalated=true") == ["超时且补报"]
+    assert titles("?escalated=true&limit=1") == ["按时补报"]
+    bad = client.get("/api/v1/incidents?late=maybe", headers=login_as("regulator"))
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.get_json()["errors"]} == {"late"}

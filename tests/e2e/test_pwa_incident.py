@@ -1,11 +1,14 @@
-"""事故快报 from the PWA: filed offline by the safety officer, queued in the outbox, synced once
-online, then on the regulator's incidents screen."""
+"""事故快报 from the PWA: filed offline by the safety officer (the categories kept on the device
+from one online visit), queued in the outbox, synced once online, then on the regulator's incidents
+screen, escalated by a follow-up with more casualties and found through the filters."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-from tests.e2e.helpers import first_page, login, screenshot, wait_for_worker, wait_until
+from tests.e2e.helpers import api_login, first_page, login, screenshot, wait_for_worker, wait_until
 from tests.e2e.workspace_helpers import open_workspace
 
 pytestmark = pytest.mark.e2e
@@ -17,6 +20,14 @@ def incident_titles(live):
     from anxun.incidents.models import Incident
 
     return live.query(lambda s: list(s.scalars(select(Incident.title))))
+
+
+def incident_ids():
+    from sqlalchemy import select
+
+    from anxun.incidents.models import Incident
+
+    return select(Incident.id, Incident.enterprise_id)
 
 
 def test_an_offline_quick_report_syncs_and_reaches_the_regulator(live, browser):
@@ -32,6 +43,12 @@ def test_an_offline_quick_report_syncs_and_reaches_the_regulator(live, browser):
     page.locator("#offline").wait_for()
     form = page.get_by_test_id("incident-quick-form")
     form.wait_for()
+    # The categories came from the server on the online visit and are kept in IndexedDB.
+    kept = page.evaluate(
+        "import('/js/db.js').then((db) => db.getReferenceList('incident-categories'))"
+    )
+    assert len(kept) == 20 and kept[0] == {"code": "object_strike", "label": "物体打击"}
+    assert page.get_by_test_id("incident-category").locator("option").count() == 21
     page.get_by_test_id("incident-location").fill("二号仓库装卸区")
     page.get_by_test_id("incident-category").select_option("object_strike")
     page.get_by_test_id("incident-title").fill("离线快报：物料桶砸伤")
@@ -49,10 +66,39 @@ def test_an_offline_quick_report_syncs_and_reaches_the_regulator(live, browser):
     page.get_by_test_id("incident-detail").wait_for(timeout=20000)
     assert page.get_by_test_id("incident-detail").get_attribute("data-late") == "false"
 
+    # A follow-up reports a second injured worker: the incident is escalated (补报).
+    incident_id, enterprise_id = live.query(lambda s: tuple(s.execute(incident_ids()).one()))
+    client = live.app.test_client()
+    follow_up = client.post(
+        f"/api/v1/incidents/{incident_id}/reports",
+        json={
+            "id": str(uuid.uuid4()),
+            "deaths": 0,
+            "injuries": 2,
+            "missing": 0,
+            "description": "又发现一名工人受伤。",
+        },
+        headers=api_login(client, "head-hc"),
+    )
+    assert follow_up.status_code == 201, follow_up.get_json()
+
     desk = open_workspace(browser, live, "regulator", "#/incidents")
     row = desk.locator("tr[data-testid=incident-row]", has_text="离线快报：物料桶砸伤")
     row.wait_for()
     assert row.get_attribute("data-late") == "false"
+    assert row.get_attribute("data-escalated") == "true"
+    assert row.get_by_test_id("incident-enterprise-link").get_attribute("href") == (
+        f"#/enterprise/{enterprise_id}"
+    )
+    desk.get_by_test_id("filter-escalated").check()
+    row.wait_for()
+    desk.get_by_test_id("filter-late").check()
+    desk.get_by_text("没有符合筛选条件的事故报告").wait_for()
+    assert "late=true" in desk.evaluate("location.hash")
+    desk.get_by_test_id("filter-late").uncheck()
+    row.wait_for()
     row.get_by_test_id("incident-link").click()
     desk.get_by_test_id("incident-timeline").wait_for()
     assert "快报" in desk.get_by_test_id("incident-timeline").inner_text()
+    assert "受伤 1→2 人" in desk.get_by_test_id("incident-escalations").inner_text()
+    screenshot(desk, "workspace-incident-escalated")

@@ -65,3 +65,63 @@ def test_the_timeline_orders_reports_and_counts_minutes_from_the_occurrence():
         ("follow_up", "第1次续报", 180),
         ("follow_up", "第2次续报", 1440),
     ]
+
+
+def test_the_category_list_keeps_the_standard_order_as_code_and_label():
+    items = rules.category_list()
+    assert len(items) == 20
+    assert items[0] == {"code": "object_strike", "label": "物体打击"}
+    assert items[-1] == {"code": "other_injury", "label": "其他伤害"}
+
+
+def _report(sequence, days, deaths=0, injuries=0, missing=0):
+    return {
+        "sequence": sequence,
+        "submitted_at": T0 + timedelta(days=days),
+        "deaths": deaths,
+        "injuries": injuries,
+        "missing": missing,
+    }
+
+
+@pytest.mark.parametrize(
+    ("reports", "expected"),
+    [
+        # A quick report alone cannot rise.
+        ([_report(1, 0, injuries=3)], []),
+        # Unchanged or falling numbers are no escalation (an injured worker released, a missing
+        # one found alive).
+        ([_report(1, 0, injuries=3, missing=1), _report(2, 1, injuries=2)], []),
+        # One injured worker dies: deaths 0→1 rises although injuries fall.
+        (
+            [_report(1, 0, injuries=2), _report(2, 2, deaths=1, injuries=1)],
+            [(2, {"deaths": [0, 1]}, True)],
+        ),
+        # Compared with the report just before, not with the quick report; Art 13 counts 30 days
+        # from the occurrence, so day 30 is inside and day 31 outside.
+        (
+            [
+                _report(1, 0, injuries=1),
+                _report(2, 30, injuries=2, missing=1),
+                _report(3, 31, injuries=2, missing=1),
+                _report(4, 31, deaths=1, injuries=2),
+            ],
+            [(2, {"injuries": [1, 2], "missing": [0, 1]}, True), (4, {"deaths": [0, 1]}, False)],
+        ),
+    ],
+)
+def test_escalations_compare_each_follow_up_with_the_report_before(reports, expected):
+    found = rules.escalations(T0, list(reversed(reports)))
+    assert [(e["sequence"], e["increases"], e["within_supplement_window"]) for e in found] == (
+        expected
+    )
+
+
+def test_an_escalation_is_summarised_in_chinese_and_its_basis_is_unverified():
+    [found] = rules.escalations(
+        T0, [_report(1, 0, injuries=2), _report(2, 1, deaths=1, injuries=3)]
+    )
+    assert found["summary"] == "死亡 0→1 人，受伤 2→3 人"
+    assert found["at"] == T0 + timedelta(days=1)
+    assert rules.ESCALATION_BASIS["verified"] is False
+    assert "第十三条" in rules.ESCALATION_BASIS["title"]

@@ -4,8 +4,9 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
-from anxun.incidents import queries, services
+from anxun.incidents import queries, rules, services
 from anxun.incidents.schemas import (
+    CategoryListSchema,
     IncidentCreateSchema,
     IncidentListQuerySchema,
     IncidentPageSchema,
@@ -42,8 +43,15 @@ def report_incident(data):
 @blp.response(200, IncidentPageSchema)
 def list_incidents(args):
     """Incidents the caller may see (a regulator: its jurisdiction), latest occurrence first."""
-    rows = queries.list_incidents(current_actor(), args)
-    return {"items": queries.incident_views(rows, _limit())}
+    return {"items": queries.list_incidents(current_actor(), args, _limit())}
+
+
+@blp.route("/incidents/categories", methods=["GET"])
+@authenticated
+@blp.response(200, CategoryListSchema)
+def list_categories():
+    """The 20 incident categories of GB 6441 (事故类别) with their basis, for report forms."""
+    return {"items": rules.category_list(), "basis": rules.CATEGORY_BASIS}
 
 
 @blp.route("/incidents/<uuid:incident_id>", methods=["GET"])

@@ -28,7 +28,12 @@ def get_incident(actor: Actor, incident_id: uuid.UUID) -> Incident:
     return incident
 
 
-def list_incidents(actor: Actor, args: dict) -> list[Incident]:
+def list_incidents(actor: Actor, args: dict, limit_minutes: int) -> list[dict]:
+    """Views of the incidents the actor may read, newest occurrence first.
+
+    `late` / `escalated` (true or false) keep only incidents with that flag value; both flags are
+    computed per incident (the time limit is configurable), so they filter before `limit` applies.
+    """
     query = (
         select(Incident)
         .join(Enterprise, Enterprise.id == Incident.enterprise_id)
@@ -36,8 +41,17 @@ def list_incidents(actor: Actor, args: dict) -> list[Incident]:
     )
     if args.get("enterprise_id"):
         query = query.where(Incident.enterprise_id == args["enterprise_id"])
-    query = query.order_by(Incident.occurred_at.desc(), Incident.id)
-    return list(db.session.scalars(query.limit(args.get("limit", 200))))
+    query = query.order_by(
+        Incident.occurred_at.desc(), Incident.first_reported_at.desc(), Incident.id
+    )
+    wanted = {flag: args[flag] for flag in ("late", "escalated") if args.get(flag) is not None}
+    if not wanted:
+        return incident_views(
+            list(db.session.scalars(query.limit(args.get("limit", 200)))), limit_minutes
+        )
+    views = incident_views(list(db.session.scalars(query)), limit_minutes)
+    views = [v for v in views if all(v[f"is_{f}"] is value for f, value in wanted.items())]
+    return views[: args.get("limit", 200)]
 
 
 def _report_view(report, names: dict) -> dict:
@@ -80,6 +94,19 @@ def incident_views(incidents: list[Incident], limit_minutes: int, detail: bool =
     views = []
     for incident in incidents:
         latest = incident.reports[-1] if incident.reports else None
+        escalations = rules.escalations(
+            incident.occurred_at,
+            [
+                {
+                    "sequence": r.sequence,
+                    "submitted_at": r.submitted_at,
+                    "deaths": r.deaths,
+                    "injuries": r.injuries,
+                    "missing": r.missing,
+                }
+                for r in incident.reports
+            ],
+        )
         view = {
             "id": incident.id,
             "enterprise_id": incident.enterprise_id,
@@ -101,6 +128,7 @@ def incident_views(incidents: list[Incident], limit_minutes: int, detail: bool =
             "deaths": latest.deaths if latest else 0,
             "injuries": latest.injuries if latest else 0,
             "missing": latest.missing if latest else 0,
+            "is_escalated": bool(escalations),
         }
         if detail:
             view["reports"] = [_report_view(r, names) for r in incident.reports]
@@ -111,6 +139,10 @@ def incident_views(incidents: list[Incident], limit_minutes: int, detail: bool =
                     for r in incident.reports
                 ],
             )
-            view["basis"] = [rules.QUICK_REPORT_BASIS, rules.CATEGORY_BASIS]
+            raised = {e["sequence"] for e in escalations}
+            for event in view["timeline"]:
+                event["is_escalated"] = event.get("sequence") in raised
+            view["escalations"] = escalations
+            view["basis"] = [rules.QUICK_REPORT_BASIS, rules.ESCALATION_BASIS, rules.CATEGORY_BASIS]
         views.append(view)
     return views

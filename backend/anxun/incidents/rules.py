@@ -50,6 +50,24 @@ QUICK_REPORT_BASIS = {
 
 REPORT_KIND_LABELS = {"quick": "快报", "follow_up": "续报"}
 
+# A rise in casualties must be reported again (补报). Our reference confirms only Art 3 of the
+# regulation, so Art 13 is data marked unverified.
+ESCALATION_BASIS = {
+    "title": "《生产安全事故报告和调查处理条例》（国务院令第493号）第十三条",
+    "note": "自事故发生之日起30日内，事故造成的伤亡人数发生变化的，应当及时补报。"
+    "道路交通事故、火灾事故自发生之日起7日内，事故造成的伤亡人数发生变化的，应当及时补报。",
+    "verified": False,
+    "verify": "pending: 参考资料仅核实第三条",
+}
+SUPPLEMENT_DAYS = 30
+CASUALTY_FIELDS = ("deaths", "injuries", "missing")
+CASUALTY_LABELS = {"deaths": "死亡", "injuries": "受伤", "missing": "失踪"}
+
+
+def category_list() -> list[dict]:
+    """The categories in the standard's order as {code, label}."""
+    return [{"code": code, "label": label} for code, label in CATEGORIES.items()]
+
 
 def minutes_between(start: datetime, end: datetime) -> int:
     """Whole minutes from `start` to `end` (negative if `end` is earlier)."""
@@ -89,3 +107,37 @@ def timeline(occurred_at: datetime, reports: Iterable[Mapping]) -> list[dict]:
             }
         )
     return events
+
+
+def escalations(occurred_at: datetime, reports: Iterable[Mapping]) -> list[dict]:
+    """Follow-ups whose casualty numbers rose against the report before them (补报, 第十三条).
+
+    Each report mapping has `sequence`, `submitted_at`, `deaths`, `injuries` and `missing`. Each
+    result names the report, the counts that rose as {field: [before, after]}, and whether it came
+    within the 30 days of Art 13 (measured from the occurrence).
+    """
+    found = []
+    previous = None
+    for report in sorted(reports, key=lambda r: r["sequence"]):
+        if previous is not None:
+            rose = {
+                name: [previous[name], report[name]]
+                for name in CASUALTY_FIELDS
+                if report[name] > previous[name]
+            }
+            if rose:
+                found.append(
+                    {
+                        "sequence": report["sequence"],
+                        "at": report["submitted_at"],
+                        "increases": rose,
+                        "summary": "，".join(
+                            f"{CASUALTY_LABELS[name]} {before}→{after} 人"
+                            for name, (before, after) in rose.items()
+                        ),
+                        "within_supplement_window": report["submitted_at"] - occurred_at
+                        <= timedelta(days=SUPPLEMENT_DAYS),
+                    }
+                )
+        previous = report
+    return found

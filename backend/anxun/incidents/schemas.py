@@ -39,6 +39,10 @@ class IncidentCreateSchema(BaseSchema):
 
 class IncidentListQuerySchema(BaseSchema):
     enterprise_id = fields.Integer(load_default=None)
+    late = fields.Boolean(load_default=None, metadata={"description": "按快报是否超时筛选"})
+    escalated = fields.Boolean(
+        load_default=None, metadata={"description": "按续报伤亡人数是否上升（补报）筛选"}
+    )
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=500))
 
 
@@ -62,6 +66,19 @@ class TimelineEventSchema(BaseSchema):
     sequence = fields.Integer()
     at = fields.DateTime()
     minutes = fields.Integer()
+    is_escalated = fields.Boolean()
+
+
+class EscalationSchema(BaseSchema):
+    sequence = fields.Integer()
+    at = fields.DateTime()
+    increases = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Integer()),
+        metadata={"description": "上升的人数：{deaths|injuries|missing: [上次, 本次]}"},
+    )
+    summary = fields.String()
+    within_supplement_window = fields.Boolean(metadata={"description": "是否在事故发生后30日内"})
 
 
 class IncidentSchema(BaseSchema):
@@ -81,8 +98,10 @@ class IncidentSchema(BaseSchema):
     deaths = fields.Integer()
     injuries = fields.Integer()
     missing = fields.Integer()
+    is_escalated = fields.Boolean(metadata={"description": "续报伤亡人数较上次报告上升（补报）"})
     reports = fields.List(fields.Nested(IncidentReportSchema))
     timeline = fields.List(fields.Nested(TimelineEventSchema))
+    escalations = fields.List(fields.Nested(EscalationSchema))
     basis = fields.List(fields.Dict())
 
 
@@ -93,3 +112,14 @@ class IncidentPageSchema(BaseSchema):
 class CategorySchema(BaseSchema):
     code = fields.String()
     label = fields.String()
+
+
+class BasisSchema(BaseSchema):
+    title = fields.String()
+    verified = fields.Boolean()
+    verify = fields.String()
+
+
+class CategoryListSchema(BaseSchema):
+    items = fields.List(fields.Nested(CategorySchema))
+    basis = fields.Nested(BasisSchema)

@@ -2,34 +2,23 @@
 // go through the outbox under client UUIDs, so they queue offline and sync once; the server's
 // receiving time decides lateness. #/incident lists reports, #/incident/<id> shows one.
 import * as api from "../api.js";
+import * as db from "../db.js";
 import * as outbox from "../outbox.js";
 import { currentEnterprise, navigate, roleCodes } from "../session.js";
 import { syncNow } from "../sync.js";
-import { codeOf, emptyState, formatDateTime, h, labelOf, loading, problemText, screenTitle, toast, uuid } from "../ui.js";
+import { emptyState, formatDateTime, h, labelOf, loading, problemText, screenTitle, toast, uuid } from "../ui.js";
 
-// GB 6441-1986 事故类别, the same codes as backend incidents/rules.py.
-export const CATEGORIES = {
-  object_strike: "物体打击",
-  vehicle: "车辆伤害",
-  machinery: "机械伤害",
-  lifting: "起重伤害",
-  electric_shock: "触电",
-  drowning: "淹溺",
-  burn_scald: "灼烫",
-  fire: "火灾",
-  fall_from_height: "高处坠落",
-  collapse: "坍塌",
-  roof_fall: "冒顶片帮",
-  water_inrush: "透水",
-  blasting: "放炮",
-  explosive_explosion: "火药爆炸",
-  gas_explosion: "瓦斯爆炸",
-  boiler_explosion: "锅炉爆炸",
-  vessel_explosion: "容器爆炸",
-  other_explosion: "其他爆炸",
-  poisoning_asphyxiation: "中毒和窒息",
-  other_injury: "其他伤害",
-};
+// GB 6441-1986 事故类别 come from the server (GET incidents/categories); the last answer is kept
+// in IndexedDB, so the form works offline after one online visit. → [{code, label}], [] if never seen.
+export async function loadCategories() {
+  const result = await api.request("incidents/categories");
+  if (result.ok && Array.isArray(result.data?.items)) {
+    await db.putReferenceList("incident-categories", result.data.items).catch(() => {});
+    return result.data.items;
+  }
+  return (await db.getReferenceList("incident-categories").catch(() => null)) || [];
+}
+
 const REPORTERS = ["head", "safety_officer"];
 const pad = (n) => String(n).padStart(2, "0");
 
@@ -84,7 +73,7 @@ function canReport() {
   return roleCodes().some((r) => REPORTERS.includes(r));
 }
 
-function quickForm(enterprise, onQueued) {
+function quickForm(enterprise, categories, onQueued) {
   const error = h("p.error", { role: "alert" });
   const occurred = h("input", { type: "datetime-local", required: true, value: localInputValue(new Date()), "data-testid": "incident-occurred" });
   const location = h("input", { type: "text", maxlength: 200, required: true, "data-testid": "incident-location" });
@@ -92,8 +81,9 @@ function quickForm(enterprise, onQueued) {
     "select",
     { required: true, "data-testid": "incident-category" },
     h("option", { value: "" }, "请选择事故类别"),
-    Object.entries(CATEGORIES).map(([value, text]) => h("option", { value }, text)),
+    categories.map((c) => h("option", { value: c.code }, c.label)),
   );
+  const categoryHint = categories.length ? null : h("p.error.small", { "data-testid": "incident-categories-missing" }, "事故类别尚未下载，请联网打开本页一次。");
   const title = h("input", { type: "text", maxlength: 200, required: true, "data-testid": "incident-title" });
   const report = reportControls("");
   const form = h(
@@ -104,6 +94,7 @@ function quickForm(enterprise, onQueued) {
     field("occurred", "发生时间", occurred),
     field("location", "发生地点", location),
     field("category", "事故类别", category),
+    categoryHint,
     field("title", "事故名称", title),
     report.nodes,
     error,
@@ -138,7 +129,7 @@ function quickForm(enterprise, onQueued) {
         title: title.value.trim(),
         report: fields,
       },
-      label: { title: `事故快报：${title.value.trim()}`, summary: CATEGORIES[category.value] },
+      label: { title: `事故快报：${title.value.trim()}`, summary: category.selectedOptions[0]?.textContent || "" },
       enterpriseId: enterprise.id,
     });
     toast(navigator.onLine ? "快报已保存，正在上报。" : "快报已保存在本机，联网后自动上报。", { kind: "ok" });
@@ -148,7 +139,7 @@ function quickForm(enterprise, onQueued) {
   return form;
 }
 
-function incidentRow(item, state) {
+function incidentRow(item, state, labels) {
   return h(
     "a.task",
     { href: `#/incident/${item.id}`, "data-incident-id": String(item.id), "data-testid": "incident-row" },
@@ -159,15 +150,19 @@ function incidentRow(item, state) {
       state
         ? h(`span.state.${state}`, {}, outbox.STATE_LABELS[state])
         : h(`span.badge${item.is_late ? ".bad" : ".ok"}`, {}, item.is_late ? "快报超时" : "按时快报"),
+      item.is_escalated ? h("span.badge.bad", { "data-testid": "incident-escalated" }, "伤亡上升") : null,
     ),
-    h("span.muted", {}, [labelOf(item.category, CATEGORIES), item.location, formatDateTime(item.occurred_at)].filter(Boolean).join(" · ")),
+    h("span.muted", {}, [labelOf(item.category, labels), item.location, formatDateTime(item.occurred_at)].filter(Boolean).join(" · ")),
   );
 }
 
 async function renderList(container, enterprise) {
+  container.replaceChildren(screenTitle("事故报告"), loading());
+  const categories = await loadCategories();
+  const labels = Object.fromEntries(categories.map((c) => [c.code, c.label]));
   const list = h("div", {}, loading());
   const parts = [screenTitle("事故报告")];
-  if (canReport()) parts.push(quickForm(enterprise, (id) => navigate(`#/incident/${id}`)));
+  if (canReport()) parts.push(quickForm(enterprise, categories, (id) => navigate(`#/incident/${id}`)));
   else parts.push(h("p.muted", {}, "只有主要负责人和安全管理人员可以报告事故。"));
   parts.push(h("h2", {}, "本企业事故报告"), list);
   container.replaceChildren(...parts);
@@ -176,8 +171,8 @@ async function renderList(container, enterprise) {
   const server = result.ok ? result.data.items : [];
   const known = new Set(server.map((i) => String(i.id)));
   const rows = [
-    ...queued.filter((e) => !known.has(e.id)).map((e) => incidentRow(e.payload, e.state)),
-    ...server.map((i) => incidentRow(i, null)),
+    ...queued.filter((e) => !known.has(e.id)).map((e) => incidentRow(e.payload, e.state, labels)),
+    ...server.map((i) => incidentRow(i, null, labels)),
   ];
   list.replaceChildren(...(rows.length ? rows : [emptyState(result.ok ? "暂无事故报告。" : `离线或加载失败：${problemText(result)}`)]));
 }
@@ -227,10 +222,13 @@ async function renderDetail(container, id) {
     body.push(
       h(
         "section.card",
-        { "data-testid": "incident-detail", "data-late": String(item.is_late) },
+        { "data-testid": "incident-detail", "data-late": String(item.is_late), "data-escalated": String(item.is_escalated) },
         h("h2", {}, item.title),
-        h("p", {}, `${labelOf(item.category, CATEGORIES)} · ${item.location}`),
+        h("p", {}, `${labelOf(item.category)} · ${item.location}`),
         h("p", {}, `死亡 ${item.deaths} 人，受伤 ${item.injuries} 人，失踪 ${item.missing} 人`),
+        item.is_escalated
+          ? h("p.error", { "data-testid": "incident-escalations" }, `续报伤亡人数上升（应及时补报）：${item.escalations.map((e) => e.summary).join("；")}`)
+          : null,
         h(`p${item.is_late ? ".error" : ".ok-text"}`, {}, item.is_late ? `快报超时：事故发生后 ${item.minutes_to_first_report} 分钟才报送（时限 ${item.limit_minutes} 分钟）` : `按时快报：事故发生后 ${item.minutes_to_first_report} 分钟报送`),
         h("ol", { "data-testid": "incident-timeline" }, item.timeline.map((e) => h("li", {}, `${formatDateTime(e.at)} ${e.label}${e.event === "occurred" ? "" : `（${e.minutes} 分钟）`}`))),
       ),

@@ -67,6 +67,12 @@ ROWS = [
     Row("GET", "/api/v1/incidents", lambda c: "/api/v1/incidents", ALL_OK),
     Row(
         "GET",
+        "/api/v1/incidents/categories",
+        lambda c: "/api/v1/incidents/categories",
+        ALL_OK,
+    ),
+    Row(
+        "GET",
         "/api/v1/incidents/<uuid:incident_id>",
         lambda c: f"/api/v1/incidents/{c['incident']}",
         HC_READ,

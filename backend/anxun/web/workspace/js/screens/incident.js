@@ -1,5 +1,5 @@
 // 事故详情: one incident's timeline (occurrence, quick report, each follow-up with minutes since
-// the occurrence), its reports and the basis of the time limit.
+// the occurrence), any rise in casualties (补报), its reports and the basis of the time limits.
 import { api } from "../api.js";
 import { href } from "../routes.js";
 import { badge, fill, fmtDateTime, h, showProblem, table } from "../ui.js";
@@ -14,10 +14,29 @@ export async function mount(container, { arg }) {
     box,
     h(
       "div",
-      { class: "card", dataset: { testid: "incident-summary", late: String(item.is_late) } },
+      { class: "card", dataset: { testid: "incident-summary", late: String(item.is_late), escalated: String(item.is_escalated) } },
       h("h2", { text: item.title }),
-      h("p", {}, `${item.enterprise_name} · ${item.location} · ${item.category.label}`),
+      h(
+        "p",
+        {},
+        h("a", { href: href("enterprise", item.enterprise_id), dataset: { testid: "incident-enterprise-link" } }, item.enterprise_name),
+        ` · ${item.location} · ${item.category.label}`,
+      ),
       h("p", {}, `死亡 ${item.deaths} 人，受伤 ${item.injuries} 人，失踪 ${item.missing} 人（以最新报告为准）`),
+      item.is_escalated
+        ? h(
+            "ul",
+            { dataset: { testid: "incident-escalations" } },
+            item.escalations.map((e) =>
+              h(
+                "li",
+                {},
+                badge("red", `第${e.sequence - 1}次续报伤亡上升`),
+                ` ${e.summary}（${fmtDateTime(e.at)}${e.within_supplement_window ? "，事故发生后30日内，应及时补报" : "，已超过30日补报期"}）`,
+              ),
+            ),
+          )
+        : null,
       h(
         "p",
         {},
@@ -30,7 +49,14 @@ export async function mount(container, { arg }) {
     h(
       "ol",
       { dataset: { testid: "incident-timeline" } },
-      item.timeline.map((e) => h("li", { dataset: { event: e.event } }, `${fmtDateTime(e.at)} ${e.label}${e.event === "occurred" ? "" : `（事故发生后 ${e.minutes} 分钟）`}`)),
+      item.timeline.map((e) =>
+        h(
+          "li",
+          { dataset: { event: e.event, escalated: String(e.is_escalated) } },
+          `${fmtDateTime(e.at)} ${e.label}${e.event === "occurred" ? "" : `（事故发生后 ${e.minutes} 分钟）`}`,
+          e.is_escalated ? [" ", badge("red", "伤亡人数上升")] : null,
+        ),
+      ),
     ),
     h("h2", { text: "报告内容" }),
     table(
