@@ -12,7 +12,13 @@ from anxun.core import clock
 from anxun.core.audit import AuditEntry
 from anxun.hazards.models import Hazard
 from anxun.outbox.models import OutboxEvent
-from anxun.oversight.models import Patrol, PatrolFinding, RectificationOrder
+from anxun.oversight.models import (
+    Patrol,
+    PatrolFinding,
+    RectificationOrder,
+    SpotCheckAssignment,
+    SpotCheckDraw,
+)
 
 LAW_65 = {"document": "《中华人民共和国安全生产法》", "clause": "第六十五条"}
 
@@ -115,6 +121,25 @@ def test_a_regulator_finding_becomes_a_confirmed_hazard_with_the_finding_deadlin
     assert "submit_plan" in actions
 
 
+def test_a_regulator_finding_stores_its_category_and_deadline(client, db, world, login_as):
+    headers = login_as("regulator")
+    patrol = open_patrol(client, headers, world).get_json()
+    response, body = add_finding(client, headers, patrol["id"], category="thing")
+    assert response.status_code == 201, response.get_json()
+    finding = response.get_json()
+    assert finding["category"] == {"code": "thing", "label": "物的不安全状态"}
+    assert finding["deadline"] == body["deadline"] == finding["hazard_deadline"]
+    row = db.session.get(PatrolFinding, uuid.UUID(finding["id"]))
+    assert (row.category, row.deadline.isoformat()) == ("thing", body["deadline"])
+    assert db.session.get(Hazard, uuid.UUID(finding["hazard_id"])).category == "thing"
+    shown = client.get(f"/api/v1/patrols/{patrol['id']}", headers=headers).get_json()
+    assert shown["findings"][0]["category"]["code"] == "thing"
+    assert shown["findings"][0]["deadline"] == body["deadline"]
+    # Without a category the finding (and its hazard) take management, 管理上的缺陷.
+    plain, _ = add_finding(client, headers, patrol["id"], title="未开展应急演练")
+    assert plain.get_json()["category"] == {"code": "management", "label": "管理上的缺陷"}
+
+
 def test_finding_replay_is_idempotent_and_a_different_payload_conflicts(
     client, db, world, login_as
 ):
@@ -140,6 +165,7 @@ def test_finding_replay_is_idempotent_and_a_different_payload_conflicts(
         ({"title": ""}, ["title"]),
         ({"deadline": "2020-01-01"}, ["deadline"]),
         ({"deadline": "明天"}, ["deadline"]),
+        ({"deadline": None}, ["deadline"]),
         ({"basis": [{"clause": "第一条"}]}, ["basis.0.document"]),
         ({"category": "weather"}, ["category"]),
         ({"extra": 1}, ["extra"]),
@@ -300,3 +326,174 @@ def test_agency_cannot_patrol_outside_its_engagement_or_window(
     late, _ = add_finding(client, auditor, patrol["id"], deadline=in_days(3))
     assert late.status_code == 404
     assert client.get(f"/api/v1/patrols/{patrol['id']}", headers=auditor).status_code == 404
+
+
+def _agency_patrol(client, world, login_as):
+    auditor = login_as("auditor")
+    patrol = open_patrol(client, auditor, world, engagement_id=world["engagement"]).get_json()
+    return auditor, patrol
+
+
+def test_accepting_an_agency_finding_uses_the_proposed_category_and_deadline(
+    client, db, world, login_as
+):
+    auditor, patrol = _agency_patrol(client, world, login_as)
+    response, body = add_finding(
+        client, auditor, patrol["id"], category="thing", deadline=in_days(5)
+    )
+    assert response.status_code == 201, response.get_json()
+    proposed = response.get_json()
+    assert proposed["state"]["code"] == "proposed"
+    assert proposed["category"]["code"] == "thing"
+    assert proposed["deadline"] == body["deadline"]
+    assert proposed["hazard_deadline"] is None
+
+    review = f"/api/v1/patrol-findings/{proposed['id']}/review"
+    accepted = client.post(
+        review,
+        json={"decision": "accept", "expected_state": "proposed"},
+        headers=login_as("regulator"),
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    accepted = accepted.get_json()
+    hazard = db.session.get(Hazard, uuid.UUID(accepted["hazard_id"]))
+    assert (hazard.source, hazard.level, hazard.category) == ("agency", "general", "thing")
+    assert hazard.deadline.isoformat() == body["deadline"] == accepted["hazard_deadline"]
+    details = db.session.scalars(
+        select(AuditEntry.change).where(AuditEntry.action == "review_patrol_finding")
+    ).one()
+    assert (details["category"], details["deadline"]) == ("thing", body["deadline"])
+
+
+def test_the_reviewer_may_override_the_proposed_level_category_and_deadline(
+    client, db, world, login_as
+):
+    auditor, patrol = _agency_patrol(client, world, login_as)
+    response, body = add_finding(
+        client, auditor, patrol["id"], category="thing", deadline=in_days(30)
+    )
+    finding = response.get_json()
+    override = {
+        "decision": "accept",
+        "expected_state": "proposed",
+        "deadline": in_days(3),
+        "category": "behaviour",
+        "level": "major",
+    }
+    accepted = client.post(
+        f"/api/v1/patrol-findings/{finding['id']}/review",
+        json=override,
+        headers=login_as("regulator"),
+    ).get_json()
+    hazard = db.session.get(Hazard, uuid.UUID(accepted["hazard_id"]))
+    assert (hazard.level, hazard.category) == ("major", "behaviour")
+    assert hazard.deadline.isoformat() == override["deadline"]
+    # The finding keeps what the agency proposed.
+    assert accepted["category"]["code"] == "thing"
+    assert accepted["deadline"] == body["deadline"]
+    assert accepted["proposed_level"]["code"] == "general"
+
+
+def test_accepting_needs_a_deadline_from_the_finding_or_the_reviewer(
+    client, db, world, login_as, frozen_clock
+):
+    auditor, patrol = _agency_patrol(client, world, login_as)
+    body = finding_body()
+    del body["deadline"]
+    response = client.post(f"/api/v1/patrols/{patrol['id']}/findings", json=body, headers=auditor)
+    assert response.status_code == 201, response.get_json()
+    finding = response.get_json()
+    assert finding["deadline"] is None
+    assert finding["category"]["code"] == "management"
+    # Regulator findings still need one at once.
+    own = open_patrol(client, login_as("regulator"), world).get_json()
+    before = counts(db)
+    missing = client.post(
+        f"/api/v1/patrols/{own['id']}/findings",
+        json={**body, "id": str(uuid.uuid4())},
+        headers=login_as("regulator"),
+    )
+    assert missing.status_code == 422
+    assert errors_of(missing) == ["deadline"]
+    assert counts(db) == before
+
+    regulator = login_as("regulator")
+    review = f"/api/v1/patrol-findings/{finding['id']}/review"
+    accept = {"decision": "accept", "expected_state": "proposed"}
+    refused = client.post(review, json=accept, headers=regulator)
+    assert refused.status_code == 422
+    assert refused.get_json()["type"] == "/problems/validation"
+    assert errors_of(refused) == ["deadline"]
+    past = client.post(review, json={**accept, "deadline": in_days(-1)}, headers=regulator)
+    assert errors_of(past) == ["deadline"]
+    assert counts(db) == before
+    assert db.session.get(PatrolFinding, uuid.UUID(finding["id"])).state == "proposed"
+
+    # A proposed deadline that has passed by the time of review is refused too.
+    dated, _ = add_finding(client, auditor, patrol["id"], deadline=in_days(1))
+    frozen_clock(clock.now() + timedelta(days=2))
+    url = f"/api/v1/patrol-findings/{dated.get_json()['id']}/review"
+    stale_deadline = client.post(url, json=accept, headers=regulator)
+    assert stale_deadline.status_code == 422
+    assert errors_of(stale_deadline) == ["deadline"]
+
+    ok = client.post(review, json={**accept, "deadline": in_days(7)}, headers=regulator)
+    assert ok.status_code == 200, ok.get_json()
+    assert ok.get_json()["hazard_deadline"] == in_days(7)
+
+
+def test_patrol_list_shows_the_mode_and_the_linked_spot_check_assignment(
+    client, db, world, login_as
+):
+    draw = SpotCheckDraw(
+        regulator_id=world["regulator"],
+        title="2026 年第四季度双随机抽查",
+        seed="0" * 64,
+        algorithm="sha256-v1",
+        enterprise_count=1,
+        object_pool=[world["enterprise"]["hc"]],
+        inspector_pool=[world["users"]["regulator"]],
+        drawn_by_user_id=world["users"]["regulator-admin"],
+    )
+    draw.assignments = [
+        SpotCheckAssignment(
+            position=1,
+            enterprise_id=world["enterprise"]["hc"],
+            inspector_user_ids=[world["users"]["regulator"]],
+        )
+    ]
+    db.session.add(draw)
+    db.session.commit()
+    assignment_id = draw.assignments[0].id
+
+    headers = login_as("regulator")
+    linked = open_patrol(
+        client,
+        headers,
+        world,
+        mode="on_site",
+        is_unannounced=True,
+        spot_check_assignment_id=assignment_id,
+    )
+    assert linked.status_code == 201, linked.get_json()
+    online = open_patrol(client, headers, world).get_json()
+    listed = client.get("/api/v1/patrols", headers=headers).get_json()["items"]
+    shown = {
+        p["id"]: (
+            p["mode"]["label"],
+            p["is_unannounced"],
+            p["spot_check_assignment_id"],
+            p["spot_check_draw_id"],
+        )
+        for p in listed
+    }
+    assert shown == {
+        linked.get_json()["id"]: ("现场检查", True, assignment_id, draw.id),
+        online["id"]: ("网上巡查", False, None, None),
+    }
+    # An assignment of another enterprise is refused.
+    wrong = open_patrol(
+        client, headers, world, key="dust", mode="on_site", spot_check_assignment_id=assignment_id
+    )
+    assert wrong.status_code == 422
+    assert errors_of(wrong) == ["spot_check_assignment_id"]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from anxun.core.audit import AuditEntry
 from anxun.notifications.models import Notification
+from anxun.outbox.models import OutboxEvent
 from anxun.oversight import patrol_services as services
 from anxun.oversight.models import RectificationOrder
 from tests.factories_hazards import actor
@@ -71,6 +72,43 @@ def test_sweep_escalates_once_after_the_configured_days(app, db, world, orders, 
     assert again == {"escalated": [], "follow_ups_due": [], "notifications": 0}
     assert db.session.get(RectificationOrder, orders["dust"].id).escalated_at == now
     assert notifications(db, "order_escalated") == expected
+
+
+def escalation_events(db) -> list[OutboxEvent]:
+    return db.session.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.event_type == "order_escalated")
+        .order_by(OutboxEvent.id)
+    ).all()
+
+
+def test_escalation_enqueues_one_outbox_event_per_order_with_escalated_at(
+    app, db, world, orders, frozen_clock
+):
+    now = ISSUED + timedelta(days=4)
+    frozen_clock(now)
+    services.sweep_orders(now, ack_days=3)
+    # Rolled back: neither escalated_at nor the event survives (one transaction).
+    db.session.rollback()
+    assert escalation_events(db) == []
+    assert db.session.get(RectificationOrder, orders["dust"].id).escalated_at is None
+
+    services.sweep_orders(now, ack_days=3)
+    db.session.commit()
+    services.sweep_orders(now + timedelta(days=1), ack_days=3)
+    db.session.commit()
+    events = escalation_events(db)
+    assert sorted(e.aggregate_id for e in events) == sorted(
+        str(orders[key].id) for key in ("hc", "dust")
+    )
+    dust = next(e for e in events if e.aggregate_id == str(orders["dust"].id))
+    assert dust.aggregate_type == "rectification_order"
+    assert dust.enterprise_id == world["enterprise"]["dust"]
+    assert dust.payload["number"] == orders["dust"].number
+    assert dust.payload["state"] == "issued"
+    assert dust.payload["acknowledged_at"] is None
+    assert dust.payload["ack_days"] == 3
+    assert datetime.fromisoformat(dust.payload["escalated_at"]) == now
 
 
 def test_sweep_lists_due_follow_ups_and_reminds_the_officer_once(app, db, world, orders):

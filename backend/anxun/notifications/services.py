@@ -21,6 +21,12 @@ KIND_LABELS = {
     "rejected": "驳回或退回",
     "deadline_soon": "整改期限将至",
     "overdue": "隐患已超期",
+    "order_issued": "整改指令待签收",
+    "order_acknowledged": "整改指令已签收",
+    "order_escalated": "整改指令逾期未签收",
+    "follow_up_due": "整改复查到期",
+    "patrol_submitted": "巡查待审核",
+    "incident_reported": "事故信息报告",
 }
 
 

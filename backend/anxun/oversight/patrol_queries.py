@@ -18,6 +18,7 @@ from anxun.core.errors import NotFound
 from anxun.core.pagination import paginate
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
+from anxun.hazards.queries import CATEGORY_LABELS
 from anxun.orgs.models import Agency, Engagement, Enterprise, Regulator
 from anxun.oversight import orders as rules
 from anxun.oversight.models import (
@@ -25,6 +26,7 @@ from anxun.oversight.models import (
     Patrol,
     PatrolFinding,
     RectificationOrder,
+    SpotCheckAssignment,
 )
 
 MSG_PATROL_NOT_FOUND = "未找到该巡查，或您无权查看。"
@@ -174,6 +176,8 @@ def finding_view(finding: PatrolFinding, users: dict | None = None) -> dict:
         "description": finding.description,
         "basis": finding.basis,
         "proposed_level": _labelled(finding.proposed_level, rules.FINDING_LEVEL_LABELS),
+        "category": _labelled(finding.category, CATEGORY_LABELS),
+        "deadline": finding.deadline,
         "photo_ids": finding.photo_ids,
         "state": _labelled(finding.state, rules.FINDING_STATE_LABELS),
         "hazard_id": finding.hazard_id,
@@ -200,6 +204,15 @@ def patrol_views(patrols: list[Patrol]) -> list[dict]:
             .where(Engagement.id.in_({p.engagement_id for p in patrols if p.engagement_id}))
         ).all()
     )
+    draws = dict(
+        db.session.execute(
+            select(SpotCheckAssignment.id, SpotCheckAssignment.draw_id).where(
+                SpotCheckAssignment.id.in_(
+                    {p.spot_check_assignment_id for p in patrols if p.spot_check_assignment_id}
+                )
+            )
+        ).all()
+    )
     return [
         {
             "id": p.id,
@@ -212,6 +225,7 @@ def patrol_views(patrols: list[Patrol]) -> list[dict]:
             "engagement_id": p.engagement_id,
             "agency_name": agencies.get(p.engagement_id),
             "spot_check_assignment_id": p.spot_check_assignment_id,
+            "spot_check_draw_id": draws.get(p.spot_check_assignment_id),
             "state": _labelled(p.state, rules.PATROL_STATE_LABELS),
             "summary": p.summary,
             "version": p.version,

@@ -72,7 +72,13 @@ class PatrolFindingCreateSchema(BaseSchema):
         metadata={"description": "隐患类别，默认 management（管理上的缺陷）"},
     )
     photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
-    deadline = fields.Date(required=True, metadata={"description": "整改期限"})
+    deadline = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "整改期限：监管部门的发现必填；第三方机构的发现为建议期限，可省略"
+        },
+    )
 
 
 class PatrolFindingReviewSchema(BaseSchema):
@@ -81,9 +87,21 @@ class PatrolFindingReviewSchema(BaseSchema):
     expected_state = fields.String(
         required=True, validate=validate.OneOf(list(rules.FINDING_STATE_LABELS))
     )
-    deadline = fields.Date(load_default=None, metadata={"description": "采纳时必填：整改期限"})
-    level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
-    category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORY_LABELS)))
+    deadline = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "采纳时的整改期限；省略时采用发现中的建议期限（两者皆无则 422）"},
+    )
+    level = fields.String(
+        load_default=None,
+        validate=validate.OneOf(LEVELS),
+        metadata={"description": "采纳时的隐患等级；省略时采用建议等级"},
+    )
+    category = fields.String(
+        load_default=None,
+        validate=validate.OneOf(list(CATEGORY_LABELS)),
+        metadata={"description": "采纳时的隐患类别；省略时采用发现中的类别"},
+    )
 
 
 class CodeLabelSchema(BaseSchema):
@@ -103,6 +121,8 @@ class PatrolFindingSchema(BaseSchema):
     description = fields.String()
     basis = fields.List(fields.Nested(LegalBasisViewSchema))
     proposed_level = fields.Nested(CodeLabelSchema)
+    category = fields.Nested(CodeLabelSchema, allow_none=True)
+    deadline = fields.Date(allow_none=True, metadata={"description": "发现人提出的整改期限"})
     photo_ids = fields.List(fields.String())
     state = fields.Nested(CodeLabelSchema)
     hazard_id = fields.UUID(allow_none=True)
@@ -128,6 +148,7 @@ class PatrolSummarySchema(BaseSchema):
     engagement_id = fields.Integer(allow_none=True)
     agency_name = fields.String(allow_none=True)
     spot_check_assignment_id = fields.Integer(allow_none=True)
+    spot_check_draw_id = fields.Integer(allow_none=True)
     state = fields.Nested(CodeLabelSchema)
     summary = fields.String()
     version = fields.Integer()

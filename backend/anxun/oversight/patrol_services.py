@@ -51,6 +51,7 @@ DEFAULT_CATEGORY = "management"
 MSG_NOT_REGULATOR = "只有管辖该企业的监管部门执法人员可以执行此操作。"
 MSG_NO_ENGAGEMENT = "未找到有效的监管部门委托项目，或该企业不在委托范围内。"
 MSG_DEADLINE_PAST = "整改期限不能早于今天。"
+MSG_DEADLINE_MISSING = "请填写整改期限。"
 MSG_PATROL_NOT_OPEN = "该巡查已提交或已结束，不能再记录发现。"
 MSG_FINDING_ID_TAKEN = "该发现编号已用于另一条发现。"
 MSG_PROPOSED_LEFT = "该巡查尚有待审核的第三方机构发现，请先审核。"
@@ -253,6 +254,8 @@ def _same_finding(finding: PatrolFinding, patrol: Patrol, actor: Actor, data: di
         and finding.description == (data.get("description") or "").strip()
         and finding.basis == data["basis"]
         and finding.proposed_level == data["proposed_level"]
+        and finding.category == (data.get("category") or DEFAULT_CATEGORY)
+        and finding.deadline == data.get("deadline")
         and finding.photo_ids == [str(p) for p in data.get("photo_ids") or []]
     )
 
@@ -260,8 +263,10 @@ def _same_finding(finding: PatrolFinding, patrol: Patrol, actor: Actor, data: di
 def record_finding(actor: Actor, patrol: Patrol, data: dict) -> tuple[PatrolFinding, bool]:
     """Record a finding under its client UUID; returns (finding, created).
 
-    A regulator's finding becomes a confirmed hazard (source regulator) with the finding's level
-    and deadline; an agency's finding is proposed and waits for the regulator's review.
+    The finding keeps the finder's category and deadline. A regulator's finding becomes a
+    confirmed hazard (source regulator) with the finding's level, category and deadline, so it
+    needs a deadline; an agency's finding is proposed (the deadline optional) and waits for the
+    regulator's review.
     """
     _require_patrol_writer(actor, patrol)
     existing = db.session.get(PatrolFinding, data["id"])
@@ -271,7 +276,14 @@ def record_finding(actor: Actor, patrol: Patrol, data: dict) -> tuple[PatrolFind
         raise Conflict(MSG_FINDING_ID_TAKEN, [field_error("id", MSG_FINDING_ID_TAKEN)])
     if patrol.state != "open":
         raise Conflict(MSG_PATROL_NOT_OPEN, current_state=patrol.state)
-    _check_deadline(data["deadline"])
+    deadline = data.get("deadline")
+    if deadline is None:
+        if patrol.engagement_id is None:
+            raise ValidationFailed(
+                MSG_DEADLINE_MISSING, [field_error("deadline", MSG_DEADLINE_MISSING)]
+            )
+    else:
+        _check_deadline(deadline)
     enterprise = db.session.get(Enterprise, patrol.enterprise_id)
     photo_ids = [str(p) for p in data.get("photo_ids") or []]
     missing = missing_media(enterprise.id, photo_ids)
@@ -286,6 +298,8 @@ def record_finding(actor: Actor, patrol: Patrol, data: dict) -> tuple[PatrolFind
         description=(data.get("description") or "").strip(),
         basis=data["basis"],
         proposed_level=data["proposed_level"],
+        category=data.get("category") or DEFAULT_CATEGORY,
+        deadline=deadline,
         photo_ids=photo_ids,
         state="proposed",
         recorded_by_user_id=actor.user_id,
@@ -294,7 +308,13 @@ def record_finding(actor: Actor, patrol: Patrol, data: dict) -> tuple[PatrolFind
     )
     if patrol.engagement_id is None:
         hazard = _finding_hazard(
-            actor, enterprise, finding, "regulator", data["proposed_level"], data
+            actor,
+            enterprise,
+            finding,
+            "regulator",
+            finding.proposed_level,
+            finding.category,
+            deadline,
         )
         finding.state = "accepted"
         finding.hazard_id = hazard.id
@@ -311,8 +331,6 @@ def record_finding(actor: Actor, patrol: Patrol, data: dict) -> tuple[PatrolFind
             "patrol_id": patrol.id,
             "title": finding.title,
             "proposed_level": finding.proposed_level,
-            "deadline": data["deadline"].isoformat(),
-            "category": data.get("category") or DEFAULT_CATEGORY,
             "state": finding.state,
             "hazard_id": str(finding.hazard_id) if finding.hazard_id else None,
         },
@@ -321,7 +339,13 @@ def record_finding(actor: Actor, patrol: Patrol, data: dict) -> tuple[PatrolFind
 
 
 def _finding_hazard(
-    actor: Actor, enterprise: Enterprise, finding: PatrolFinding, source: str, level, data
+    actor: Actor,
+    enterprise: Enterprise,
+    finding: PatrolFinding,
+    source: str,
+    level: str,
+    category: str,
+    deadline,
 ) -> Hazard:
     return hazard_services.report_oversight_finding(
         actor,
@@ -332,8 +356,8 @@ def _finding_hazard(
             "photo_ids": finding.photo_ids,
             "basis": _basis_for_hazard(finding.basis),
             "level": level,
-            "category": data.get("category") or DEFAULT_CATEGORY,
-            "deadline": data["deadline"],
+            "category": category,
+            "deadline": deadline,
         },
         source=source,
     )
@@ -341,22 +365,33 @@ def _finding_hazard(
 
 def review_finding(actor: Actor, finding: PatrolFinding, data: dict) -> PatrolFinding:
     """The regulator accepts an agency's proposed finding (→ confirmed hazard, source agency) or
-    rejects it with a note. `expected_state` is the finding state the reviewer saw."""
+    rejects it with a note. `expected_state` is the finding state the reviewer saw.
+
+    Accepting uses the finder's proposed level, category and deadline unless the reviewer gives
+    their own; a deadline is needed from one of the two.
+    """
     patrol = db.session.get(Patrol, finding.patrol_id)
     _require_staff(actor, patrol.regulator_id)
     db.session.refresh(finding, with_for_update=True)
     if finding.state != data["expected_state"] or finding.state != "proposed":
         raise StaleState(MSG_STALE_FINDING, current_state=finding.state)
     note = (data.get("note") or "").strip()
+    decided = {}
     if data["decision"] == "accept":
-        if data.get("deadline") is None:
+        deadline = data.get("deadline") or finding.deadline
+        if deadline is None:
             raise ValidationFailed(
-                "请填写整改期限。", [field_error("deadline", "请填写整改期限。")]
+                MSG_DEADLINE_MISSING, [field_error("deadline", MSG_DEADLINE_MISSING)]
             )
-        _check_deadline(data["deadline"])
+        _check_deadline(deadline)
+        decided = {
+            "level": data.get("level") or finding.proposed_level,
+            "category": data.get("category") or finding.category or DEFAULT_CATEGORY,
+            "deadline": deadline,
+        }
         enterprise = db.session.get(Enterprise, patrol.enterprise_id)
-        level = data.get("level") or finding.proposed_level
-        hazard = _finding_hazard(actor, enterprise, finding, "agency", level, data)
+        hazard = _finding_hazard(actor, enterprise, finding, "agency", **decided)
+        decided["deadline"] = deadline.isoformat()
         finding.hazard_id = hazard.id
         finding.state = "accepted"
     else:
@@ -378,6 +413,7 @@ def review_finding(actor: Actor, finding: PatrolFinding, data: dict) -> PatrolFi
             "decision": data["decision"],
             "state": finding.state,
             "note": note,
+            **decided,
             "hazard_id": str(finding.hazard_id) if finding.hazard_id else None,
         },
     )
@@ -683,8 +719,9 @@ def record_follow_up(actor: Actor, check: FollowUpCheck, data: dict) -> FollowUp
 
 
 def sweep_orders(now: datetime, ack_days: int | None = None) -> dict:
-    """Escalate orders left unacknowledged past ANXUN_ORDER_ACK_DAYS and remind officers of due
-    follow-ups; run daily. Safe to repeat: escalated_at is set once and each person is told once.
+    """Escalate orders left unacknowledged past ANXUN_ORDER_ACK_DAYS (notifications and an
+    `order_escalated` outbox event) and remind officers of due follow-ups; run daily. Safe to
+    repeat: escalated_at is set once and each person is told once.
 
     Returns the escalated order numbers, the due follow-up checks and the notifications written.
     """
@@ -709,6 +746,18 @@ def sweep_orders(now: datetime, ack_days: int | None = None) -> dict:
         order.escalated_at = now
         escalated.append(order.number)
         enterprise = db.session.get(Enterprise, order.enterprise_id)
+        # Once per order: escalated_at is set in this same transaction and excludes it next time.
+        enqueue(
+            "order_escalated",
+            enterprise,
+            "rectification_order",
+            order.id,
+            {
+                **order_payload(order, enterprise),
+                "escalated_at": now.isoformat(),
+                "ack_days": ack_days,
+            },
+        )
         people = [order.issued_by_user_id, *_members(enterprise.id, {Role.head.value})]
         written += len(
             notifications.notify(

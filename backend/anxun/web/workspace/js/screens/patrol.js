@@ -7,6 +7,26 @@ import { enumBadge, fill, fmtDate, fmtDateTime, h, showProblem, table, toast } f
 
 const STAFF = ["regulator_admin", "regulator_inspector"];
 const LAW_65 = { document: "《中华人民共和国安全生产法》", clause: "第六十五条" };
+const CATEGORIES = [
+  ["management", "管理上的缺陷"],
+  ["thing", "物的不安全状态"],
+  ["behaviour", "人的不安全行为"],
+  ["environment", "环境不良因素"],
+];
+const LEVELS = [
+  ["general", "一般隐患"],
+  ["major", "重大隐患"],
+];
+
+// A select of [code, label] pairs; `blank` adds a first "keep the proposal" option.
+function choice(pairs, testid, blank) {
+  return h(
+    "select",
+    { dataset: { testid } },
+    blank ? h("option", { value: "", text: blank }) : null,
+    pairs.map(([value, text]) => h("option", { value, text })),
+  );
+}
 
 function isoInDays(days) {
   const date = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);
@@ -41,14 +61,23 @@ function findingForm(patrol, reload) {
   const problem = h("div");
   const title = h("input", { placeholder: "问题", size: 40, dataset: { testid: "finding-title" } });
   const description = h("textarea", { rows: 2, cols: 60, placeholder: "情况描述", dataset: { testid: "finding-description" } });
-  const level = h("select", { dataset: { testid: "finding-level" } }, h("option", { value: "general", text: "一般隐患" }), h("option", { value: "major", text: "重大隐患" }));
+  const level = choice(LEVELS, "finding-level");
+  const category = choice(CATEGORIES, "finding-category");
+  // An agency proposes the deadline (may leave it empty); a regulator's finding needs one.
   const deadline = h("input", { type: "date", value: isoInDays(14), dataset: { testid: "finding-deadline" } });
   const basis = basisRows([]);
   const form = h(
     "form",
     { class: "card", dataset: { testid: "finding-form" } },
     h("h3", { text: "记录发现" }),
-    h("div", { class: "filters" }, h("label", {}, "问题", title), h("label", {}, "等级", level), h("label", {}, "整改期限", deadline)),
+    h(
+      "div",
+      { class: "filters" },
+      h("label", {}, "问题", title),
+      h("label", {}, "等级", level),
+      h("label", {}, "类别", category),
+      h("label", {}, patrol.engagement_id ? "建议整改期限" : "整改期限", deadline),
+    ),
     h("label", {}, "描述", description),
     h("p", { class: "muted", text: "依据" }),
     basis.node,
@@ -63,8 +92,9 @@ function findingForm(patrol, reload) {
       description: description.value.trim(),
       basis: basis.read(),
       proposed_level: level.value,
-      deadline: deadline.value,
+      category: category.value,
     };
+    if (deadline.value) body.deadline = deadline.value;
     const result = await api("POST", `/api/v1/patrols/${patrol.id}/findings`, body);
     if (!result.ok) return showProblem(problem, result.problem);
     toast("已记录发现。");
@@ -75,12 +105,19 @@ function findingForm(patrol, reload) {
 
 function reviewCell(finding, reload) {
   if (finding.state.code !== "proposed" || !hasRole(...STAFF)) return "";
-  const deadline = h("input", { type: "date", value: isoInDays(14), dataset: { testid: "review-deadline" } });
+  // Empty fields keep what the agency proposed; a deadline is needed if it proposed none.
+  const deadline = h("input", { type: "date", value: finding.deadline || "", title: "整改期限（留空则采用建议期限）", dataset: { testid: "review-deadline" } });
+  const level = choice(LEVELS, "review-level", "等级：采用建议");
+  const category = choice(CATEGORIES, "review-category", "类别：采用建议");
   const note = h("input", { placeholder: "意见（不采纳时必填）", dataset: { testid: "review-note" } });
   const problem = h("div");
   const decide = async (decision) => {
     const body = { decision, note: note.value.trim(), expected_state: "proposed" };
-    if (decision === "accept") body.deadline = deadline.value;
+    if (decision === "accept") {
+      if (deadline.value) body.deadline = deadline.value;
+      if (level.value) body.level = level.value;
+      if (category.value) body.category = category.value;
+    }
     const result = await api("POST", `/api/v1/patrol-findings/${finding.id}/review`, body);
     if (!result.ok) return showProblem(problem, result.problem);
     reload();
@@ -89,6 +126,8 @@ function reviewCell(finding, reload) {
     "div",
     {},
     deadline,
+    level,
+    category,
     note,
     h("button", { type: "button", text: "采纳", dataset: { testid: "review-accept" }, on: { click: () => decide("accept") } }),
     h("button", { type: "button", text: "不采纳", dataset: { testid: "review-reject" }, on: { click: () => decide("reject") } }),
@@ -186,6 +225,8 @@ export async function mount(container, params) {
     const columns = [
       { key: "title", label: "问题" },
       { key: "level", label: "等级", render: (f) => f.proposed_level.label },
+      { key: "category", label: "类别", render: (f) => (f.category ? f.category.label : "—") },
+      { key: "deadline", label: "建议期限", render: (f) => h("span", { dataset: { testid: "finding-proposed-deadline" } }, f.deadline ? fmtDate(f.deadline) : "—") },
       { key: "basis", label: "依据", render: (f) => basisText(f.basis) },
       { key: "state", label: "状态", render: (f) => enumBadge(f.state) },
       { key: "hazard", label: "整改期限", render: (f) => (f.hazard_deadline ? fmtDate(f.hazard_deadline) : "—") },
