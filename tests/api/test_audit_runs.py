@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from anxun.audits.models import AgencyCertificate, AuditorRead, AuditRun
+from anxun.core import clock
 from anxun.core.audit import AuditEntry
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
@@ -146,7 +148,7 @@ def test_a_finding_becomes_an_agency_hazard_the_enterprise_confirms(app, client,
             "expected_state": "reported",
             "level": "general",
             "category": "management",
-            "deadline": "2026-12-31",
+            "deadline": (clock.today_local() + timedelta(days=30)).isoformat(),
         },
         headers=login_as("head-hc"),
     )

@@ -7,7 +7,6 @@ from sqlalchemy import false, or_, select, true
 from anxun.accounts.models import User
 from anxun.accounts.roles import Role
 from anxun.audits.models import AuditorRead, AuditRun
-from anxun.core.audit import AuditEntry
 from anxun.core.auth import Actor
 from anxun.core.errors import Forbidden, NotFound
 from anxun.core.pagination import paginate
@@ -141,28 +140,12 @@ def run_inspections(run: AuditRun) -> list[Inspection]:
 
 
 def run_findings(run: AuditRun) -> list[Hazard]:
-    """Hazards raised by the run's inspections and the run-level findings (linked through the
-    audit chain entry `record_audit_finding`), oldest first."""
-    linked = [
-        change.get("hazard_id")
-        for change in db.session.scalars(
-            select(AuditEntry.change).where(
-                AuditEntry.action == "record_audit_finding",
-                AuditEntry.entity_type == "audit_run",
-                AuditEntry.entity_id == str(run.id),
-            )
-        )
-    ]
-    from_inspections = select(Inspection.id).where(Inspection.audit_run_id == run.id)
-    clauses = [Hazard.inspection_id.in_(from_inspections)]
-    if linked:
-        import uuid
-
-        clauses.append(Hazard.id.in_([uuid.UUID(h) for h in linked if h]))
+    """Hazards raised by the run's inspections and the run-level findings (both carry
+    hazard.audit_run_id), oldest first."""
     return list(
         db.session.scalars(
             select(Hazard)
-            .where(Hazard.enterprise_id == run.enterprise_id, or_(*clauses))
+            .where(Hazard.enterprise_id == run.enterprise_id, Hazard.audit_run_id == run.id)
             .order_by(Hazard.reported_at, Hazard.id)
         )
     )

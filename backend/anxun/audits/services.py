@@ -125,7 +125,7 @@ def audit_run_for_inspection(actor: Actor, run_id: int, enterprise_id: int | Non
 
 def record_finding(actor: Actor, run: AuditRun, data: dict):
     """A finding not tied to a check item: a hazard with source agency that the enterprise
-    confirms as usual. The audit chain entry links it to the run."""
+    confirms as usual, linked to the run through hazard.audit_run_id."""
     _require_auditor(actor, run.agency_id)
     _require_open(run)
     enterprise = scoping.require_area(actor, run.enterprise_id, scoping.HAZARDS)
@@ -146,6 +146,8 @@ def record_finding(actor: Actor, run: AuditRun, data: dict):
         source="agency",
         item={"basis": [{"doc": basis, "clause": ""}]} if basis else None,
     )
+    hazard.audit_run_id = run.id
+    db.session.flush()
     audit.record(actor, "record_audit_finding", "audit_run", run.id, {"hazard_id": str(hazard.id)})
     return hazard
 

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from anxun.core import audit
+from anxun.accounts.roles import Role
+from anxun.audits.models import AuditRun
+from anxun.core import audit, clock
 from anxun.core.auth import Actor
 from anxun.core.errors import (
     Conflict,
@@ -27,6 +29,8 @@ from anxun.core.errors import (
 from anxun.extensions import db
 from anxun.inspections.models import Media
 from anxun.orgs import scoping
+from anxun.orgs.models import Engagement, EngagementEnterprise
+from anxun.oversight.models import Patrol
 
 # Accepted types, recognised by their leading bytes, never by file name or declared type.
 JPEG, PNG, WEBP = "image/jpeg", "image/png", "image/webp"
@@ -37,6 +41,9 @@ THUMB_SIDE = 320
 MAX_PIXELS = 50_000_000
 # Room for the other form fields and multipart headers when judging a body by Content-Length.
 FORM_OVERHEAD = 16 * 1024
+
+# Regulator roles that patrol (as oversight.patrol_services.STAFF).
+PATROL_STAFF = frozenset({Role.regulator_inspector.value, Role.regulator_admin.value})
 
 MSG_TYPE = "只接受 JPEG、PNG 或 WebP 照片。"
 MSG_BROKEN = "照片已损坏或不完整，无法读取，请重新拍摄或上传。"
@@ -167,14 +174,74 @@ def _write_once(path: Path, content: bytes) -> None:
         raise
 
 
+def _has_open_audit_run(actor: Actor, enterprise_id: int) -> bool:
+    """An open run of one of the actor's agencies on the enterprise, its engagement valid today
+    and still naming the enterprise."""
+    if not actor.agency_ids:
+        return False
+    today = clock.today_local()
+    found = db.session.scalar(
+        select(AuditRun.id)
+        .join(Engagement, Engagement.id == AuditRun.engagement_id)
+        .join(
+            EngagementEnterprise,
+            (EngagementEnterprise.engagement_id == Engagement.id)
+            & (EngagementEnterprise.enterprise_id == AuditRun.enterprise_id),
+        )
+        .where(
+            AuditRun.enterprise_id == enterprise_id,
+            AuditRun.agency_id.in_(actor.agency_ids),
+            AuditRun.state == "open",
+            Engagement.valid_from <= today,
+            Engagement.valid_to >= today,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _has_open_patrol(actor: Actor, enterprise_id: int) -> bool:
+    """An open patrol of the enterprise by a regulator where the actor is staff, or by the actor's
+    agency on a regulator's behalf under an engagement valid today (委托第三方网上巡查)."""
+    clauses = []
+    regulators = [r for r in actor.regulator_ids if actor.regulator_roles(r) & PATROL_STAFF]
+    if regulators:
+        clauses.append(Patrol.regulator_id.in_(regulators))
+    if actor.agency_ids:
+        today = clock.today_local()
+        clauses.append(
+            Patrol.engagement_id.in_(
+                select(Engagement.id).where(
+                    Engagement.agency_id.in_(actor.agency_ids),
+                    Engagement.valid_from <= today,
+                    Engagement.valid_to >= today,
+                )
+            )
+        )
+    if not clauses:
+        return False
+    found = db.session.scalar(
+        select(Patrol.id)
+        .where(Patrol.enterprise_id == enterprise_id, Patrol.state == "open", or_(*clauses))
+        .limit(1)
+    )
+    return found is not None
+
+
 def _uploader_enterprise(actor: Actor, enterprise_id: int | None):
-    """The enterprise the photo belongs to; only its own staff upload (for now)."""
+    """The enterprise the photo belongs to. Its own staff upload; so do an agency's auditors
+    with an open audit run on it and a regulator's staff with an open patrol of it, whose
+    findings carry photos."""
     if enterprise_id is None:
         if not actor.enterprise_ids:
             raise Forbidden("只有企业人员可以上传照片。")
         if len(actor.enterprise_ids) != 1:
             raise ValidationFailed("请指定企业。", [field_error("enterprise_id", "请指定企业。")])
         enterprise_id = next(iter(actor.enterprise_ids))
+    if not actor.is_platform_admin and not scoping.is_enterprise_staff(actor, enterprise_id):
+        enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.READ)
+        if _has_open_audit_run(actor, enterprise.id) or _has_open_patrol(actor, enterprise.id):
+            return enterprise
     enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE)
     if not scoping.is_enterprise_staff(actor, enterprise.id):
         raise Forbidden("只有本企业人员可以上传照片。")
@@ -237,13 +304,21 @@ def upload_media(actor: Actor, data: dict, content: bytes) -> tuple[Media, bool]
     return media, True
 
 
+def _readable_photo_enterprise(actor: Actor, enterprise_id: int):
+    """Photos belong to inspections and hazards: an auditor needs either area."""
+    try:
+        return scoping.get_enterprise(actor, enterprise_id, scoping.READ, scoping.INSPECTIONS)
+    except NotFound:
+        return scoping.get_enterprise(actor, enterprise_id, scoping.READ, scoping.HAZARDS)
+
+
 def get_readable_media(actor: Actor, media_id: uuid.UUID) -> Media:
     """A photo whose enterprise the actor may read; anything else is 404 (existence not leaked)."""
     media = db.session.get(Media, media_id)
     try:
         if media is None:
             raise NotFound()
-        scoping.get_enterprise(actor, media.enterprise_id, scoping.READ)
+        _readable_photo_enterprise(actor, media.enterprise_id)
     except NotFound as exc:
         raise NotFound("未找到该照片，或您无权查看。") from exc
     return media

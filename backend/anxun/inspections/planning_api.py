@@ -63,7 +63,7 @@ def create_place(data, enterprise_id):
 def place_labels(args, enterprise_id):
     """Printable QR labels of the active places (or of `place_id`s), 8 per A4 page."""
     actor = current_actor()
-    enterprise = scoping.get_enterprise(actor, enterprise_id)
+    enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.INSPECTIONS)
     places = queries.label_places(actor, enterprise.id, args["place_id"])
     pdf = queries.labels_pdf(enterprise, places, request.host_url)
     response = Response(pdf, mimetype="application/pdf")
@@ -97,7 +97,7 @@ def place_by_token(qr_token):
     place = queries.place_by_token(actor, qr_token)
     now = clock.now()
     planning.materialize_enterprise(place.enterprise_id, queries.task_window("today", now).until)
-    enterprise = scoping.get_enterprise(actor, place.enterprise_id)
+    enterprise = scoping.get_enterprise(actor, place.enterprise_id, area=scoping.INSPECTIONS)
     return {
         "place": place,
         "enterprise_name": enterprise.name,
@@ -196,7 +196,7 @@ def list_tasks(args):
 def operation_rate(args, enterprise_id):
     """在线运行率: occurrences done in their window / occurrences due, over windows ending in
     the period (local dates, both inclusive)."""
-    enterprise = scoping.get_enterprise(current_actor(), enterprise_id)
+    enterprise = scoping.get_enterprise(current_actor(), enterprise_id, area=scoping.INSPECTIONS)
     now = clock.now()
     _, end = queries.rate_period(args["from_"], args["to"])
     planning.materialize_enterprise(enterprise.id, min(end, now))

@@ -38,7 +38,7 @@ def normalise_token(text: str) -> str:
 
 def _in_scope(actor: Actor, enterprise_id: int, message: str) -> None:
     try:
-        scoping.get_enterprise(actor, enterprise_id)
+        scoping.get_enterprise(actor, enterprise_id, area=scoping.INSPECTIONS)
     except NotFound:
         raise NotFound(message) from None
 
@@ -72,7 +72,7 @@ def place_by_token(actor: Actor, token: str) -> Place:
 
 
 def list_places(actor: Actor, enterprise_id: int, args: dict):
-    enterprise = scoping.get_enterprise(actor, enterprise_id)
+    enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.INSPECTIONS)
     query = select(Place).where(Place.enterprise_id == enterprise.id)
     if args.get("is_active") is not None:
         query = query.where(Place.is_active.is_(args["is_active"]))
@@ -81,7 +81,7 @@ def list_places(actor: Actor, enterprise_id: int, args: dict):
 
 
 def list_plans(actor: Actor, enterprise_id: int, args: dict):
-    enterprise = scoping.get_enterprise(actor, enterprise_id)
+    enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.INSPECTIONS)
     query = select(InspectionPlan).where(InspectionPlan.enterprise_id == enterprise.id)
     if args.get("is_active") is not None:
         query = query.where(InspectionPlan.is_active.is_(args["is_active"]))
@@ -89,7 +89,7 @@ def list_plans(actor: Actor, enterprise_id: int, args: dict):
 
 
 def list_stop_periods(actor: Actor, enterprise_id: int, args: dict):
-    enterprise = scoping.get_enterprise(actor, enterprise_id)
+    enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.INSPECTIONS)
     query = select(StopPeriod).where(StopPeriod.enterprise_id == enterprise.id)
     return paginate(query, [StopPeriod.id], args.get("cursor"), args["limit"], descending=True)
 
@@ -150,7 +150,7 @@ def task_enterprises(actor: Actor, args: dict) -> list[Enterprise]:
     """The enterprises whose tasks the caller asks for (404 out of scope, 403 `all` unentitled)."""
     everyone = args["assignee"] == "all"
     if args.get("enterprise_id") is not None:
-        enterprise = scoping.get_enterprise(actor, args["enterprise_id"])
+        enterprise = scoping.get_enterprise(actor, args["enterprise_id"], area=scoping.INSPECTIONS)
         if everyone:
             scoping.require_enterprise_role(actor, enterprise, set(PLANNERS))
         return [enterprise]
@@ -164,7 +164,7 @@ def task_enterprises(actor: Actor, args: dict) -> list[Enterprise]:
                     [field_error("enterprise_id", "查看全部人员的任务时请指定企业。")],
                 )
             raise Forbidden("只有主要负责人和安全管理人员可以查看全部人员的排查任务。")
-    return [scoping.get_enterprise(actor, i) for i in ids]
+    return [scoping.get_enterprise(actor, i, area=scoping.INSPECTIONS) for i in ids]
 
 
 def _assigned_to(actor: Actor, enterprises: list[Enterprise]):
@@ -310,7 +310,7 @@ def operation_rate(enterprise_id: int, day_from: date, day_to: date, now: dateti
 
 def label_places(actor: Actor, enterprise_id: int, place_ids: list[int]) -> list[Place]:
     """Active places to print (all of them, or the chosen ones), in id order."""
-    enterprise = scoping.get_enterprise(actor, enterprise_id)
+    enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.INSPECTIONS)
     query = select(Place).where(Place.enterprise_id == enterprise.id, Place.is_active.is_(True))
     if place_ids:
         query = query.where(Place.id.in_(place_ids))

@@ -281,6 +281,8 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
             item=item,
             checklist_version_id=version.id,
         )
+        if audit_run is not None:
+            hazard.audit_run_id = audit_run.id
         measure_id = measure_id_from_item(item["id"]) if _is_measure_checklist(version) else None
         if measure_id is not None:
             # A failed check of a control measure raises the risk of its unit while open.
