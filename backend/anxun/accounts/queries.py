@@ -65,3 +65,25 @@ def staff_member(enterprise_id: int, user_id: int) -> User:
     if user is None:
         raise NotFound("该企业没有这个人员。")
     return user
+
+
+def active_member_ids(
+    roles, *, enterprise_id: int | None = None, regulator_id: int | None = None
+) -> list[int]:
+    """Active users holding one of `roles` in the enterprise (or the regulator), by id."""
+    if (enterprise_id is None) == (regulator_id is None):
+        raise ValueError("name exactly one of enterprise_id and regulator_id")
+    organisation = (
+        Membership.enterprise_id == enterprise_id
+        if enterprise_id is not None
+        else Membership.regulator_id == regulator_id
+    )
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(organisation, Membership.role.in_(sorted(roles)), User.is_active.is_(True))
+            .distinct()
+            .order_by(User.id)
+        )
+    )

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from anxun.accounts.models import Membership, User
+from anxun.accounts.queries import active_member_ids
 from anxun.accounts.roles import ENTERPRISE_ROLES
 from anxun.core import audit, clock
 from anxun.core.auth import SYSTEM, Actor
@@ -85,19 +85,7 @@ STORED_DEFAULTS = {"category": "category", "deadline": "deadline"}
 
 def _members(enterprise_id: int, roles: set[str]) -> list[int]:
     """Active users holding one of `roles` in the enterprise, by id."""
-    return list(
-        db.session.scalars(
-            select(User.id)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.enterprise_id == enterprise_id,
-                Membership.role.in_(roles),
-                User.is_active.is_(True),
-            )
-            .distinct()
-            .order_by(User.id)
-        )
-    )
+    return active_member_ids(roles, enterprise_id=enterprise_id)
 
 
 def _append(

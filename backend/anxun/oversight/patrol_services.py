@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from anxun.accounts.models import Membership, User
+from anxun.accounts.queries import active_member_ids
 from anxun.accounts.roles import Role
 from anxun.core import audit, clock
 from anxun.core.auth import SYSTEM, Actor
@@ -67,35 +67,11 @@ MSG_FOLLOW_UP_DONE = "该复查已记录结果，请刷新后重试。"
 
 
 def _members(enterprise_id: int, roles: set[str]) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(User.id)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.enterprise_id == enterprise_id,
-                Membership.role.in_(roles),
-                User.is_active.is_(True),
-            )
-            .distinct()
-            .order_by(User.id)
-        )
-    )
+    return active_member_ids(roles, enterprise_id=enterprise_id)
 
 
 def _regulator_staff(regulator_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(User.id)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.regulator_id == regulator_id,
-                Membership.role.in_(STAFF),
-                User.is_active.is_(True),
-            )
-            .distinct()
-            .order_by(User.id)
-        )
-    )
+    return active_member_ids(STAFF, regulator_id=regulator_id)
 
 
 def covering_regulator(actor: Actor, enterprise: Enterprise) -> Regulator | None:

@@ -12,7 +12,7 @@ import secrets
 
 from sqlalchemy import select
 
-from anxun.accounts.models import Membership, User
+from anxun.accounts.queries import active_member_ids
 from anxun.accounts.roles import REGULATOR_ROLES, Role
 from anxun.core import audit, clock
 from anxun.core.auth import Actor
@@ -58,17 +58,7 @@ def covered_enterprises(regulator: Regulator, industry: str | None = None) -> li
 
 def regulator_staff_ids(regulator_id: int) -> set[int]:
     """Active users holding a regulator role in this regulator (who may join the inspector pool)."""
-    return set(
-        db.session.scalars(
-            select(Membership.user_id)
-            .join(User, User.id == Membership.user_id)
-            .where(
-                Membership.regulator_id == regulator_id,
-                Membership.role.in_(list(REGULATOR_ROLES)),
-                User.is_active.is_(True),
-            )
-        )
-    )
+    return set(active_member_ids(REGULATOR_ROLES, regulator_id=regulator_id))
 
 
 def _existing(regulator_id: int, kind: str, target_id: int) -> SpotCheckRegistryEntry | None:
