@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from anxun.accounts.models import User
 from anxun.core.auth import Actor
-from anxun.core.errors import NotFound
 from anxun.extensions import db
 from anxun.incidents import rules
 from anxun.incidents.models import Incident
@@ -18,14 +17,7 @@ from anxun.orgs.models import Enterprise
 
 def get_incident(actor: Actor, incident_id: uuid.UUID) -> Incident:
     """An incident of an enterprise the actor may read; anything else is 404."""
-    incident = db.session.scalar(
-        select(Incident)
-        .join(Enterprise, Enterprise.id == Incident.enterprise_id)
-        .where(Incident.id == incident_id, scoping.enterprise_clause(actor))
-    )
-    if incident is None:
-        raise NotFound("未找到该事故报告，或您无权查看。")
-    return incident
+    return scoping.get_scoped(actor, Incident, incident_id, "未找到该事故报告，或您无权查看。")
 
 
 def list_incidents(actor: Actor, args: dict, limit_minutes: int) -> list[dict]:

@@ -125,6 +125,19 @@ def get_enterprise(
     return enterprise
 
 
+def get_scoped(actor: Actor, model, row_id, not_found: str, area: str | None = None):
+    """A row of `model` (a table with `enterprise_id`) belonging to an enterprise the actor may
+    read; anything else is 404 with `not_found`, so its existence does not leak."""
+    row = db.session.scalar(
+        select(model)
+        .join(Enterprise, Enterprise.id == model.enterprise_id)
+        .where(model.id == row_id, enterprise_clause(actor, READ, area))
+    )
+    if row is None:
+        raise NotFound(not_found)
+    return row
+
+
 def require_area(actor: Actor, enterprise_id: int, area: str) -> Enterprise:
     """The engagement gate for one data area of one enterprise (see get_enterprise)."""
     return get_enterprise(actor, enterprise_id, READ, area)

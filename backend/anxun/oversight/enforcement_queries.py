@@ -9,7 +9,6 @@ from sqlalchemy import select
 from anxun.accounts.models import User
 from anxun.core import clock
 from anxun.core.auth import Actor
-from anxun.core.errors import NotFound
 from anxun.extensions import db
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, Regulator
@@ -19,14 +18,9 @@ from anxun.risk.grade_inputs import INTERVIEW_DAYS
 
 
 def get_record(actor: Actor, record_id: int) -> EnforcementRecord:
-    record = db.session.scalar(
-        select(EnforcementRecord)
-        .join(Enterprise, Enterprise.id == EnforcementRecord.enterprise_id)
-        .where(EnforcementRecord.id == record_id, scoping.enterprise_clause(actor))
+    return scoping.get_scoped(
+        actor, EnforcementRecord, record_id, "未找到该执法记录，或您无权查看。"
     )
-    if record is None:
-        raise NotFound("未找到该执法记录，或您无权查看。")
-    return record
 
 
 def list_records(actor: Actor, args: dict) -> list[EnforcementRecord]:

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from anxun.accounts.models import User
 from anxun.core import clock
 from anxun.core.auth import Actor
-from anxun.core.errors import NotFound
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.orgs import scoping
@@ -21,14 +20,9 @@ STATE_LABELS = {"listed": "督办中", "delisted": "已销号"}
 
 def get_listing(actor: Actor, listing_id: int) -> SupervisedListing:
     """A listing of an enterprise the actor may read; anything else is 404."""
-    listing = db.session.scalar(
-        select(SupervisedListing)
-        .join(Enterprise, Enterprise.id == SupervisedListing.enterprise_id)
-        .where(SupervisedListing.id == listing_id, scoping.enterprise_clause(actor))
+    return scoping.get_scoped(
+        actor, SupervisedListing, listing_id, "未找到该挂牌督办，或您无权查看。", scoping.HAZARDS
     )
-    if listing is None:
-        raise NotFound("未找到该挂牌督办，或您无权查看。")
-    return listing
 
 
 def is_overdue(listing: SupervisedListing, today) -> bool:
@@ -40,7 +34,7 @@ def list_listings(actor: Actor, args: dict) -> list[SupervisedListing]:
     query = (
         select(SupervisedListing)
         .join(Enterprise, Enterprise.id == SupervisedListing.enterprise_id)
-        .where(scoping.enterprise_clause(actor))
+        .where(scoping.enterprise_clause(actor, scoping.READ, scoping.HAZARDS))
     )
     if args.get("state"):
         query = query.where(SupervisedListing.state == args["state"])
