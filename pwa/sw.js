@@ -6,13 +6,13 @@
 const PRECACHE = {
   "files": {
     "/": "d83d27fa863a62bf",
-    "/app.css": "bf4c8f5694dc1c8a",
+    "/app.css": "45b50b645917bf39",
     "/icons/apple-touch-180.png": "be6ed1b71e6dc42c",
     "/icons/icon-192.png": "5555f7784ff9c445",
     "/icons/icon-512.png": "c77b58df83793a9c",
     "/icons/maskable-512.png": "feca616d1b230040",
     "/js/api.js": "339a5a481e67fb9a",
-    "/js/app.js": "db330bad3f49bb4b",
+    "/js/app.js": "bdc8fd58b14fda5f",
     "/js/db.js": "9afb22d55621d840",
     "/js/geo.js": "12e5ab1935be8ae0",
     "/js/inspection.js": "aca7ee71f63cc5da",
@@ -28,7 +28,7 @@ const PRECACHE = {
     "/js/screens/reads.js": "d4727c6531bdb023",
     "/js/screens/records.js": "9365a8275cf059e1",
     "/js/screens/scan.js": "74c3d051075c39e2",
-    "/js/screens/settings.js": "ff025523b70be87e",
+    "/js/screens/settings.js": "b152e1695f76078b",
     "/js/screens/tasks.js": "bc558ce1972baf6f",
     "/js/session.js": "a0d8da7dafe7e74c",
     "/js/sync.js": "f3e2bad32df0e76f",
@@ -36,7 +36,7 @@ const PRECACHE = {
     "/manifest.webmanifest": "1281bd48523621a1",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "b90c8c8b536b"
+  "version": "f836d0e6b6b9"
 };
 // PRECACHE-END
 

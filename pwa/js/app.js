@@ -2,7 +2,7 @@
 import * as api from "./api.js";
 import * as db from "./db.js";
 import * as outbox from "./outbox.js";
-import { currentEnterprise, navigate } from "./session.js";
+import { currentEnterprise, navigate, roleCodes } from "./session.js";
 import { isBlockedByLogin, loginRestored, syncNow } from "./sync.js";
 import { h, toast, uuid } from "./ui.js";
 
@@ -21,17 +21,19 @@ const SCREENS = {
   reads: () => import("./screens/reads.js"),
   settings: () => import("./screens/settings.js"),
 };
+// [screen, label, roles that see the tab (none: everyone)]. A phone has room for about seven
+// thumb-sized tabs; the auditors' read log is reached from 设置.
+const MANAGERS = ["head", "safety_officer"];
 const TABS = [
   ["tasks", "任务"],
   ["scan", "扫码"],
   ["hazards", "隐患"],
   ["records", "记录"],
-  ["incident", "事故"],
-  ["orders", "指令"],
-  ["reads", "查阅"],
+  ["incident", "事故", MANAGERS],
+  ["orders", "指令", MANAGERS],
   ["settings", "设置"],
 ];
-const TAB_OF = { place: "scan", inspect: "tasks", hazard: "hazards" };
+const TAB_OF = { place: "scan", inspect: "tasks", hazard: "hazards", reads: "settings" };
 
 let unmount = null;
 let routeToken = 0;
@@ -62,7 +64,10 @@ async function route() {
   const tab = TAB_OF[target.name] || target.name;
   const nav = document.getElementById("tabs");
   nav.hidden = !session?.enterprise_id;
+  const roles = roleCodes();
   for (const link of nav.querySelectorAll("a")) {
+    const wanted = TABS.find(([name]) => name === link.dataset.tab)?.[2];
+    link.hidden = Boolean(wanted) && !wanted.some((r) => roles.includes(r));
     if (link.dataset.tab === tab) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }

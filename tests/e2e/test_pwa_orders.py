@@ -75,3 +75,16 @@ def test_only_the_head_gets_the_sign_button(live, browser):
     page.goto(live.url + f"/#/orders/{numbers['id']}")
     page.get_by_text("请企业主要负责人签收该指令书。").wait_for()
     assert page.get_by_test_id("ack-button").count() == 0
+
+
+def test_a_rectifier_has_no_order_or_incident_tabs(live, browser):
+    page = first_page(browser("pwa-rectifier", service_workers="block"))
+    login(page, live.url, "rectifier-hc")
+    page.locator('nav.tabs a[data-tab="tasks"]').wait_for()
+    visible = page.locator("nav.tabs a").evaluate_all(
+        "(links) => links.filter((a) => a.offsetParent !== null).map((a) => a.dataset.tab)"
+    )
+    assert visible == ["tasks", "scan", "hazards", "records", "settings"]
+    page.locator('nav.tabs a[data-tab="settings"]').click()
+    page.get_by_role("heading", name="设置").wait_for()
+    assert page.get_by_test_id("open-reads").count() == 0

@@ -27,7 +27,8 @@ def test_the_head_sees_an_auditors_read_with_name_agency_and_path(live, browser)
 
     page = first_page(browser("head"))
     login(page, live.url, "head-hc")
-    page.locator('nav.tabs a[data-tab="reads"]').click()
+    page.locator('nav.tabs a[data-tab="settings"]').click()
+    page.get_by_test_id("open-reads").click()
     row = page.get_by_test_id("read-row")
     row.first.wait_for()
     assert row.count() == 1

@@ -2,9 +2,11 @@
 import * as api from "../api.js";
 import * as db from "../db.js";
 import * as outbox from "../outbox.js";
-import { currentEnterprise, enterprisesOf, navigate, roleLabels } from "../session.js";
+import { currentEnterprise, enterprisesOf, navigate, roleCodes, roleLabels } from "../session.js";
 import { syncNow } from "../sync.js";
 import { confirmDialog, formatBytes, formatDateTime, h, screenTitle } from "../ui.js";
+
+const MANAGERS = ["head", "safety_officer"];
 
 async function storageCard() {
   const usage = h("p", {}, "正在统计…");
@@ -138,6 +140,15 @@ export function mount(container) {
       h("p.small.muted", {}, roleLabels()),
       several ? h("button.secondary", { type: "button", onclick: () => navigate("#/choose") }, "切换企业") : "",
     ),
+    roleCodes().some((r) => MANAGERS.includes(r))
+      ? h(
+          "section.card",
+          {},
+          h("h2", {}, "第三方机构查阅记录"),
+          h("p.small.muted", {}, "受委托的第三方机构查看本企业数据的每一次记录。"),
+          h("a.button.secondary", { href: "#/reads", dataset: { testid: "open-reads" } }, "查看查阅记录"),
+        )
+      : "",
     h("div", { id: "storage-slot" }),
     rescueCard(),
     h("section.card", {}, h("button.danger", { type: "button", onclick: logout }, "退出登录"), version),
