@@ -16,6 +16,10 @@ def now() -> datetime:
     return _frozen if _frozen is not None else datetime.now(UTC)
 
 
+def is_frozen() -> bool:
+    return _frozen is not None
+
+
 def today_local() -> date:
     """Today's date in China (UTC+8): validity windows and deadlines are local dates."""
     return now().astimezone(CHINA_TZ).date()
