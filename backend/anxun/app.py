@@ -19,6 +19,8 @@ def create_app(config_override: dict | None = None) -> Flask:
     config = build_config(config_override)
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=False)
     app.config.update(config)
+    # Chinese text travels as UTF-8, not as \uXXXX escapes (Flask's JSON_AS_ASCII is gone).
+    app.json.ensure_ascii = False
     app.config.update(
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
@@ -33,6 +35,8 @@ def create_app(config_override: dict | None = None) -> Flask:
         },
     )
     logging.basicConfig(level=logging.INFO)
+    # WeasyPrint logs every layout step at INFO; only its warnings are worth a line.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     db.init_app(app)
     with app.app_context():

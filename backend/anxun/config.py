@@ -55,7 +55,6 @@ DEFAULTS: dict = {
     "API_TITLE": "Anxun 安巡 API",
     "API_VERSION": __version__,
     "OPENAPI_VERSION": "3.0.3",
-    "JSON_AS_ASCII": False,
 }
 
 ENV_KEYS = {
