@@ -19,7 +19,7 @@ def create_app(config_override: dict | None = None) -> Flask:
     config = build_config(config_override)
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=False)
     app.config.update(config)
-    # Chinese text travels as UTF-8, not as \uXXXX escapes (Flask's JSON_AS_ASCII is gone).
+    # Chinese text travels as UTF-8 rather than as \u escapes (Flask dropped JSON_AS_ASCII).
     app.json.ensure_ascii = False
     app.config.update(
         OPENAPI_URL_PREFIX="/api/v1",
