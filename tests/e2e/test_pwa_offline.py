@@ -19,6 +19,7 @@ from tests.e2e.helpers import (
     wait_for_worker,
     wait_until,
 )
+from tests.e2e.workspace_helpers import open_workspace
 
 pytestmark = pytest.mark.e2e
 
@@ -110,6 +111,20 @@ def test_three_offline_inspections_sync_exactly_once_after_an_aborted_upload(
     page.get_by_role("button", name="立即同步").click()
     page.wait_for_timeout(500)
     assert counts(live) == (3, 3, 3)
+
+    # The journey's end: at the desk, the regulator finds the three hazards and inspections.
+    from anxun.orgs.models import Enterprise
+
+    hc = live.query(
+        lambda s: s.query(Enterprise.id).filter_by(name="宁波澄江化工有限公司").scalar()
+    )
+    desk = open_workspace(browser, live, "regulator", f"#/enterprise/{hc}")
+    desk.get_by_test_id("inspection-list").locator("> *").nth(2).wait_for()
+    assert desk.get_by_test_id("kpi-open").get_attribute("data-value") == "3"
+    desk.get_by_test_id("tab-hazards").click()
+    desk.get_by_test_id("hazard-row").nth(2).wait_for()
+    assert desk.get_by_test_id("hazard-row").count() == 3
+    screenshot(desk, "08-regulator-sees-the-hazards")
 
 
 def test_without_server_the_cached_app_still_opens(live, today, browser):
