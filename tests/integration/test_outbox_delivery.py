@@ -7,8 +7,9 @@ import hmac
 import json
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from anxun.core import clock
 from anxun.orgs.models import Enterprise
 from anxun.outbox import dispatcher
 from anxun.outbox.enqueue import enqueue
-from anxun.outbox.models import OutboxDelivery, RegulatorEndpoint
+from anxun.outbox.models import OutboxDelivery, OutboxEvent, RegulatorEndpoint
 
 SECRET = "receiver-secret"
 
@@ -313,3 +314,194 @@ def test_hazchem_chain_needs_the_registration_code(db, world, receiver, frozen_c
     delivery = db.session.scalar(select(OutboxDelivery))
     assert "登记编码" in delivery.last_error
     assert receiver.requests == 0
+
+
+# --- hazchem_chain: risk-register changes and checks of control measures ------------------------
+
+RECORDED = Path(__file__).resolve().parents[1] / "data" / "hazchem"
+
+
+def chain_endpoint(db, world, receiver) -> list:
+    """A hazchem_chain endpoint on the receiver; returns the (path, key, body) list it records."""
+    sent: list = []
+    original = receiver.server.RequestHandlerClass.do_POST
+
+    def recording(handler):
+        original(handler)
+        key = handler.headers["Idempotency-Key"]
+        sent.append([handler.path, key, receiver.applied[key]])
+
+    receiver.server.RequestHandlerClass.do_POST = recording
+    db.session.add(
+        RegulatorEndpoint(
+            regulator_id=world["regulator"],
+            adapter="hazchem_chain",
+            config={"base_url": receiver.url.rsplit("/", 1)[0] + "/chain", "secret": SECRET},
+        )
+    )
+    db.session.commit()
+    return sent
+
+
+def placeholders(sent: list, names: dict) -> list:
+    """The recorded traffic with generated ids replaced by their names ({actual: "<name>"})."""
+    text = json.dumps(sent, ensure_ascii=False)
+    for actual, name in names.items():
+        text = text.replace(actual, name)
+    return json.loads(text)
+
+
+def registry_actor(db):
+    from anxun.accounts.models import User
+    from anxun.accounts.services import actor_for
+
+    return actor_for(db.session.scalar(select(User).where(User.username == "officer-hc")))
+
+
+def tank_register(db, world, actor, measures: int = 1) -> dict:
+    """液氨罐区 → 1#液氨储罐 → 储罐泄漏引发中毒 (graded orange) → `measures` control measures."""
+    from anxun.risk import registry
+    from tests.factories_risk import (
+        event_payload,
+        make_assessment,
+        measure_payload,
+        object_payload,
+        unit_payload,
+    )
+
+    hc = world["enterprise"]["hc"]
+    obj = registry.create_risk_object(
+        actor, hc, object_payload(name="液氨罐区", hazard_code="330211-001")
+    )
+    unit = registry.create_risk_unit(actor, obj.id, unit_payload(name="1#液氨储罐"))
+    event = registry.create_risk_event(actor, unit.id, event_payload(name="储罐泄漏引发中毒"))
+    texts = [
+        ("储罐区设置有毒气体检测报警仪", "检查有毒气体报警仪是否完好、在检定期内"),
+        ("储罐设置液位高低报警并联锁切断进料", "检查液位报警联锁是否投用"),
+    ]
+    created = [
+        registry.create_control_measure(
+            actor, event.id, measure_payload(description=text, check_content=check)
+        )
+        for text, check in texts[:measures]
+    ]
+    make_assessment(hc, event.id, world["users"]["officer-hc"], "orange")
+    db.session.commit()
+    return {"object": obj, "unit": unit, "event": event, "measures": created}
+
+
+def register_names(tree: dict) -> dict:
+    from anxun.outbox.mappings import hazchem
+
+    names = {
+        hazchem.entity_id("risk_unit", tree["unit"].id): "<unit>",
+        hazchem.entity_id("risk_event", tree["event"].id): "<event>",
+    }
+    for n, measure in enumerate(tree["measures"], 1):
+        names[hazchem.entity_id("control_measure", measure.id)] = f"<measure{n}>"
+    return names
+
+
+def outbox_keys(db, event_type: str) -> list[str]:
+    rows = db.session.scalars(
+        select(OutboxEvent).where(OutboxEvent.event_type == event_type).order_by(OutboxEvent.id)
+    )
+    return [str(row.idempotency_key) for row in rows]
+
+
+def test_hazchem_chain_sends_register_changes_parents_first_and_deletes_flagged(
+    db, world, receiver, frozen_clock
+):
+    from anxun.risk import registry
+
+    frozen_clock(datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
+    actor = registry_actor(db)
+    tree = tank_register(db, world, actor)
+    measure = tree["measures"][0]
+    sent = chain_endpoint(db, world, receiver)
+
+    frozen_clock(datetime(2026, 11, 25, 4, 0, tzinfo=UTC))
+    registry.update_control_measure(
+        actor, measure.id, {"check_content": "检查报警仪完好并在检定期内"}
+    )
+    db.session.commit()
+    assert dispatcher.dispatch_due() == {"delivered": 1, "pending": 0, "dead": 0, "skipped": 0}
+    # An object change the chain carries nowhere (its units only hold the hazard code).
+    registry.update_risk_object(actor, tree["object"].id, {"accountable_main": "周立新"})
+    db.session.commit()
+    assert dispatcher.dispatch_due() == {"delivered": 0, "pending": 0, "dead": 0, "skipped": 1}
+    skipped = db.session.scalar(select(OutboxDelivery).where(OutboxDelivery.state == "skipped"))
+    assert "changes no national record" in skipped.last_error
+    # Deleting the unit soft-deletes its event and measure: all three go with deleted = 1.
+    frozen_clock(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
+    registry.delete_risk_unit(actor, tree["unit"].id)
+    db.session.commit()
+    assert dispatcher.dispatch_due() == {"delivered": 1, "pending": 0, "dead": 0, "skipped": 0}
+
+    keys = outbox_keys(db, "risk_register_changed")
+    names = {**register_names(tree), keys[-3]: "<update>", keys[-1]: "<delete>"}
+    recorded = json.loads((RECORDED / "register_changes.json").read_text(encoding="utf-8"))
+    assert placeholders(sent, names) == recorded
+    assert len(receiver.applied) == len(sent) == 6  # one idempotency key per record
+    assert receiver.bad_signatures == 0
+
+
+def test_hazchem_chain_sends_a_check_of_control_measures_with_its_task(
+    client, login_as, db, world, receiver, frozen_clock
+):
+    from anxun.inspections.models import InspectionPlan, TaskOccurrence
+    from anxun.outbox.mappings import hazchem
+    from tests.inspection_helpers import payload, upload_photo
+
+    frozen_clock(datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
+    tree = tank_register(db, world, registry_actor(db), measures=2)
+    hc = world["enterprise"]["hc"]
+    plan = InspectionPlan(
+        enterprise_id=hc,
+        title="罐区管控措施每日排查",
+        checklist_code="risk-controls",
+        inspection_type="daily",
+        frequency_every=1,
+        frequency_unit="day",
+        anchor_at=datetime(2026, 11, 1, tzinfo=UTC),
+        assignee_role="inspector",
+    )
+    db.session.add(plan)
+    db.session.flush()
+    occurrence = TaskOccurrence(
+        plan_id=plan.id,
+        enterprise_id=hc,
+        due_start=datetime(2026, 11, 25, 0, 0, tzinfo=UTC),
+        due_end=datetime(2026, 11, 25, 10, 0, tzinfo=UTC),
+    )
+    db.session.add(occurrence)
+    db.session.commit()
+    sent = chain_endpoint(db, world, receiver)
+
+    officer = login_as("officer-hc")
+    detail = client.get("/api/v1/checklists/risk-controls", headers=officer).get_json()
+    failed = f"CM-{tree['measures'][1].id}"  # the second measure fails, the first passes
+    body = payload(
+        detail,
+        failures={failed: [upload_photo(client, officer)]},
+        task_occurrence_id=occurrence.id,
+    )
+    response = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert response.status_code == 201, response.get_json()
+    dispatcher.dispatch_due()  # embedded mode has delivered already; nothing is left over
+
+    [key] = outbox_keys(db, "inspection_summary")
+    names = {
+        **register_names(tree),
+        hazchem.entity_id("check_task", plan.id): "<plan>",
+        body["id"].replace("-", ""): "<inspection>",
+        key: "<summary>",
+    }
+    recorded = json.loads((RECORDED / "measure_check.json").read_text(encoding="utf-8"))
+    assert placeholders(sent, names) == recorded
+    delivery = db.session.scalar(
+        select(OutboxDelivery)
+        .join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)
+        .where(OutboxEvent.event_type == "inspection_summary")
+    )
+    assert delivery.state == "delivered"

@@ -235,3 +235,40 @@ def test_the_hazchem_chain_skips_events_it_has_no_record_for(client, login_as, d
     assert row["state"] == "skipped"
     assert row["event_type"] == "risk_register_changed"
     assert dispatcher.dispatch_due() == {"delivered": 0, "pending": 0, "dead": 0, "skipped": 0}
+
+
+def test_the_hazchem_chain_skips_inspections_of_anything_but_control_measures(
+    client, login_as, db, world, receiver
+):
+    endpoint(db, world, "hazchem_chain", receiver)
+    _, body, response = submit(client, login_as("officer-hc"))  # hazardous-chemicals checklist
+    assert response.status_code == 201
+    [delivery] = db.session.scalars(select(OutboxDelivery)).all()
+    assert delivery.state == "skipped"
+    assert "inspection_summary" in delivery.last_error
+    assert "hazardous-chemicals" in delivery.last_error
+    assert receiver.requests == 0
+
+
+def test_the_hazchem_chain_fails_without_a_registration_code_only_for_what_it_maps(
+    client, login_as, db, world, receiver
+):
+    endpoint(db, world, "hazchem_chain", receiver)
+    dust = world["enterprise"]["dust"]
+    head = login_as("head-dust")
+    obj = client.post(f"{API}/enterprises/{dust}/risk-objects", json=object_payload(), headers=head)
+    assert obj.status_code == 201, obj.get_json()
+    unit = client.post(
+        f"{API}/risk-objects/{obj.get_json()['id']}/units", json=unit_payload(), headers=head
+    )
+    assert unit.status_code == 201, unit.get_json()
+    states = db.session.execute(
+        select(OutboxEvent.payload["entity_type"].as_string(), OutboxDelivery.state)
+        .join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)
+        .order_by(OutboxEvent.id)
+    ).all()
+    # The new object maps to no record: skipped; the unit maps but has no companyCode to send.
+    assert [tuple(row) for row in states] == [("risk_object", "skipped"), ("risk_unit", "pending")]
+    pending = db.session.scalars(select(OutboxDelivery).order_by(OutboxDelivery.id)).all()[1]
+    assert "登记编码" in pending.last_error
+    assert receiver.requests == 0

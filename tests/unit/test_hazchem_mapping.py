@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from anxun.outbox.mappings import hazchem
 
 RECORDED = Path(__file__).resolve().parents[1] / "data" / "hazchem" / "hazard_chain.json"
@@ -181,3 +183,60 @@ def test_closed_state_carries_the_acceptance_and_ids_are_stable():
     assert closed["id"] == item["id"] == HAZARD_ID.hex
     assert hazchem.entity_id("risk_unit", 7) == hazchem.entity_id("risk_unit", 7)
     assert hazchem.entity_id("risk_unit", 7) != hazchem.entity_id("risk_event", 7)
+
+
+@pytest.mark.parametrize(
+    ("action", "changed_fields", "reaches"),
+    [
+        ("create", [], False),  # a new object has no units yet
+        ("update", ["hazard_code"], True),  # the units' hazardCode changes
+        ("update", ["name", "hazard_code"], True),
+        ("update", ["name", "accountable_main", "description"], False),  # no national field
+        ("update", [], False),
+        ("delete", [], True),  # the units are deleted with it
+    ],
+)
+def test_a_risk_object_change_reaches_the_chain_only_through_its_units(
+    action, changed_fields, reaches
+):
+    assert hazchem.object_change_reaches_chain(action, changed_fields) is reaches
+
+
+@pytest.mark.parametrize(
+    ("code", "owned", "answers", "expected"),
+    [
+        ("risk-controls", True, [("CM-3", "pass"), ("CM-9", "fail"), ("CM-4", "na")], [9, 3, 4]),
+        ("risk-controls", True, [("CM-3", "pass"), ("CM-1", "pass")], [3, 1]),  # checklist order
+        ("risk-controls", True, [("CM-2", "fail"), ("CM-5", "fail")], [2, 5]),
+        ("risk-controls", True, [("X-1", "fail"), ("CM-0", "fail"), ("CM-7", "pass")], [7]),
+        ("risk-controls", True, [], []),
+        ("risk-controls", False, [("CM-3", "fail")], []),  # a shipped checklist of that code
+        ("hazardous-chemicals", True, [("CM-3", "fail")], []),  # not generated from the register
+    ],
+)
+def test_only_the_register_checklist_checks_control_measures(code, owned, answers, expected):
+    assert hazchem.checked_measures(code, owned, answers) == expected
+
+
+def test_batches_go_parents_first_one_per_entity():
+    unit_a, unit_b = {"id": "a"}, {"id": "b"}
+    got = hazchem.batches(
+        {
+            "control_measure": [{"id": "m"}],
+            "risk_unit": [unit_a, unit_b],
+            "risk_event": [],
+            "check_record": [{"id": "r"}],
+        }
+    )
+    assert got == [
+        ("risk_unit", [unit_a, unit_b]),
+        ("control_measure", [{"id": "m"}]),
+        ("check_record", [{"id": "r"}]),
+    ]
+    assert hazchem.batches({}) == []
+
+
+def test_a_deleted_register_row_carries_the_deleted_flag():
+    dated = {"created_at": AT, "updated_at": AT, "actor": "anxun", "deleted": True}
+    event = hazchem.risk_event({"id": 11, "risk_unit_id": 7, "name": "泄漏", **dated}, CODE)
+    assert (event["deleted"], event["id"]) == (1, hazchem.entity_id("risk_event", 11))

@@ -11,6 +11,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from anxun.risk.measure_checklist import CODE as MEASURE_CHECKLIST_CODE
+from anxun.risk.measure_checklist import measure_id_from_item
+
 CHINA = timezone(timedelta(hours=8))
 NAMESPACE = uuid.UUID("6f1c9a52-52d4-4f3e-9d0c-0b1b7a2f6a11")
 
@@ -219,7 +222,50 @@ def hazard(item: dict, company_code: str) -> dict:
     }
 
 
+ORDER = ["risk_unit", "risk_event", "control_measure", "check_task", "check_record", "hazard"]
+# The only risk-object field any national record carries (risk_unit.hazardCode).
+OBJECT_FIELDS_IN_CHAIN = frozenset({"hazard_code"})
+
+
 def chain(records: dict) -> list[tuple[str, dict]]:
     """(entity, record) pairs in the order the platform requires: parents before children."""
-    order = ["risk_unit", "risk_event", "control_measure", "check_task", "check_record", "hazard"]
-    return [(kind, records[kind]) for kind in order if records.get(kind) is not None]
+    return [(kind, records[kind]) for kind in ORDER if records.get(kind) is not None]
+
+
+def batches(records: dict[str, list[dict]]) -> list[tuple[str, list[dict]]]:
+    """(entity, records) pairs, parents before children, one batch per entity endpoint; empty
+    entities are left out and each batch keeps its records' order."""
+    return [(kind, list(records[kind])) for kind in ORDER if records.get(kind)]
+
+
+def object_change_reaches_chain(action: str, changed_fields: list[str]) -> bool:
+    """Whether a risk-object change alters any national record (those of its units).
+
+    The chain has no risk-object entity (domain.md §1.2–1.3: the upload starts at
+    sec_security_risk_unit with the object's hazardCode): a new object has no units yet, an update
+    matters only when it changes the hazard code the units carry, a delete removes the units with
+    it (the registry deletes an object's units in the same soft delete)."""
+    if action == "delete":
+        return True
+    if action == "update":
+        return bool(OBJECT_FIELDS_IN_CHAIN & set(changed_fields))
+    return False
+
+
+def checked_measures(checklist_code: str, owned: bool, answers: list[tuple[str, str]]) -> list[int]:
+    """Control measures an inspection checked, the one a check task should name first.
+
+    Only the enterprise's own checklist generated from its register (risk-controls, items
+    "CM-<measure id>") checks control measures; any other checklist checks none, and the national
+    chain only knows checks of control measures (sec_hidden_check_mission.riskMeasureId). `answers`
+    are (item id, result) pairs in checklist order; failed checks come first (the measure a
+    hazard raised by this inspection is bound to), then the rest in checklist order."""
+    if checklist_code != MEASURE_CHECKLIST_CODE or not owned:
+        return []
+    failed, other = [], []
+    for item_id, result in answers:
+        measure_id = measure_id_from_item(item_id)
+        if measure_id is None or measure_id in failed or measure_id in other:
+            continue
+        (failed if result == "fail" else other).append(measure_id)
+    return failed + other
