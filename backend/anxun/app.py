@@ -48,6 +48,9 @@ def create_app(config_override: dict | None = None) -> Flask:
     api = Api(app)
     _register_blueprints(app, api)
     register_error_handlers(app)
+    from anxun.web import headers
+
+    headers.register(app)
     register_request_transaction(app)
     from anxun.audits import reads as auditor_reads  # after the transaction: runs before commit
 

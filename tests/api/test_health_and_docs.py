@@ -1,5 +1,7 @@
 """Health check, OpenAPI document and the browsable docs page."""
 
+import pytest
+
 from tests.conftest import build_app
 
 
@@ -44,3 +46,14 @@ def test_the_pwa_is_served_at_the_root_on_the_same_port(client):
     assert "安巡" in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-cache"
     assert client.get("/api/v1/nothing-here").content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/", "/regulator/", "/public/major-hazards", "/api/v1/health"])
+def test_every_page_and_answer_carries_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "object-src 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"

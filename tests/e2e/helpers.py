@@ -155,6 +155,9 @@ def launch(playwright, user_data_dir: Path, service_workers: str = "allow", **op
         service_workers=service_workers,
         permissions=["geolocation"],
         geolocation=GEO,
+        # Playwright's wait_for_function evaluates strings, which the app's policy forbids (no
+        # 'unsafe-eval'); tests/e2e/test_content_security_policy.py runs with the policy enforced.
+        bypass_csp=options.pop("bypass_csp", True),
         **options,
     )
     context.set_default_timeout(15000)
