@@ -1,22 +1,8 @@
-"""Pure listing rules: the bureau abbreviation, the listing number and personal data in summaries."""
+"""Pure listing rules: the listing number and personal data in summaries."""
 
 import pytest
 
 from anxun.oversight import listing_rules as rules
-
-
-@pytest.mark.parametrize(
-    ("name", "kind", "expected"),
-    [
-        ("宁波市镇海区应急管理局", "emergency_management", "镇应急"),
-        ("宁波市镇海区住房和城乡建设局", "housing_construction", "镇建"),
-        ("宁波市应急管理局", "emergency_management", "宁应急"),
-        ("浙江省应急管理厅", "emergency_management", "浙应急"),
-        ("象山县应急管理局", "emergency_management", "象应急"),
-    ],
-)
-def test_office_abbreviation(name, kind, expected):
-    assert rules.office_abbreviation(name, kind) == expected
 
 
 def test_listing_number_follows_the_document_number_form():

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 
-# 机关代字 of each bureau kind; the place character comes from the bureau's name.
-KIND_ABBREVIATIONS = {"emergency_management": "应急", "housing_construction": "建"}
-
 PUBLIC_SUMMARY_MAX = 300
 
 # Seven or more digits in a row, allowing spaces or hyphens between them, looks like a phone
@@ -17,20 +14,9 @@ _ID_NUMBER = re.compile(r"\d{17}[0-9Xx]|\d{15}")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
 
-def office_abbreviation(regulator_name: str, kind: str) -> str:
-    """镇应急 for 宁波市镇海区应急管理局: the first character of the lowest place in the name
-    (district or county, else city) followed by the bureau kind's 代字."""
-    place = ""
-    rest = regulator_name
-    for marker in ("省", "市", "区", "县"):
-        head, found, tail = rest.partition(marker)
-        if found and tail:
-            place, rest = head, tail
-    return f"{place[:1]}{KIND_ABBREVIATIONS.get(kind, '')}"
-
-
 def listing_number(office_abbreviation: str, year: int, sequence: int) -> str:
-    """The number of a 挂牌督办 notice, e.g. 镇应急督〔2026〕1号.
+    """The number of a 挂牌督办 notice, e.g. 镇应急督〔2026〕1号; the 机关代字 is the one the bureau's
+    rectification orders carry (orders.office_abbreviation).
 
     〔year〕n号 follows 党政机关公文格式 GB/T 9704-2012 §7.2.4, as for rectification orders; the
     督 type word is this platform's choice, not a national rule.

@@ -21,6 +21,7 @@ from anxun.orgs.models import Enterprise, Regulator
 from anxun.outbox.enqueue import enqueue
 from anxun.oversight import listing_rules
 from anxun.oversight.models import SupervisedListing
+from anxun.oversight.orders import office_abbreviation
 
 MSG_NOT_MAJOR = "只有重大隐患可以挂牌督办。"
 MSG_TERMINAL = "该隐患已销号或已驳回，不能挂牌督办。"
@@ -44,7 +45,7 @@ def _next_number(regulator: Regulator, year: int) -> str:
     """Lock the regulator row so two listings of one bureau never draw the same sequence; the
     unique listing_no is the backstop (SQLite serialises writers anyway)."""
     db.session.execute(select(Regulator.id).where(Regulator.id == regulator.id).with_for_update())
-    prefix = listing_rules.office_abbreviation(regulator.name, regulator.kind)
+    prefix = office_abbreviation(regulator.name)
     pattern = listing_rules.listing_number(prefix, year, 1).removesuffix("1号")
     taken = db.session.scalar(
         select(func.count(SupervisedListing.id)).where(
