@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, false, or_, select, true
 
-from anxun.accounts.roles import ENTERPRISE_ROLES
+from anxun.accounts.roles import ENTERPRISE_ROLES, REGULATOR_ROLES
 from anxun.core import clock
 from anxun.core.auth import Actor
 from anxun.core.errors import Forbidden, NotFound
@@ -161,6 +161,18 @@ def regulator_for(actor: Actor, roles: set[str]) -> Regulator:
         if actor.regulator_roles(regulator_id) & roles:
             return db.session.get(Regulator, regulator_id)
     raise Forbidden("该操作需要监管部门相应角色。")
+
+
+def covering_regulator(actor: Actor, enterprise: Enterprise) -> Regulator | None:
+    """The first regulator (by id) where the actor holds a regulator role and which covers the
+    enterprise; None when there is none."""
+    for regulator_id in sorted(actor.regulator_ids):
+        if not actor.regulator_roles(regulator_id) & REGULATOR_ROLES:
+            continue
+        regulator = db.session.get(Regulator, regulator_id)
+        if regulator_covers(regulator, enterprise.region_code, enterprise.industries):
+            return regulator
+    return None
 
 
 def regulator_covers(regulator: Regulator, region_code: str, industries: list[str]) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from anxun.accounts.roles import REGULATOR_ROLES
 from anxun.core import audit, clock
 from anxun.core.auth import Actor
 from anxun.core.errors import Conflict, Forbidden, ValidationFailed, field_error
@@ -32,13 +31,10 @@ MSG_DELISTED = "该挂牌督办已摘牌。"
 
 def covering_regulator(actor: Actor, enterprise: Enterprise) -> Regulator:
     """The actor's regulator (with a regulator role) that covers the enterprise, else 403."""
-    for regulator_id in sorted(actor.regulator_ids):
-        if not actor.regulator_roles(regulator_id) & REGULATOR_ROLES:
-            continue
-        regulator = db.session.get(Regulator, regulator_id)
-        if scoping.regulator_covers(regulator, enterprise.region_code, enterprise.industries):
-            return regulator
-    raise Forbidden("只有负责该企业的监管部门人员可以执行此操作。")
+    regulator = scoping.covering_regulator(actor, enterprise)
+    if regulator is None:
+        raise Forbidden("只有负责该企业的监管部门人员可以执行此操作。")
+    return regulator
 
 
 def _next_number(regulator: Regulator, year: int) -> str:

@@ -74,17 +74,6 @@ def _regulator_staff(regulator_id: int) -> list[int]:
     return active_member_ids(STAFF, regulator_id=regulator_id)
 
 
-def covering_regulator(actor: Actor, enterprise: Enterprise) -> Regulator | None:
-    """The first regulator (by id) where the actor is staff and which covers the enterprise."""
-    for regulator_id in sorted(actor.regulator_ids):
-        if not actor.regulator_roles(regulator_id) & STAFF:
-            continue
-        regulator = db.session.get(Regulator, regulator_id)
-        if scoping.regulator_covers(regulator, enterprise.region_code, enterprise.industries):
-            return regulator
-    return None
-
-
 def active_engagement(
     actor: Actor, enterprise_id: int, engagement_id: int | None
 ) -> Engagement | None:
@@ -163,7 +152,7 @@ def open_patrol(actor: Actor, data: dict) -> Patrol:
     engagement = None
     regulator = None
     if data.get("engagement_id") is None:
-        regulator = covering_regulator(actor, enterprise)
+        regulator = scoping.covering_regulator(actor, enterprise)
     if regulator is None:
         if not actor.agency_ids:
             if data.get("engagement_id") is not None:
@@ -536,7 +525,7 @@ def order_payload(order: RectificationOrder, enterprise: Enterprise) -> dict:
 def issue_order(actor: Actor, data: dict) -> RectificationOrder:
     """Issue a 责令限期整改指令书 (安全生产法 第六十五条) and schedule its follow-up for the deadline."""
     enterprise = scoping.get_enterprise(actor, data["enterprise_id"], scoping.READ)
-    regulator = covering_regulator(actor, enterprise)
+    regulator = scoping.covering_regulator(actor, enterprise)
     if regulator is None:
         raise Forbidden(MSG_NOT_REGULATOR)
     errors = _order_errors(enterprise, regulator, data)
