@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+from anxun.oversight.orders import document_number
+
+LISTING_TYPE_WORD = "督"
+
 PUBLIC_SUMMARY_MAX = 300
 
 # Seven or more digits in a row, allowing spaces or hyphens between them, looks like a phone
@@ -21,9 +25,7 @@ def listing_number(office_abbreviation: str, year: int, sequence: int) -> str:
     〔year〕n号 follows 党政机关公文格式 GB/T 9704-2012 §7.2.4, as for rectification orders; the
     督 type word is this platform's choice, not a national rule.
     """
-    if sequence < 1:
-        raise ValueError("sequence starts at 1")
-    return f"{office_abbreviation}督〔{year}〕{sequence}号"
+    return document_number(office_abbreviation, LISTING_TYPE_WORD, year, sequence)
 
 
 def personal_data_problems(text: str) -> list[str]:

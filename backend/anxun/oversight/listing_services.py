@@ -7,7 +7,7 @@ listing ends (摘牌) once the hazard is rectified and accepted, here: closed af
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from anxun.core import audit, clock
 from anxun.core.auth import Actor
@@ -20,7 +20,7 @@ from anxun.orgs.models import Enterprise, Regulator
 from anxun.outbox.enqueue import enqueue
 from anxun.oversight import listing_rules
 from anxun.oversight.models import SupervisedListing
-from anxun.oversight.orders import office_abbreviation
+from anxun.oversight.orders import document_prefix, next_in_series, office_abbreviation
 
 MSG_NOT_MAJOR = "只有重大隐患可以挂牌督办。"
 MSG_TERMINAL = "该隐患已销号或已驳回，不能挂牌督办。"
@@ -41,15 +41,15 @@ def _next_number(regulator: Regulator, year: int) -> str:
     """Lock the regulator row so two listings of one bureau never draw the same sequence; the
     unique listing_no is the backstop (SQLite serialises writers anyway)."""
     db.session.execute(select(Regulator.id).where(Regulator.id == regulator.id).with_for_update())
-    prefix = office_abbreviation(regulator.name)
-    pattern = listing_rules.listing_number(prefix, year, 1).removesuffix("1号")
-    taken = db.session.scalar(
-        select(func.count(SupervisedListing.id)).where(
+    office = office_abbreviation(regulator.name)
+    prefix = document_prefix(office, listing_rules.LISTING_TYPE_WORD, year)
+    numbers = db.session.scalars(
+        select(SupervisedListing.listing_no).where(
             SupervisedListing.regulator_id == regulator.id,
-            SupervisedListing.listing_no.startswith(pattern, autoescape=True),
+            SupervisedListing.listing_no.startswith(prefix, autoescape=True),
         )
-    )
-    return listing_rules.listing_number(prefix, year, (taken or 0) + 1)
+    ).all()
+    return listing_rules.listing_number(office, year, next_in_series(list(numbers), prefix))
 
 
 def _validate(data: dict) -> None:

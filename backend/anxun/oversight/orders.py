@@ -5,16 +5,40 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+ORDER_TYPE_WORD = "责改"
 
-def order_number(office_abbreviation: str, year: int, sequence: int) -> str:
-    """The document number of a 责令限期整改指令书, e.g. 镇应急责改〔2026〕3号.
+
+def document_prefix(office_abbreviation: str, type_word: str, year: int) -> str:
+    """The part of a document number before its sequence, e.g. 镇应急责改〔2026〕."""
+    return f"{office_abbreviation}{type_word}〔{year}〕"
+
+
+def document_number(office_abbreviation: str, type_word: str, year: int, sequence: int) -> str:
+    """A document number such as 镇应急责改〔2026〕3号.
 
     The form 〔year〕n号 follows 党政机关公文格式 GB/T 9704-2012 §7.2.4 (year in 六角括号, no leading
-    zeros); the 机关代字 and the 责改 type word are each bureau's own choice.
+    zeros); the 机关代字 and the type word are each bureau's own choice.
     """
     if sequence < 1:
         raise ValueError("sequence starts at 1")
-    return f"{office_abbreviation}责改〔{year}〕{sequence}号"
+    return f"{document_prefix(office_abbreviation, type_word, year)}{sequence}号"
+
+
+def next_in_series(existing_numbers: list[str], prefix: str) -> int:
+    """The next sequence after the numbers already issued under `prefix` (others are ignored)."""
+    used = [
+        int(number[len(prefix) : -1])
+        for number in existing_numbers
+        if number.startswith(prefix)
+        and number.endswith("号")
+        and number[len(prefix) : -1].isdigit()
+    ]
+    return max(used, default=0) + 1
+
+
+def order_number(office_abbreviation: str, year: int, sequence: int) -> str:
+    """The number of a 责令限期整改指令书, e.g. 镇应急责改〔2026〕3号."""
+    return document_number(office_abbreviation, ORDER_TYPE_WORD, year, sequence)
 
 
 def escalation_due(
@@ -64,16 +88,8 @@ def office_abbreviation(regulator_name: str) -> str:
 
 
 def next_sequence(existing_numbers: list[str], office: str, year: int) -> int:
-    """The next sequence for this office and year, given the numbers already issued."""
-    prefix = f"{office}责改〔{year}〕"
-    used = [
-        int(number[len(prefix) : -1])
-        for number in existing_numbers
-        if number.startswith(prefix)
-        and number.endswith("号")
-        and number[len(prefix) : -1].isdigit()
-    ]
-    return max(used, default=0) + 1
+    """The next order sequence for this office and year, given the numbers already issued."""
+    return next_in_series(existing_numbers, document_prefix(office, ORDER_TYPE_WORD, year))
 
 
 class OrderState(StrEnum):

@@ -484,7 +484,7 @@ def _next_number(regulator: Regulator) -> str:
     db.session.execute(select(Regulator.id).where(Regulator.id == regulator.id).with_for_update())
     office = rules.office_abbreviation(regulator.name)
     year = clock.today_local().year
-    prefix = rules.order_number(office, year, 1).rsplit("〕", 1)[0] + "〕"
+    prefix = rules.document_prefix(office, rules.ORDER_TYPE_WORD, year)
     numbers = db.session.scalars(
         select(RectificationOrder.number).where(
             RectificationOrder.regulator_id == regulator.id,
