@@ -27,6 +27,7 @@ from anxun.hazards import services as hazard_services
 from anxun.inspections.media import missing_media
 from anxun.orgs import scoping
 from anxun.orgs.models import Agency, Engagement, EngagementEnterprise, Enterprise
+from anxun.orgs.rules import engagement_active
 from anxun.outbox.enqueue import enqueue
 
 OPEN = "open"
@@ -76,8 +77,7 @@ def open_audit_run(actor: Actor, data: dict) -> AuditRun:
     engagement = db.session.get(Engagement, data["engagement_id"])
     if engagement is None or not is_auditor_of(actor, engagement.agency_id):
         raise _invalid("engagement_id", "委托不存在，或不是本机构的委托。")
-    today = clock.today_local()
-    if not engagement.valid_from <= today <= engagement.valid_to:
+    if not engagement_active(engagement.valid_from, engagement.valid_to, clock.today_local()):
         raise _invalid("engagement_id", "委托不在有效期内。")
     covered = db.session.get(EngagementEnterprise, (engagement.id, data["enterprise_id"]))
     if covered is None:

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from anxun.accounts.roles import Role
 from anxun.audits.models import AuditRun
-from anxun.core import audit, clock
+from anxun.core import audit
 from anxun.core.auth import Actor
 from anxun.core.errors import (
     Conflict,
@@ -179,7 +179,6 @@ def _has_open_audit_run(actor: Actor, enterprise_id: int) -> bool:
     and still naming the enterprise."""
     if not actor.agency_ids:
         return False
-    today = clock.today_local()
     found = db.session.scalar(
         select(AuditRun.id)
         .join(Engagement, Engagement.id == AuditRun.engagement_id)
@@ -192,8 +191,7 @@ def _has_open_audit_run(actor: Actor, enterprise_id: int) -> bool:
             AuditRun.enterprise_id == enterprise_id,
             AuditRun.agency_id.in_(actor.agency_ids),
             AuditRun.state == "open",
-            Engagement.valid_from <= today,
-            Engagement.valid_to >= today,
+            scoping.valid_engagement(actor.agency_ids),
         )
         .limit(1)
     )
@@ -208,14 +206,9 @@ def _has_open_patrol(actor: Actor, enterprise_id: int) -> bool:
     if regulators:
         clauses.append(Patrol.regulator_id.in_(regulators))
     if actor.agency_ids:
-        today = clock.today_local()
         clauses.append(
             Patrol.engagement_id.in_(
-                select(Engagement.id).where(
-                    Engagement.agency_id.in_(actor.agency_ids),
-                    Engagement.valid_from <= today,
-                    Engagement.valid_to >= today,
-                )
+                select(Engagement.id).where(scoping.valid_engagement(actor.agency_ids))
             )
         )
     if not clauses:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from anxun.accounts.roles import ENTERPRISE_ROLES, REGULATOR_ROLES
 from anxun.core import clock
@@ -41,18 +41,24 @@ def _regulator_clause(regulators: list[Regulator]):
     return clauses
 
 
+def valid_engagement(agency_ids) -> ColumnElement[bool]:
+    """A WHERE clause over Engagement: the agencies' engagements valid today (Beijing date,
+    valid_from..valid_to inclusive)."""
+    today = clock.today_local()
+    return and_(
+        Engagement.agency_id.in_(sorted(agency_ids)),
+        Engagement.valid_from <= today,
+        Engagement.valid_to >= today,
+    )
+
+
 def _engagement_clause(agency_ids: set[int], area: str | None = None):
     if area is not None:
         return Enterprise.id.in_(sorted(engaged_enterprises(agency_ids, area)))
-    today = clock.today_local()
     engaged = (
         select(EngagementEnterprise.enterprise_id)
         .join(Engagement, Engagement.id == EngagementEnterprise.engagement_id)
-        .where(
-            Engagement.agency_id.in_(agency_ids),
-            Engagement.valid_from <= today,
-            Engagement.valid_to >= today,
-        )
+        .where(valid_engagement(agency_ids))
     )
     return Enterprise.id.in_(engaged)
 
@@ -62,16 +68,11 @@ def engaged_enterprises(agency_ids: set[int], area: str | None = None) -> dict[i
     limited to engagements whose scope names `area` when given; the lowest engagement id wins."""
     if not agency_ids:
         return {}
-    today = clock.today_local()
     # Labelled so the auditors' read log (audits/reads.py) does not take it for a data read.
     rows = db.session.execute(
         select(EngagementEnterprise.enterprise_id.label("engaged_id"), Engagement)
         .join(Engagement, Engagement.id == EngagementEnterprise.engagement_id)
-        .where(
-            Engagement.agency_id.in_(agency_ids),
-            Engagement.valid_from <= today,
-            Engagement.valid_to >= today,
-        )
+        .where(valid_engagement(agency_ids))
         .order_by(Engagement.id)
     ).all()
     reached: dict[int, Engagement] = {}

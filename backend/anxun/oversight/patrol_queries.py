@@ -19,6 +19,7 @@ from anxun.core.pagination import paginate
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.hazards.queries import CATEGORY_LABELS
+from anxun.orgs import scoping
 from anxun.orgs.models import Agency, Engagement, Enterprise, Regulator
 from anxun.oversight import orders as rules
 from anxun.oversight.models import (
@@ -39,13 +40,8 @@ MSG_FOLLOW_UP_NOT_FOUND = "未找到该复查，或您无权查看。"
 
 
 def _agency_patrols(actor: Actor):
-    today = clock.today_local()
     return Patrol.engagement_id.in_(
-        select(Engagement.id).where(
-            Engagement.agency_id.in_(actor.agency_ids),
-            Engagement.valid_from <= today,
-            Engagement.valid_to >= today,
-        )
+        select(Engagement.id).where(scoping.valid_engagement(actor.agency_ids))
     )
 
 

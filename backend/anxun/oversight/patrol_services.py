@@ -81,15 +81,12 @@ def active_engagement(
     enterprise (the one asked for, or the first by id)."""
     if not actor.agency_ids:
         return None
-    today = clock.today_local()
     query = (
         select(Engagement)
         .join(EngagementEnterprise, EngagementEnterprise.engagement_id == Engagement.id)
         .where(
-            Engagement.agency_id.in_(actor.agency_ids),
+            scoping.valid_engagement(actor.agency_ids),
             Engagement.commissioned_by == "regulator",
-            Engagement.valid_from <= today,
-            Engagement.valid_to >= today,
             EngagementEnterprise.enterprise_id == enterprise_id,
         )
         .order_by(Engagement.id)
