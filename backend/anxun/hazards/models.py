@@ -11,16 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from anxun.core import clock
 from anxun.extensions import db
+from anxun.hazards.workflow import HazardState
 
-STATES = (
-    "reported",
-    "confirmed",
-    "rectifying",
-    "pending_verification",
-    "awaiting_signoff",
-    "closed",
-    "rejected",
-)
+STATES = tuple(state.value for state in HazardState)
 
 
 class Hazard(db.Model):

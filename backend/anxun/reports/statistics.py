@@ -27,15 +27,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-STATES = (
-    "reported",
-    "confirmed",
-    "rectifying",
-    "pending_verification",
-    "awaiting_signoff",
-    "closed",
-    "rejected",
-)
+from anxun.hazards.workflow import HazardState
+
+STATES = tuple(state.value for state in HazardState)
 OPEN_STATES = frozenset(STATES) - {"closed", "rejected"}
 LEVELS = ("general", "major", "unconfirmed")
 LEVEL_LABELS = {"general": "一般隐患", "major": "重大隐患", "unconfirmed": "待确认"}
