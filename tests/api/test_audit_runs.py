@@ -234,3 +234,36 @@ def test_a_changed_stored_report_is_refused(app, client, world, login_as, tmp_pa
     check = client.get(f"/api/v1/audit-runs/{run_id}/verification", headers=auditor).get_json()
     assert check["ok"] is False
     assert check["sha256_matches"] is False
+
+
+def test_an_agency_sees_runs_of_every_valid_engagement_on_an_enterprise(
+    app, client, world, login_as
+):
+    from anxun.orgs.models import Engagement, EngagementEnterprise
+
+    with app.app_context():
+        first = db.session.get(Engagement, world["engagement"])
+        second = Engagement(
+            agency_id=first.agency_id,
+            commissioned_by="regulator",
+            regulator_id=first.regulator_id,
+            title="重大危险源专项评估",
+            scope=list(first.scope),
+            valid_from=first.valid_from,
+            valid_to=first.valid_to,
+        )
+        db.session.add(second)
+        db.session.flush()
+        db.session.add(
+            EngagementEnterprise(engagement_id=second.id, enterprise_id=world["enterprise"]["hc"])
+        )
+        db.session.commit()
+        second_id = second.id
+    auditor = login_as("auditor")
+    runs = [
+        _open(client, world, auditor).get_json()["id"],
+        _open(client, world, auditor, engagement_id=second_id).get_json()["id"],
+    ]
+    listed = client.get("/api/v1/audit-runs", headers=auditor).get_json()
+    assert sorted(r["id"] for r in listed["items"]) == sorted(runs)
+    assert client.get(f"/api/v1/audit-runs/{runs[1]}", headers=auditor).status_code == 200

@@ -32,6 +32,18 @@ def _enterprises_with(actor: Actor, roles: set[str]) -> set[int]:
     return {e for e in actor.enterprise_ids if actor.roles_in_enterprise(e) & roles}
 
 
+def _commissioned_engagements(actor: Actor):
+    """A select() of the engagement ids the actor commissioned (its regulator's, or its
+    enterprise's as head), or None when it commissioned none."""
+    commissioned = []
+    if actor.regulator_ids:
+        commissioned.append(Engagement.regulator_id.in_(actor.regulator_ids))
+    heads = _enterprises_with(actor, {Role.head})
+    if heads:
+        commissioned.append(Engagement.client_enterprise_id.in_(heads))
+    return select(Engagement.id).where(or_(*commissioned)) if commissioned else None
+
+
 def run_clause(actor: Actor):
     """Runs the actor may see: its agency's (engagement valid today), the commissioning
     regulator's or client enterprise's, and the audited enterprise's own."""
@@ -39,17 +51,11 @@ def run_clause(actor: Actor):
         return true()
     clauses = []
     if actor.agency_ids:
-        engaged = scoping.engaged_enterprises(actor.agency_ids)
-        valid = {engagement.id for engagement in engaged.values()}
+        valid = select(Engagement.id).where(scoping.valid_engagement(actor.agency_ids))
         clauses.append(AuditRun.agency_id.in_(actor.agency_ids) & AuditRun.engagement_id.in_(valid))
-    commissioned = []
-    if actor.regulator_ids:
-        commissioned.append(Engagement.regulator_id.in_(actor.regulator_ids))
-    heads = _enterprises_with(actor, {Role.head})
-    if heads:
-        commissioned.append(Engagement.client_enterprise_id.in_(heads))
-    if commissioned:
-        clauses.append(AuditRun.engagement_id.in_(select(Engagement.id).where(or_(*commissioned))))
+    commissioned = _commissioned_engagements(actor)
+    if commissioned is not None:
+        clauses.append(AuditRun.engagement_id.in_(commissioned))
     if actor.enterprise_ids:
         clauses.append(AuditRun.enterprise_id.in_(actor.enterprise_ids))
     return or_(*clauses) if clauses else false()
@@ -203,16 +209,9 @@ def read_log_clause(actor: Actor):
     own = _enterprises_with(actor, LOG_READERS)
     if own:
         clauses.append(AuditorRead.enterprise_id.in_(own))
-    commissioned = []
-    if actor.regulator_ids:
-        commissioned.append(Engagement.regulator_id.in_(actor.regulator_ids))
-    heads = _enterprises_with(actor, {Role.head})
-    if heads:
-        commissioned.append(Engagement.client_enterprise_id.in_(heads))
-    if commissioned:
-        clauses.append(
-            AuditorRead.engagement_id.in_(select(Engagement.id).where(or_(*commissioned)))
-        )
+    commissioned = _commissioned_engagements(actor)
+    if commissioned is not None:
+        clauses.append(AuditorRead.engagement_id.in_(commissioned))
     if actor.agency_ids:
         clauses.append(AuditorRead.agency_id.in_(actor.agency_ids))
     if not clauses:
