@@ -37,15 +37,15 @@ run: setup
 	$(BIN)/flask anxun pwa manifest
 	$(BIN)/flask anxun seed --if-empty
 	@echo "安巡 serving on http://127.0.0.1:$(PORT)/  (API docs: /api/v1/docs)"
-	$(BIN)/flask run --host 0.0.0.0 --port $(PORT)
+	PORT=$(PORT) $(BIN)/gunicorn -c python:anxun.web.gunicorn_conf
 
-# Production-style server (same app, gunicorn).
+# Production-style server (same app and gunicorn settings, outbox deliveries through RQ).
 serve: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask anxun checklists load
 	$(BIN)/flask anxun pwa manifest
 	ANXUN_DISPATCH_MODE=$${ANXUN_DISPATCH_MODE:-rq} \
-	  $(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 'anxun.app:create_app()'
+	  PORT=$(PORT) $(BIN)/gunicorn -c python:anxun.web.gunicorn_conf
 
 # Production background worker: outbox deliveries (and PDF batches) from Redis.
 worker: setup
@@ -59,8 +59,11 @@ format: setup
 	$(BIN)/ruff check --fix backend tests $(wildcard bench)
 	$(BIN)/ruff format backend tests $(wildcard bench)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist, whole files per process; each process has
+# its own PostgreSQL database and Redis number, see tests/conftest.py). TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= 2
 test: setup lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis

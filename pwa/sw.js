@@ -6,37 +6,46 @@
 const PRECACHE = {
   "files": {
     "/": "d83d27fa863a62bf",
-    "/app.css": "45b50b645917bf39",
+    "/app.css": "7fd98d0fd177d872",
     "/icons/apple-touch-180.png": "be6ed1b71e6dc42c",
     "/icons/icon-192.png": "5555f7784ff9c445",
     "/icons/icon-512.png": "c77b58df83793a9c",
     "/icons/maskable-512.png": "feca616d1b230040",
-    "/js/api.js": "339a5a481e67fb9a",
-    "/js/app.js": "bdc8fd58b14fda5f",
+    "/js/api.js": "0cf9a8e1122b49f9",
+    "/js/app.js": "ae96c4fa85da4b11",
     "/js/db.js": "9afb22d55621d840",
     "/js/geo.js": "12e5ab1935be8ae0",
-    "/js/inspection.js": "aca7ee71f63cc5da",
-    "/js/outbox.js": "f1317a686b2a6f50",
-    "/js/photo.js": "a61f49fd3cc1e496",
-    "/js/screens/hazard.js": "d5b476eb68e10704",
-    "/js/screens/hazards.js": "cab568dd1a3cfc9f",
+    "/js/hazard_queues.js": "05075d9121d7af8b",
+    "/js/inspection.js": "b3ea5981cb317117",
+    "/js/outbox.js": "04e8f30fc6682e34",
+    "/js/photo.js": "0b018ac8f245afa4",
+    "/js/screens/commitment.js": "e933b4b22d45fc32",
+    "/js/screens/evidence.js": "94d5b0383d071567",
+    "/js/screens/hazard.js": "98db0b77dee482b7",
+    "/js/screens/hazard_forms.js": "69c79ede35b889cf",
+    "/js/screens/hazards.js": "92850feaded60a4a",
     "/js/screens/incident.js": "e6c3d1e1ead41754",
-    "/js/screens/inspect.js": "68b9b7cdb8162801",
-    "/js/screens/login.js": "374bad03f1e39f18",
+    "/js/screens/inspect.js": "e9d28af63cac7c52",
+    "/js/screens/login.js": "08db1d15f21b7040",
     "/js/screens/orders.js": "0a5a4894d4e582f7",
-    "/js/screens/place.js": "a8adc9d1dd3878e4",
+    "/js/screens/password.js": "60e88ff314f1cbf6",
+    "/js/screens/permits.js": "d35dd9847c25f3f6",
+    "/js/screens/place.js": "0c3a7da14293a9b9",
     "/js/screens/reads.js": "d4727c6531bdb023",
-    "/js/screens/records.js": "9365a8275cf059e1",
+    "/js/screens/records.js": "e3cb9ffdf929455a",
+    "/js/screens/report.js": "5d775e2a08f7459b",
     "/js/screens/scan.js": "74c3d051075c39e2",
-    "/js/screens/settings.js": "b152e1695f76078b",
-    "/js/screens/tasks.js": "bc558ce1972baf6f",
+    "/js/screens/settings.js": "d46ad5ac94cba0e4",
+    "/js/screens/standards.js": "a9200d0e1850fd79",
+    "/js/screens/tasks.js": "c0b7971ec26a0683",
     "/js/session.js": "a0d8da7dafe7e74c",
-    "/js/sync.js": "f3e2bad32df0e76f",
-    "/js/ui.js": "91044ce274abe908",
+    "/js/sync.js": "45c06558f5d20821",
+    "/js/ui.js": "7fc7ccaef12ad629",
+    "/js/viewer.js": "1b5b2a65d3112407",
     "/manifest.webmanifest": "1281bd48523621a1",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "f836d0e6b6b9"
+  "version": "18b20e314556"
 };
 // PRECACHE-END
 
@@ -93,13 +102,17 @@ async function remember(request, response) {
   await cache.put(request, copy);
 }
 
-async function networkFirst(request) {
+async function networkFirst(event) {
+  const { request } = event;
   const cached = () => caches.open(DATA_CACHE).then((c) => c.match(request, { ignoreVary: true }));
   const network = fetch(request).then(async (response) => {
     await remember(request, response);
     return response;
   });
   network.catch(() => {}); // a failure is handled below; no unhandled-rejection noise
+  // The worker may be stopped once the page has its answer: keep it alive until the copy for
+  // offline use is written, or the next offline open misses data the page has already seen.
+  event.waitUntil(network.catch(() => {}));
   const slow = new Promise((resolve) => setTimeout(resolve, NETWORK_TIMEOUT_MS)).then(cached);
   try {
     // A weak signal should not leave the inspector staring at a spinner: after a while the
@@ -130,7 +143,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) {
     if (UNCACHED_API.test(url.pathname)) return;
-    event.respondWith(networkFirst(request));
+    event.respondWith(networkFirst(event));
     return;
   }
   if (request.mode === "navigate") {

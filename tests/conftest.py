@@ -4,18 +4,62 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 PG_URL = os.environ.get("ANXUN_TEST_PG_URL") or (
     os.environ.get("DATABASE_URL", "") if "postgres" in os.environ.get("DATABASE_URL", "") else ""
 )
+# `make test` runs the suite in parallel processes (pytest-xdist): each worker after the first gets
+# its own PostgreSQL database (created here when missing) and its own Redis database number, so no
+# two workers ever empty each other's tables or queues.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER not in ("", "gw0"):
+    _number = int(_WORKER.removeprefix("gw"))
+    if PG_URL:
+        _base, _, _name = PG_URL.rpartition("/")
+        _name, _sep, _query = _name.partition("?")
+        PG_URL = f"{_base}/{_name}_{_WORKER}{_sep}{_query}"
+        try:
+            import psycopg
+
+            _admin = f"{_base}/postgres".replace("postgresql+psycopg://", "postgresql://")
+            with psycopg.connect(_admin, autocommit=True, connect_timeout=2) as _conn:
+                if not _conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", (f"{_name}_{_WORKER}",)
+                ).fetchone():
+                    _conn.execute(f'CREATE DATABASE "{_name}_{_WORKER}"')
+        except Exception:  # noqa: BLE001 - unreachable: the PostgreSQL tests skip or fail as usual
+            pass
+        os.environ["ANXUN_TEST_PG_URL"] = PG_URL
+    _redis = os.environ.get("ANXUN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    _redis_base, _, _redis_db = _redis.rpartition("/")
+    if _redis_db.isdigit():
+        os.environ["ANXUN_TEST_REDIS_URL"] = f"{_redis_base}/{int(_redis_db) - _number}"
 DEMO_PASSWORD = "demo-pass-123"
 FAST_ARGON2 = {
     "ANXUN_ARGON2_TIME_COST": 1,
     "ANXUN_ARGON2_MEMORY_COST": 8,
     "ANXUN_ARGON2_PARALLELISM": 1,
 }
+
+
+def redis_or_skip():
+    """A connection to the tests' Redis (ANXUN_TEST_REDIS_URL), or skip the test when it cannot
+    be reached; in CI (ANXUN_REQUIRE_PG) an unreachable Redis fails the test instead."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("ANXUN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    connection = Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except RedisError as exc:
+        if os.environ.get("ANXUN_REQUIRE_PG"):
+            pytest.fail(f"Redis required in CI but unreachable: {exc}")
+        pytest.skip(f"Redis unreachable: {exc}")
+    return connection
 
 
 def _pg_reachable(url: str) -> str | None:
@@ -39,6 +83,9 @@ def _reset_pg_schema(url: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
+NO_SPECIAL_DAYS = Path(__file__).parent / "data/permits/no_special_days.yaml"
+
+
 def build_app(database_url: str, instance_path: str, **extra):
     from anxun.app import create_app
 
@@ -49,6 +96,11 @@ def build_app(database_url: str, instance_path: str, **extra):
             "INSTANCE_PATH": instance_path,
             "JWT_SECRET_KEY": "test-secret-key-of-sufficient-length-0123456789",
             "ANXUN_DEMO_PASSWORD": DEMO_PASSWORD,
+            # Tests send deliveries by calling the dispatcher, never from a background thread.
+            "ANXUN_DISPATCH_MODE": "off",
+            # Permits made on the real clock must not depend on the hour or the weekday: no
+            # night hours or rest days unless a test sets the shipped calendar.
+            "ANXUN_PERMIT_CALENDAR": str(NO_SPECIAL_DAYS),
             **FAST_ARGON2,
             **extra,
         }

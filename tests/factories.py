@@ -52,3 +52,20 @@ def enterprise_payload(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def make_officer(regulator_id: int, **overrides) -> User:
+    """An active enforcement officer (regulator_inspector) of the bureau with a 执法证号."""
+    from anxun.accounts import services as accounts
+    from anxun.core.auth import SYSTEM, Grant
+
+    n = next(_counter)
+    data = {
+        "username": f"officer-{n}",
+        "display_name": f"执法员{n}",
+        "password": "officer-password-1",
+        "enforcement_certificate_no": f"3302119{n:04d}",
+    }
+    data.update(overrides)
+    grant = Grant("regulator_inspector", regulator_id=regulator_id)
+    return accounts.create_user(SYSTEM, data, [grant])

@@ -16,6 +16,7 @@ from anxun.hazards.models import Hazard
 from anxun.inspections.media import content_paths, media_dir
 from anxun.inspections.models import Media, Place
 from anxun.risk.models import ControlMeasure, RiskAssessment, RiskEvent, RiskObject, RiskUnit
+from anxun.risk.registry import KIND_BY_CLASSIFY1
 
 _counter = itertools.count(1)
 
@@ -110,6 +111,7 @@ def make_unit(
                 description=description,
                 classify1=classify1,
                 classify2=classify2,
+                kind=KIND_BY_CLASSIFY1[classify1],
             )
         )
     if level is not None:

@@ -8,8 +8,10 @@ from flask import Flask
 from flask_smorest import Api
 
 from anxun.config import build_config
+from anxun.core.converters import register_converters
 from anxun.core.db import configure_sqlite
 from anxun.core.errors import register_error_handlers
+from anxun.core.openapi import ProblemApi
 from anxun.core.uow import register_request_transaction
 from anxun.extensions import db, jwt, migrate
 
@@ -45,12 +47,16 @@ def create_app(config_override: dict | None = None) -> Flask:
     jwt.init_app(app)
     _wire_auth(app)
 
-    api = Api(app)
+    register_converters(app)
+    api = ProblemApi(app)
     _register_blueprints(app, api)
     register_error_handlers(app)
     from anxun.web import headers
 
     headers.register(app)
+    from anxun.core import proxies
+
+    proxies.register(app)
     register_request_transaction(app)
     from anxun.audits import reads as auditor_reads  # after the transaction: runs before commit
 
@@ -73,10 +79,11 @@ def _migrations_dir():
 
 def _wire_auth(app: Flask) -> None:
     from anxun.accounts import services as accounts
+    from anxun.accounts import sessions
     from anxun.core.auth import register_jwt_errors
 
     app.extensions["anxun_actor_loader"] = accounts.load_actor
-    jwt.token_in_blocklist_loader(lambda header, payload: accounts.is_revoked(payload["jti"]))
+    jwt.token_in_blocklist_loader(lambda header, payload: sessions.is_revoked(payload))
     register_jwt_errors(jwt)
 
 
@@ -85,7 +92,11 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from anxun import models  # noqa: F401
     from anxun.accounts.api import blp as accounts_blp
     from anxun.audits.api import blp as audits_blp
+    from anxun.campaigns.api import blp as campaigns_blp
     from anxun.checklists.api import blp as checklists_blp
+    from anxun.commitments.api import blp as commitments_blp
+    from anxun.commitments.public import bp as commitment_board_bp
+    from anxun.evidence.api import blp as evidence_blp
     from anxun.hazards.api import blp as hazards_blp
     from anxun.incidents.api import blp as incidents_blp
     from anxun.inspections.api import blp as inspections_blp
@@ -99,10 +110,13 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from anxun.oversight.listing_api import blp as listing_blp
     from anxun.oversight.patrol_api import blp as patrol_blp
     from anxun.oversight.spot_check_api import blp as spot_check_blp
+    from anxun.permits.api import blp as permits_blp
     from anxun.reports.api import blp as reports_blp
+    from anxun.risk.accountability_api import blp as risk_accountability_blp
     from anxun.risk.grading_api import blp as risk_grading_blp
     from anxun.risk.map_api import blp as risk_map_blp
     from anxun.risk.registry_api import blp as risk_registry_blp
+    from anxun.standards.api import blp as standards_blp
     from anxun.web.api import bp as web_bp
     from anxun.web.public_api import bp as public_web_bp
 
@@ -116,6 +130,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(risk_grading_blp)
     api.register_blueprint(risk_map_blp)
     api.register_blueprint(risk_registry_blp)
+    api.register_blueprint(risk_accountability_blp)
     api.register_blueprint(hazards_blp)
     api.register_blueprint(notifications_blp)
     api.register_blueprint(reports_blp)
@@ -126,5 +141,11 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(spot_check_blp)
     api.register_blueprint(incidents_blp)
     api.register_blueprint(audits_blp)
+    api.register_blueprint(standards_blp)
+    api.register_blueprint(evidence_blp)
+    api.register_blueprint(permits_blp)
+    api.register_blueprint(campaigns_blp)
+    api.register_blueprint(commitments_blp)
     app.register_blueprint(public_web_bp)
+    app.register_blueprint(commitment_board_bp)
     app.register_blueprint(web_bp)

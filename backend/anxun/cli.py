@@ -65,20 +65,115 @@ def import_regions(csv_file: str | None, builtin: bool) -> None:
 
 
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+# Checkpoints are taken daily: one older than this means the cron job stopped.
+STALE_CHECKPOINT_DAYS = 2
+
+
+def _report_problems(count: int, problems: list) -> None:
+    for problem in problems:
+        where = f"entry {problem.entry_id}: " if problem.entry_id is not None else ""
+        click.echo(f"[{problem.kind}] {where}{problem.message}", err=True)
+    click.echo(
+        f"审计链异常 audit chain BROKEN: {len(problems)} problem(s) in {count} entries", err=True
+    )
+
+
+def _read_witnessed(paths: tuple[str, ...]) -> list:
+    """Checkpoints from JSON files a witness kept: one event or payload, or a list of them."""
+    from anxun.core.audit import witnessed_checkpoint
+
+    found = []
+    for path in paths:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            items = data if isinstance(data, list) else [data]
+            found.extend(witnessed_checkpoint(item) for item in items)
+        except (ValueError, AttributeError) as exc:
+            raise click.ClickException(f"{path}: {exc}") from exc
+    return found
 
 
 @audit_cli.command("verify")
-def verify_audit() -> None:
-    """Walk the audit chain; exit 1 if any entry was altered or removed."""
-    from anxun.core.audit import verify_chain
+@click.option(
+    "--witness",
+    "witness_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="JSON of audit_checkpoint events kept by a regulator; also checked, and must be stored.",
+)
+def verify_audit(witness_files: tuple[str, ...]) -> None:
+    """Walk the audit chain and hold it against the signed checkpoints (stored and witnessed);
+    exit 1 if any entry was altered, removed, reordered or rewritten, a checkpoint's signature
+    fails, or a witnessed checkpoint is missing."""
+    from anxun.core import clock
+    from anxun.core.audit import latest_checkpoint, verify_chain
 
-    count, problems = verify_chain()
-    for problem in problems:
-        click.echo(f"entry {problem.entry_id}: {problem.message}", err=True)
+    count, problems = verify_chain(witnessed=_read_witnessed(witness_files))
     if problems:
-        click.echo(f"audit chain BROKEN: {len(problems)} problem(s) in {count} entries", err=True)
+        _report_problems(count, problems)
         sys.exit(1)
-    click.echo(f"audit chain intact: {count} entries")
+    latest = latest_checkpoint()
+    if latest is None:
+        click.echo(
+            "warning: no signed checkpoint yet, so deleted newest entries cannot be detected;"
+            " run `flask anxun audit checkpoint` daily",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"anchored: signed checkpoint {latest.id} of {latest.created_at:%Y-%m-%d %H:%M} UTC"
+            f" covers {latest.sequence} entries (key {latest.key_id})"
+        )
+        age = (clock.now() - latest.created_at).days
+        if age >= STALE_CHECKPOINT_DAYS:
+            click.echo(
+                f"warning: the latest checkpoint is {age} days old; is the daily"
+                " `flask anxun audit checkpoint` running?",
+                err=True,
+            )
+    click.echo(f"审计链完整 audit chain intact: {count} entries")
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Verify the chain, then sign its head with the checkpoint key and queue it for every
+    regulator endpoint (run daily from cron). Exit 1, signing nothing, if the chain is broken."""
+    from anxun.core import audit, checkpoint_signing
+    from anxun.outbox import events
+
+    count, problems = audit.verify_chain()
+    if problems:
+        _report_problems(count, problems)
+        click.echo("no checkpoint taken: a broken chain is never signed", err=True)
+        sys.exit(1)
+    with unit_of_work():
+        try:
+            checkpoint = audit.take_checkpoint()
+        except LookupError as exc:
+            raise click.ClickException("the audit chain is empty: nothing to sign") from exc
+        public = checkpoint_signing.public_pem(audit.checkpoint_private_key())
+        event = events.audit_checkpoint(checkpoint, public)
+    click.echo(
+        f"checkpoint {checkpoint.id}: {checkpoint.sequence} entries, head entry"
+        f" {checkpoint.entry_id} {checkpoint.head_hash}, key {checkpoint.key_id};"
+        f" outbox event {event.id} queued for the regulators' platforms"
+    )
+
+
+@audit_cli.command("public-key")
+def audit_public_key() -> None:
+    """Print the checkpoint public key (PEM) and its SHA-256 fingerprint for witnesses."""
+    from anxun.core import audit, checkpoint_signing
+
+    try:
+        key = audit.checkpoint_private_key()
+    except FileNotFoundError as exc:
+        raise click.ClickException(
+            f"no checkpoint key at {exc.args[0]}: run `flask anxun audit checkpoint` first"
+        ) from exc
+    click.echo(checkpoint_signing.public_pem(key), nl=False)
+    click.echo(f"key id {checkpoint_signing.key_id(key)}")
+    click.echo(f"SHA-256 {checkpoint_signing.fingerprint(key)}")
 
 
 checklists_cli = AppGroup("checklists", help="Checklist YAML files.")
@@ -116,12 +211,109 @@ def load_checklists(directory: str | None) -> None:
         for error in exc.errors:
             click.echo(error["message"], err=True)
         sys.exit(1)
+    from anxun.standards.queries import rejudge_counts
+
     for version, created in results:
         state = "new version" if created else "unchanged"
         click.echo(
             f"  {version.code:<22} {version.version_label:<8} {version.version_hash[:12]}  {state}"
         )
+        for line in rejudge_counts(version.id):
+            click.echo(f"      {line}")
     click.echo(f"{len(results)} checklist(s) loaded from {folder}.")
+
+
+@checklists_cli.command("pending")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def pending_checklists(files: tuple[str, ...]) -> None:
+    """List what still awaits verification (`verify: pending`), grouped by cited document: in
+    the given files, or else in the newest loaded version of every checklist."""
+    from anxun.checklists import queries
+    from anxun.checklists.loader import ChecklistInvalid, load_checklist
+    from anxun.checklists.verification import pending_count, pending_report
+
+    sources: list[tuple[str, dict]] = []
+    if files:
+        for name in files:
+            try:
+                doc = load_checklist(Path(name).read_text(encoding="utf-8"), name)
+            except ChecklistInvalid as exc:
+                raise click.ClickException(str(exc)) from exc
+            sources.append((f"{name} ({doc['code']} {doc['version']})", doc))
+    else:
+        for version in queries.all_latest_versions():
+            owner = "平台" if version.owner_key == "shipped" else version.owner_key
+            heading = (
+                f"{version.code} {version.version_label} {version.version_hash[:12]} ({owner})"
+            )
+            sources.append((heading, version.document))
+    if not sources:
+        raise click.ClickException(
+            "no checklist loaded: run `flask anxun checklists load` or name YAML files"
+        )
+    total = 0
+    for heading, doc in sources:
+        report = pending_report(doc)
+        count = pending_count(report)
+        total += count
+        click.echo(f"{heading}: {count} 项待核实")
+        for group in report:
+            mark = f"  [文件待核实 {group['field']}]" if group["is_document_pending"] else ""
+            code = f" [{group['doc']}]" if group["doc"] else ""
+            click.echo(f"  {group['name']}{code}{mark}")
+            for entry in group["entries"]:
+                clause = f" {entry['clause']}" if entry["clause"] else ""
+                click.echo(
+                    f"    {entry['item_id']}{clause}: {entry['reason_label']} ({entry['field']})"
+                )
+    click.echo(f"{len(sources)} checklist(s), {total} fact(s) awaiting verification.")
+
+
+def _diff_source(source: str) -> dict:
+    """A checklist to compare: a YAML file, or a stored version by hash prefix (≥ 8)."""
+    from sqlalchemy import select
+
+    from anxun.checklists.loader import ChecklistInvalid, load_checklist
+    from anxun.checklists.models import ChecklistVersion
+    from anxun.extensions import db
+
+    path = Path(source)
+    if path.is_file():
+        try:
+            return load_checklist(path.read_text(encoding="utf-8"), source)
+        except ChecklistInvalid as exc:
+            raise click.ClickException(str(exc)) from exc
+    if len(source) < 8:
+        raise click.ClickException(f"{source}: not a file nor a version hash (≥ 8 characters)")
+    found = db.session.scalars(
+        select(ChecklistVersion).where(
+            ChecklistVersion.version_hash.startswith(source.lower(), autoescape=True)
+        )
+    ).all()
+    if len(found) != 1:
+        state = "no stored version" if not found else "several stored versions"
+        raise click.ClickException(f"{source}: {state} with this hash")
+    return found[0].document
+
+
+@checklists_cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+def diff_checklists_command(old: str, new: str, as_json: bool) -> None:
+    """Compare two versions of a checklist item by item (OLD, NEW: YAML files or stored
+    version hashes): wording, major flag, basis, limits, profiles and basis documents."""
+    from anxun.checklists.diff import diff_as_dict, diff_checklists, diff_lines
+
+    before, after = _diff_source(old), _diff_source(new)
+    if before["code"] != after["code"]:
+        raise click.ClickException(f"different checklists: {before['code']} and {after['code']}")
+    diff = diff_checklists(before, after)
+    if as_json:
+        click.echo(json.dumps(diff_as_dict(diff), ensure_ascii=False, indent=2, default=str))
+        return
+    for line in diff_lines(diff):
+        click.echo(line)
 
 
 anxun_cli.add_command(regions_cli)
@@ -139,6 +331,24 @@ def register_cli(app: Flask) -> None:
     from anxun.audits.cli import audits_cli
 
     anxun_cli.add_command(audits_cli)
+    from anxun.inspections.media_cli import media_cli
+
+    anxun_cli.add_command(media_cli)
+    from anxun.backup.cli import backup_cli
+
+    anxun_cli.add_command(backup_cli)
+    from anxun.accounts.cli import accounts_cli
+
+    anxun_cli.add_command(accounts_cli)
+    from anxun.reports.samples import documents_cli
+
+    anxun_cli.add_command(documents_cli)
+    from anxun.permits.cli import permits_cli
+
+    anxun_cli.add_command(permits_cli)
+    from anxun.core.jobs_cli import jobs_cli
+
+    anxun_cli.add_command(jobs_cli)
     app.cli.add_command(anxun_cli)
 
 

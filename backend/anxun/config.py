@@ -21,10 +21,33 @@ DEFAULTS: dict = {
     "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
     "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=14),
     "JWT_SECRET_KEY": "",
-    # Login throttling: failures allowed per account / per client address inside the window.
-    "ANXUN_LOGIN_MAX_FAILURES_ACCOUNT": 5,
-    "ANXUN_LOGIN_MAX_FAILURES_ADDRESS": 20,
-    "ANXUN_LOGIN_WINDOW_SECONDS": 15 * 60,
+    # Login throttling (OWASP ASVS V2.2.1), counted in the database so every worker and server
+    # shares it. Per (account, client address): the first FREE failures cost nothing, then each
+    # further attempt waits DELAY_BASE × 2^k seconds after the last failure, up to DELAY_MAX.
+    # Overall caps inside the window, per client address and per account, refuse only addresses
+    # where that account has not logged in successfully within KNOWN_DAYS, so a stranger who
+    # knows a username cannot lock its owner out.
+    "ANXUN_LOGIN_FREE_FAILURES": 3,
+    "ANXUN_LOGIN_DELAY_BASE_SECONDS": 2,
+    "ANXUN_LOGIN_DELAY_MAX_SECONDS": 15 * 60,
+    "ANXUN_LOGIN_MAX_FAILURES_ACCOUNT": 100,
+    "ANXUN_LOGIN_MAX_FAILURES_ADDRESS": 50,
+    "ANXUN_LOGIN_WINDOW_SECONDS": 60 * 60,
+    "ANXUN_LOGIN_KNOWN_DAYS": 30,
+    # A refresh token replaced by a refresh stays valid this long (the answer carrying its
+    # successor may have been lost); presenting it later revokes the whole login session.
+    "ANXUN_REFRESH_GRACE_SECONDS": 120,
+    # Seconds a login session checked by one request answers the next ones from the process's
+    # memory (accounts/actor_cache.py): the process's own writes clear it at once, other
+    # processes see a logout or role change within this time. 0: check every request.
+    "ANXUN_AUTH_CACHE_SECONDS": 5,
+    # Whether that cache is shared across processes and servers through a change counter in
+    # Redis (ANXUN_REDIS_URL), so a logout or role change on one server is seen by every
+    # server's next request: "redis", "off", or "auto" (shared when ANXUN_DISPATCH_MODE is rq).
+    "ANXUN_AUTH_CACHE_SHARED": "auto",
+    # Reverse proxies in front of the app whose X-Forwarded-For / -Proto are trusted (ProxyFix).
+    # 0: the client address is the TCP peer and forwarded headers are ignored.
+    "ANXUN_TRUSTED_PROXIES": 0,
     # Password hashing cost (argon2id); tests lower it.
     "ANXUN_ARGON2_TIME_COST": 3,
     "ANXUN_ARGON2_MEMORY_COST": 65536,
@@ -40,18 +63,51 @@ DEFAULTS: dict = {
     # Folder of uploaded photos (content-addressed) and their thumbnails; empty means
     # <INSTANCE_PATH>/media, and a relative path is taken relative to INSTANCE_PATH.
     "ANXUN_MEDIA_DIR": "",
+    # Photos and generated documents in S3-compatible object storage instead of local folders,
+    # e.g. s3://anxun/prod?endpoint=http://127.0.0.1:8333 (core/storage.py); empty: local.
+    "ANXUN_STORAGE_URL": "",
+    "ANXUN_STORAGE_ACCESS_KEY": "",
+    "ANXUN_STORAGE_SECRET_KEY": "",
     # Largest accepted photo in bytes; larger uploads answer 413.
     "ANXUN_MEDIA_MAX_BYTES": 5 * 1024 * 1024,
-    # Outbox delivery: "inline" (embedded: after each committing request), "rq" (Redis workers), "off".
-    "ANXUN_DISPATCH_MODE": "inline",
+    # Largest accepted photo in pixels (width x height, read from the header before decoding);
+    # the PWA sends at most 1600 px a side, a 6000 x 4000 camera photo still passes.
+    "ANXUN_MAX_IMAGE_PIXELS": 24_000_000,
+    # The public address printed in QR labels and risk cards (scheme, host, optional path), e.g.
+    # https://anxun.example.cn/; set it in every deployment. The request's Host header is never
+    # used, so a forged Host cannot put another site on printed labels.
+    "ANXUN_PUBLIC_BASE_URL": "http://127.0.0.1:8000/",
+    # Outbox delivery, always after commit and off the request thread: "embedded" (a worker thread
+    # in each server process), "rq" (Redis workers), "off" (only `flask anxun outbox dispatch`).
+    "ANXUN_DISPATCH_MODE": "embedded",
+    # Embedded mode: seconds between the worker's wake-ups for due retries (a commit that enqueued
+    # something wakes it at once).
+    "ANXUN_DISPATCH_INTERVAL_SECONDS": 30,
     "ANXUN_REDIS_URL": "redis://127.0.0.1:6379/0",
     # A rectification order not acknowledged (签收) this many days after issue is escalated.
     "ANXUN_ORDER_ACK_DAYS": 3,
     # Minutes allowed between an incident and its quick report (快报) before it is flagged late.
     # 国务院令第493号 第九条 asks for one hour (clause to be verified; see incidents/rules.py).
     "ANXUN_INCIDENT_QUICK_REPORT_MINUTES": 60,
+    # Beijing time (HH:MM) by which a hazardous-chemicals enterprise's head signs the day's safety
+    # commitment (安全承诺); later ones are kept and marked late, none at all is missing.
+    "ANXUN_COMMITMENT_CUTOFF": "09:00",
+    # Points (0–99) the daily commitment's on-time rate carries in the grade of an enterprise
+    # that must commit; its other components shrink in proportion so the total stays 100
+    # (risk/grading.with_commitment). 0 leaves the commitment out of the grade.
+    "ANXUN_GRADE_COMMITMENT_WEIGHT": 10,
+    # Minutes before a permit's gas re-analysis is due that its guardian and applicant are
+    # reminded (GB 30871—2022 6.5). The reminder comes from the permits sweep, which runs every
+    # 10 minutes (`flask anxun jobs run`), so keep this at least 10.
+    "ANXUN_PERMIT_REMINDER_MINUTES": 15,
+    # Calendar raising hot work one grade at night, on rest days and holidays (YAML: night hours,
+    # weekends, holidays, make-up working days); empty means the shipped permits/special_days.yaml.
+    "ANXUN_PERMIT_CALENDAR": "",
     # Folder of agency signing keys and signed audit reports; empty means <INSTANCE_PATH>/signing.
     "ANXUN_SIGNING_DIR": "",
+    # Ed25519 key signing audit-chain checkpoints; never in the database, back it up offline.
+    # Empty means <INSTANCE_PATH>/audit-checkpoint-key.pem (generated on the first checkpoint).
+    "ANXUN_AUDIT_KEY_FILE": "",
     "API_TITLE": "Anxun 安巡 API",
     "API_VERSION": __version__,
     "OPENAPI_VERSION": "3.0.3",
@@ -64,14 +120,36 @@ ENV_KEYS = {
     "ANXUN_DEMO_PASSWORD": "ANXUN_DEMO_PASSWORD",
     "ANXUN_CHECKLIST_DIR": "ANXUN_CHECKLIST_DIR",
     "ANXUN_DISPATCH_MODE": "ANXUN_DISPATCH_MODE",
+    "ANXUN_DISPATCH_INTERVAL_SECONDS": "ANXUN_DISPATCH_INTERVAL_SECONDS",
     "ANXUN_REDIS_URL": "ANXUN_REDIS_URL",
     "ANXUN_MEDIA_DIR": "ANXUN_MEDIA_DIR",
     "ANXUN_ORDER_ACK_DAYS": "ANXUN_ORDER_ACK_DAYS",
     "ANXUN_INCIDENT_QUICK_REPORT_MINUTES": "ANXUN_INCIDENT_QUICK_REPORT_MINUTES",
+    "ANXUN_COMMITMENT_CUTOFF": "ANXUN_COMMITMENT_CUTOFF",
+    "ANXUN_GRADE_COMMITMENT_WEIGHT": "ANXUN_GRADE_COMMITMENT_WEIGHT",
+    "ANXUN_PERMIT_REMINDER_MINUTES": "ANXUN_PERMIT_REMINDER_MINUTES",
+    "ANXUN_PERMIT_CALENDAR": "ANXUN_PERMIT_CALENDAR",
     "ANXUN_SIGNING_DIR": "ANXUN_SIGNING_DIR",
+    "ANXUN_MAX_IMAGE_PIXELS": "ANXUN_MAX_IMAGE_PIXELS",
+    "ANXUN_PUBLIC_BASE_URL": "ANXUN_PUBLIC_BASE_URL",
+    "ANXUN_TRUSTED_PROXIES": "ANXUN_TRUSTED_PROXIES",
+    "ANXUN_AUTH_CACHE_SECONDS": "ANXUN_AUTH_CACHE_SECONDS",
+    "ANXUN_AUTH_CACHE_SHARED": "ANXUN_AUTH_CACHE_SHARED",
+    "ANXUN_AUDIT_KEY_FILE": "ANXUN_AUDIT_KEY_FILE",
+    "ANXUN_STORAGE_URL": "ANXUN_STORAGE_URL",
+    "ANXUN_STORAGE_ACCESS_KEY": "ANXUN_STORAGE_ACCESS_KEY",
+    "ANXUN_STORAGE_SECRET_KEY": "ANXUN_STORAGE_SECRET_KEY",
 }
 
-INTEGER_KEYS = ("ANXUN_ORDER_ACK_DAYS", "ANXUN_INCIDENT_QUICK_REPORT_MINUTES")
+INTEGER_KEYS = (
+    "ANXUN_AUTH_CACHE_SECONDS",
+    "ANXUN_ORDER_ACK_DAYS",
+    "ANXUN_INCIDENT_QUICK_REPORT_MINUTES",
+    "ANXUN_GRADE_COMMITMENT_WEIGHT",
+    "ANXUN_PERMIT_REMINDER_MINUTES",
+    "ANXUN_MAX_IMAGE_PIXELS",
+    "ANXUN_TRUSTED_PROXIES",
+)
 
 
 def normalise_database_url(url: str) -> str:
@@ -91,6 +169,8 @@ def build_config(override: dict | None = None) -> dict:
     for key in INTEGER_KEYS:
         config[key] = int(config[key])
     config.update(override or {})
+    if not 0 <= config["ANXUN_GRADE_COMMITMENT_WEIGHT"] < 100:
+        raise ValueError("ANXUN_GRADE_COMMITMENT_WEIGHT must be between 0 and 99")
     instance = Path(config["INSTANCE_PATH"])
     instance.mkdir(parents=True, exist_ok=True)
     if not config["SQLALCHEMY_DATABASE_URI"]:

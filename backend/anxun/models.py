@@ -1,9 +1,20 @@
 """Imports every area's models so the metadata (and Alembic) sees all tables."""
 
-from anxun.accounts.models import LoginAttempt, Membership, RevokedToken, User
+from anxun.accounts.models import (
+    AuthSession,
+    LoginAttempt,
+    Membership,
+    RefreshToken,
+    RevokedToken,
+    User,
+)
 from anxun.audits.models import AgencyCertificate, AuditorRead, AuditRun
+from anxun.campaigns.models import Campaign, CampaignCheck, CampaignSample, CampaignTarget
 from anxun.checklists.models import ChecklistVersion
-from anxun.core.audit import AuditEntry
+from anxun.commitments.models import SafetyCommitment
+from anxun.core.audit import AuditCheckpoint, AuditEntry
+from anxun.core.jobs import JobLease
+from anxun.evidence.models import EvidenceAnswer, EvidenceRequest
 from anxun.hazards.models import Hazard, HazardTransition
 from anxun.incidents.models import Incident, IncidentReport
 from anxun.inspections.models import (
@@ -38,7 +49,16 @@ from anxun.oversight.models import (
     SpotCheckRegistryEntry,
     SupervisedListing,
 )
+from anxun.permits.models import (
+    GasReading,
+    Permit,
+    PermitApproval,
+    PermitMeasure,
+    PermitTransition,
+    WorkStop,
+)
 from anxun.risk.models import (
+    AccountablePerson,
     BandTableConfig,
     ControlMeasure,
     EnterpriseGradeSnapshot,
@@ -49,11 +69,19 @@ from anxun.risk.models import (
     RiskUnit,
     SitePlan,
 )
+from anxun.standards.models import RejudgeItem, StandardChange
 
 __all__ = [
+    "Campaign",
+    "CampaignCheck",
+    "CampaignSample",
+    "CampaignTarget",
+    "SafetyCommitment",
     "AgencyCertificate",
     "AuditorRead",
     "AuditRun",
+    "EvidenceAnswer",
+    "EvidenceRequest",
     "FollowUpCheck",
     "Incident",
     "IncidentReport",
@@ -66,6 +94,7 @@ __all__ = [
     "SpotCheckRegistryEntry",
     "SupervisedListing",
     "EnforcementRecord",
+    "AccountablePerson",
     "BandTableConfig",
     "ControlMeasure",
     "EnterpriseGradeSnapshot",
@@ -75,6 +104,8 @@ __all__ = [
     "RiskObject",
     "RiskUnit",
     "SitePlan",
+    "StandardChange",
+    "RejudgeItem",
     "Hazard",
     "HazardTransition",
     "Inspection",
@@ -86,16 +117,26 @@ __all__ = [
     "OutboxEvent",
     "RegulatorEndpoint",
     "Place",
+    "Permit",
+    "PermitApproval",
+    "PermitMeasure",
+    "PermitTransition",
+    "GasReading",
+    "WorkStop",
     "StopPeriod",
     "TaskOccurrence",
     "Agency",
+    "AuditCheckpoint",
     "AuditEntry",
+    "JobLease",
     "ChecklistVersion",
     "Engagement",
     "EngagementEnterprise",
     "Enterprise",
     "EnterpriseIndustry",
     "LoginAttempt",
+    "AuthSession",
+    "RefreshToken",
     "Membership",
     "Region",
     "Regulator",

@@ -81,6 +81,41 @@ export function progress(items, answers) {
 }
 
 // Pure: the body of POST /api/v1/inspections (sent_at is stamped by sync at each attempt).
+// The server's plausibility rules (inspections/plausibility.py), so the inspector sees before
+// submitting what the regulator will see: too fast for the number of items, far from the place.
+const MIN_SECONDS_PER_ITEM = 3;
+const GPS_TOLERANCE_METRES = 200;
+
+// Pure: great-circle distance in metres (haversine, mean Earth radius), as the server computes it.
+export function distanceMetres(lat1, lon1, lat2, lon2) {
+  const rad = (d) => (d * Math.PI) / 180;
+  const dphi = rad(lat2 - lat1);
+  const dlambda = rad(lon2 - lon1);
+  const a = Math.sin(dphi / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(dlambda / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.sqrt(a));
+}
+
+// Pure: [{code, message}] worded like the server's flags.
+export function plausibilityWarnings({ startedAt, finishedAt, answered, gps, placeCoordinates }) {
+  const found = [];
+  const seconds = (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000;
+  const expected = answered * MIN_SECONDS_PER_ITEM;
+  if (answered && seconds < expected) {
+    found.push({
+      code: "too_fast",
+      message: `用时 ${Math.floor(seconds)} 秒完成 ${answered} 项检查，少于合理最短用时 ${expected} 秒。`,
+    });
+  }
+  if (gps && placeCoordinates) {
+    const metres = distanceMetres(gps.lat, gps.lon, placeCoordinates[0], placeCoordinates[1]);
+    const tolerance = Math.max(GPS_TOLERANCE_METRES, 2 * (gps.accuracy || 0));
+    if (metres > tolerance) {
+      found.push({ code: "gps_far", message: `定位距检查点约 ${Math.round(metres)} 米，超出 ${Math.round(tolerance)} 米。` });
+    }
+  }
+  return found;
+}
+
 export function buildPayload(draft, items, deviceId, finishedAt) {
   return {
     id: draft.id,
@@ -161,7 +196,35 @@ export async function startFromTask(task, { qrScanned = false } = {}) {
     enterprise_id: enterprise.id,
     enterprise_name: enterprise.name,
     due_end: task.due_end || null,
-    checklist: { code: c.code, title: c.title, version_hash: c.version_hash, document: c.document },
+    checklist: { code: c.code, title: c.title, version_hash: c.version_hash, document: c.document, citations: c.citations },
+    started_at: new Date().toISOString(),
+    updated_at: new Date().toISOString(),
+    answers: {},
+    gps: null,
+    gps_note: null,
+  };
+  await db.putDraft(draft);
+  return { ok: true, id: draft.id };
+}
+
+// An ad-hoc check (no task): a checklist the enterprise uses, whole or one of its profiles, at a
+// scanned place. checklist is the GET /checklists/<code> body. → {ok, id}
+export async function startAdHoc({ checklist: c, profile = null, place = null, qrScanned = false }) {
+  const enterprise = currentEnterprise();
+  const chosen = (c.document.profiles || []).find((p) => p.code === profile);
+  const draft = {
+    id: uuid(),
+    task_occurrence_id: null,
+    plan_title: `临时检查：${c.title}${chosen ? `（${chosen.title}）` : ""}`,
+    profile: chosen ? chosen.code : null,
+    item_ids: null,
+    inspection_type: "daily",
+    place,
+    qr_scanned: qrScanned,
+    enterprise_id: enterprise.id,
+    enterprise_name: enterprise.name,
+    due_end: null,
+    checklist: { code: c.code, title: c.title, version_hash: c.version_hash, document: c.document, citations: c.citations },
     started_at: new Date().toISOString(),
     updated_at: new Date().toISOString(),
     answers: {},

@@ -1,12 +1,14 @@
 // The outbox: every write made on the device, keyed by its client UUID (set at capture), kept in
-// IndexedDB until the server returns a receipt. States: pending → syncing → synced | failed.
+// IndexedDB until the server returns a receipt. States: pending → syncing → synced | failed; a
+// failed record is one the server refused (a 4xx): it is never retried by itself, only shown with
+// the server's reason until the user retries, exports or discards it.
 import * as db from "./db.js";
 
 export const STATE_LABELS = {
   pending: "待同步",
   syncing: "同步中",
   synced: "已同步",
-  failed: "失败",
+  failed: "被拒收",
 };
 
 const KEEP_SYNCED_MS = 7 * 24 * 3600 * 1000;
@@ -72,20 +74,26 @@ export async function markSynced(id, receipt) {
   return entry;
 }
 
-export async function markRetry(id, error, delayMs) {
+// Waits for another attempt at `delayMs` from now. Only an answer from the server (5xx, 429 …)
+// counts as an attempt: a failure while the device cannot reach the server must not lengthen the
+// record's backoff. `from`: when the failure was seen (the records of one batch wait together).
+export async function markRetry(id, error, delayMs, { status = null, counts = true, from = null } = {}) {
   const entry = await db.getOutboxEntry(id);
   return update(id, {
     state: "pending",
-    attempts: (entry?.attempts || 0) + 1,
-    next_attempt_at: Date.now() + delayMs,
+    attempts: (entry?.attempts || 0) + (counts ? 1 : 0),
+    next_attempt_at: (from ?? Date.now()) + delayMs,
     last_error: error,
+    last_status: status,
   });
 }
 
-export const markFailed = (id, error) => update(id, { state: "failed", last_error: error });
+// The server refused the record (a 4xx): kept with its reason, never deleted silently.
+export const markFailed = (id, error, status = null) =>
+  update(id, { state: "failed", last_error: error, last_status: status, refused_at: new Date().toISOString() });
 
 export const retry = (id) =>
-  update(id, { state: "pending", attempts: 0, next_attempt_at: 0, last_error: null });
+  update(id, { state: "pending", attempts: 0, next_attempt_at: 0, last_error: null, last_status: null });
 
 export async function discard(id) {
   await db.deleteOutboxEntry(id);
@@ -113,9 +121,10 @@ function blobToDataUrl(blob) {
   });
 }
 
-// Everything not yet synced, photos included, as one JSON document (the last-resort rescue).
-export async function exportUnsynced(deviceId, user) {
-  const entries = await unsynced();
+// Everything not yet synced (or only the records named by `ids`), photos included, as one JSON
+// document: the last-resort rescue, importable on another device.
+export async function exportUnsynced(deviceId, user, ids = null) {
+  const entries = (await unsynced()).filter((e) => !ids || ids.includes(e.id));
   const media = [];
   for (const entry of entries) {
     for (const photo of await db.listMediaByOwner(entry.id)) {
@@ -129,7 +138,7 @@ export async function exportUnsynced(deviceId, user) {
     exported_at: new Date().toISOString(),
     device_id: deviceId,
     user: user ? { id: user.id, username: user.username, display_name: user.display_name } : null,
-    entries: entries.map((e) => ({ ...e, state: "pending", attempts: 0, next_attempt_at: 0 })),
+    entries: entries.map((e) => ({ ...e, state: "pending", attempts: 0, next_attempt_at: 0, last_status: null })),
     media,
   };
 }

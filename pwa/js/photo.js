@@ -1,6 +1,9 @@
 // Photos taken on the device: scaled to at most 1600 px, stamped with a visible watermark
-// (time, enterprise, place, GPS), encoded as JPEG and stored in IndexedDB before anything else.
+// (time, enterprise, place, GPS, who took it), encoded as JPEG and stored in IndexedDB before
+// anything else.
+import { currentSession } from "./api.js";
 import * as db from "./db.js";
+import { locate } from "./geo.js";
 import { formatDateTime, toast, uuid } from "./ui.js";
 
 export const MAX_SIDE = 1600;
@@ -13,7 +16,7 @@ export function fitWithin(width, height, max = MAX_SIDE) {
 }
 
 // Pure: the watermark's lines.
-export function watermarkLines({ takenAt, enterpriseName, placeName, gps }) {
+export function watermarkLines({ takenAt, enterpriseName, placeName, gps, takerName }) {
   const lines = [formatDateTime(takenAt, { seconds: true })];
   if (enterpriseName) lines.push(enterpriseName);
   if (placeName) lines.push(`检查点：${placeName}`);
@@ -22,6 +25,7 @@ export function watermarkLines({ takenAt, enterpriseName, placeName, gps }) {
       ? `GPS ${gps.lat.toFixed(6)}, ${gps.lon.toFixed(6)}${gps.accuracy != null ? ` ±${Math.round(gps.accuracy)}米` : ""}`
       : "GPS 未获取",
   );
+  if (takerName) lines.push(`拍摄人：${takerName}`);
   return lines;
 }
 
@@ -114,8 +118,11 @@ export async function sha256Hex(blob) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-// file → stored media record {id, owner, blob, sha256, width, height, …}
-export async function capture(file, { owner, enterpriseId, enterpriseName, placeName, gps }) {
+// file → stored media record {id, owner, blob, sha256, width, height, …}. A caller that has no
+// position of its own (gps undefined: after-photos, plans, direct reports) gets one located now.
+export async function capture(file, { owner, enterpriseId, enterpriseName, placeName, gps, takerName }) {
+  const position = gps === undefined ? (await locate({ timeout: 8000 })).gps : gps;
+  const taker = takerName ?? currentSession()?.user?.display_name ?? "";
   const source = await decode(file);
   const { width, height } = fitWithin(source.width, source.height);
   const canvas = document.createElement("canvas");
@@ -125,7 +132,8 @@ export async function capture(file, { owner, enterpriseId, enterpriseName, place
   ctx.drawImage(source, 0, 0, width, height);
   source.close?.();
   const takenAt = new Date();
-  stamp(ctx, width, height, watermarkLines({ takenAt, enterpriseName, placeName, gps }));
+  const lines = watermarkLines({ takenAt, enterpriseName, placeName, gps: position, takerName: taker });
+  stamp(ctx, width, height, lines);
   const blob = await toJpeg(canvas);
   const media = {
     id: uuid(),
@@ -137,6 +145,10 @@ export async function capture(file, { owner, enterpriseId, enterpriseName, place
     size: blob.size,
     enterprise_id: enterpriseId ?? null,
     taken_at: takenAt.toISOString(),
+    watermark: lines,
+    // When the browser says the picture was made (a fresh camera shot: moments ago; a gallery
+    // pick: its file time). The web cannot tell the two apart, so the server flags old ones.
+    file_modified_at: file.lastModified ? new Date(file.lastModified).toISOString() : null,
     uploaded: false,
   };
   await db.putMedia(media);

@@ -45,6 +45,16 @@ export function hideToast() {
   document.getElementById("toast").className = "toast";
 }
 
+// Saves text as a file through a temporary link (the rescue exports).
+export function downloadFile(name, text, type = "application/json") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = h("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 // An in-page confirmation (window.confirm is unreliable in in-app browsers). Resolves true/false.
 export function confirmDialog(title, message, { ok = "确定", cancel = "取消", danger = false } = {}) {
   return new Promise((resolve) => {
@@ -128,3 +138,26 @@ export function screenTitle(text, ...extra) {
 export const codeOf = (value) => (value && typeof value === "object" ? value.code : value);
 export const labelOf = (value, table = {}) =>
   value && typeof value === "object" ? value.label : table[value] || value || "";
+
+// fn wrapped so that calls arriving while it runs make one more run after it, not one each:
+// a drain that changes 20 records at once redraws the list twice, not 20 times. No timers, so
+// it also runs on a paused clock.
+export function coalesced(fn) {
+  let running = null;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await fn();
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+}

@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from anxun.audits.models import AgencyCertificate, AuditorRead, AuditRun
+from anxun.audits.report import audit_report_context
 from anxun.core import clock
 from anxun.core.audit import AuditEntry
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.inspections.models import Inspection
 from anxun.outbox.models import OutboxEvent
+from anxun.reports import documents
 from tests.inspection_helpers import items_of, payload, upload_photo
 
 
@@ -107,7 +109,8 @@ def test_auditor_inspection_in_a_run_raises_agency_hazards(app, client, world, l
     )
     response = client.post("/api/v1/inspections", json=body, headers=auditor)
     assert response.status_code == 201, response.get_json()
-    assert response.get_json()["source"] == "agency"
+    view = client.get(f"/api/v1/inspections/{body['id']}", headers=auditor).get_json()
+    assert view["source"] == "agency"
     with app.app_context():
         inspection = db.session.get(Inspection, uuid.UUID(response.get_json()["id"]))
         assert inspection.audit_run_id == run_id
@@ -126,6 +129,15 @@ def test_auditor_inspection_in_a_run_raises_agency_hazards(app, client, world, l
     detail = client.get(f"/api/v1/audit-runs/{run_id}", headers=login_as("regulator")).get_json()
     assert [i["id"] for i in detail["inspections"]] == [str(inspection.id)]
     assert [f["item_id"] for f in detail["findings"]] == [failed["id"]]
+    # People read the item's wording and the state's label, never the bare codes (issue #13).
+    assert [f["item_text"] for f in detail["findings"]] == [failed["text"]]
+    assert [f["state"] for f in detail["findings"]] == [{"code": "reported", "label": "已上报"}]
+    with app.app_context():
+        run = db.session.get(AuditRun, run_id)
+        shown = audit_report_context(run, "签署人", documents.media_root())["findings"]
+        assert [(f["item_text"], f["item_id"], f["state"]) for f in shown] == [
+            (failed["text"], failed["id"], "已上报")
+        ]
 
 
 def test_a_finding_becomes_an_agency_hazard_the_enterprise_confirms(app, client, world, login_as):

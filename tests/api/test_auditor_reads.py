@@ -172,6 +172,7 @@ def test_the_read_log_is_visible_to_the_enterprise_and_the_commissioning_party(
     row = _log(client, login_as("head-hc")).get_json()["items"][0]
     assert row["user_name"] == "黄明辉"
     assert row["path"] == f"/api/v1/hazards/{hazards['hc']}"
+    assert row["subject"] == "查看 隐患"  # what people read in the log (issue #13)
     assert row["agency_name"]
 
     assert _log(client, login_as("rectifier-hc")).status_code == 403

@@ -52,14 +52,15 @@ def test_unknown_user_answers_like_a_wrong_password(client, world):
     assert response.get_json()["detail"] == "用户名或密码错误。"
 
 
-def test_account_is_locked_after_five_failures_even_with_the_right_password(client, world):
-    for _ in range(5):
+def test_failures_from_one_address_make_that_address_wait_not_the_account(client, world):
+    for _ in range(3):
         assert login(client, "head-hc", "bad-password-x").status_code == 401
     response = login(client, "head-hc")
     assert response.status_code == 429
     assert response.content_type == "application/problem+json"
-    assert response.headers["Retry-After"] == "900"
-    assert "15 分钟" in response.get_json()["detail"]
+    assert response.headers["Retry-After"] == "2"
+    assert "秒后再试" in response.get_json()["detail"]
+    assert login(client, "head-hc", address="10.2.2.2").status_code == 200
     assert login(client, "head-con").status_code == 200  # other accounts unaffected
 
 
@@ -71,15 +72,15 @@ def test_client_address_is_throttled_across_accounts(client, world, app):
     assert login(client, "head-cs", address="10.9.9.10").status_code == 200
 
 
-def test_lockout_expires_after_the_window(client, world, frozen_clock):
+def test_the_wait_ends_after_the_delay(client, world, frozen_clock):
     from datetime import UTC, datetime
 
     start = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
     frozen_clock(start)
-    for _ in range(5):
+    for _ in range(3):
         login(client, "head-hc", "bad-password-x")
     assert login(client, "head-hc").status_code == 429
-    frozen_clock(start + timedelta(minutes=15, seconds=1))
+    frozen_clock(start + timedelta(seconds=2))
     assert login(client, "head-hc").status_code == 200
 
 
@@ -105,10 +106,6 @@ def test_logout_revokes_the_presented_tokens(client, world):
     assert (
         client.post("/api/v1/auth/refresh", headers=bearer(tokens["refresh_token"])).status_code
         == 401
-    )
-    assert (
-        client.post("/api/v1/auth/logout", headers=bearer(tokens["access_token"])).status_code
-        == 204
     )
     response = client.get("/api/v1/me", headers=bearer(tokens["access_token"]))
     assert response.status_code == 401

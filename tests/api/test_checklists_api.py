@@ -87,6 +87,44 @@ def test_detail_returns_the_document_and_its_versions(client, login_as, shipped)
     assert [v["version_hash"] for v in body["versions"]] == [body["version_hash"]]
 
 
+def test_detail_gives_field_users_only_verified_articles_and_lists_what_is_pending(
+    client, login_as, shipped
+):
+    body = client.get(
+        "/api/v1/checklists/hazardous-chemicals", headers=login_as("officer-hc")
+    ).get_json()
+    items = {i["id"]: i for s in body["document"]["sections"] for i in s["items"]}
+    assert set(body["citations"]) == set(items)
+    # The data keeps the pending marks; what people read holds back unverified articles.
+    assert items["HC-MAJ-01"]["basis"][1] == {
+        "doc": "AQ3067",
+        "clause": "5.1.1",
+        "verify": "pending",
+    }
+    assert body["citations"]["HC-MAJ-01"] == [
+        {
+            "text": "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》"
+            "（安监总管三〔2017〕121号）",
+            "is_clause_pending": True,
+        },
+        {
+            "text": "《化工和危险化学品生产经营企业重大生产安全事故隐患判定准则》（AQ 3067—2026）",
+            "is_clause_pending": True,
+        },
+    ]
+    verified = [c for cs in body["citations"].values() for c in cs if not c["is_clause_pending"]]
+    assert any(
+        c["text"].startswith("《危险化学品企业特殊作业安全规范》（GB 30871—2022）")
+        for c in verified
+    )
+    pending = {group["doc"]: group for group in body["pending_verification"]}
+    assert pending["HC121"]["is_document_pending"] is True
+    assert pending["HC121"]["field"] == "basis[0].verify"
+    aq = pending["AQ3067"]["entries"][0]
+    assert (aq["item_id"], aq["clause"], aq["reason_label"]) == ("HC-MAJ-01", "5.1.1", "条款待核实")
+    assert "GB30871" not in pending
+
+
 def test_enterprise_upload_creates_a_private_version_and_new_content_a_new_one(
     client, login_as, shipped
 ):

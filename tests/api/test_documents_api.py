@@ -1,9 +1,11 @@
 """HTTP: hazard-loop documents (PDF, Excel) and the statistics numbers, scoped and validated."""
 
+import re
 import subprocess
 import uuid
 from datetime import UTC, date, datetime
 from io import BytesIO
+from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
@@ -155,7 +157,11 @@ def test_statistics_pdf_carries_the_same_numbers(client, world, login_as, third_
     assert "本期发现隐患（项）4" in text and "整改率①33.3%" in text
     assert "整改资金③102000.00元" in text
     assert "S重大危险源未设置独立安全仪表系统" in text
-    assert "数据截止日2026-09-30" in text and "统计期尚未结束" not in text
+    assert "数据截止日2026年9月30日" in text and "统计期尚未结束" not in text
+    # The filing article (第十四条) is unverified: paper names the rule and its number only.
+    assert "《安全生产事故隐患排查治理暂行规定》（国家安全生产监督管理总局令第16号）：" in text
+    assert "第十四条" not in text and "待核实" not in text and "生成时间" not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
 
 
 @pytest.mark.parametrize(
@@ -246,7 +252,8 @@ def test_ledger_pdf_names_the_enterprise_and_period(
     assert response.status_code == 200 and response.mimetype == PDF
     text = pdf_text(response.data, tmp_path)
     assert "隐患台账" in text and "宁波澄江化工有限公司" in text
-    assert "2026-07-01至2026-09-30" in text
+    assert "2026年7月1日至2026年9月30日" in text
+    assert "生成时间" not in text and not re.search(r"\d{4}-\d{2}-\d{2}", text)
     assert "共4项隐患，其中重大隐患1项，已销号1项，逾期未销号1项" in text
     assert "T十月隐患" not in text and "粉尘隐患" not in text
 
@@ -313,6 +320,13 @@ def test_record_pdf_is_served_with_its_photo(client, world, login_as, record, tm
     text = pdf_text(response.data, tmp_path)
     assert "隐患排查记录" in text and "不合格" in text and "证件过期" in text
     assert "特种作业人员证件过期" in text
+    # No device UUID or 64-hex hash in the body: a short verification code instead.
+    inspection = record["inspection"]
+    code = inspection.id.hex[:12].upper()
+    assert f"校验码{code[:4]}-{code[4:8]}-{code[8:]}" in text
+    assert str(inspection.id) not in text and inspection.id.hex not in text
+    assert not re.search(r"[0-9a-f]{32,}", text)
+    assert "设备" not in text and "生成时间" not in text and "北京时间" not in text
     path = tmp_path / "record.pdf"
     path.write_bytes(response.data)
     images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True)
@@ -323,10 +337,17 @@ def test_notice_pdf_is_served(client, world, login_as, record, tmp_path):
     hazard = record["hazard"]
     response = client.get(f"/api/v1/hazards/{hazard.id}/notice.pdf", headers=login_as("auditor"))
     assert response.status_code == 200 and response.mimetype == PDF
-    number = f"ZG-20261125-{hazard.id.hex[:8].upper()}"
-    assert f'filename="{number}.pdf"' in response.headers["Content-Disposition"]
+    # The enterprise's own series: 澄化 (configured abbreviation), 隐改, the year, a sequence.
+    number = "澄化隐改〔2026〕1号"
+    disposition = response.headers["Content-Disposition"]
+    assert f'filename="notice-{hazard.id.hex[:8]}.pdf"' in disposition
+    assert "filename*=UTF-8''" + quote(f"隐患整改通知单-{number}.pdf") in disposition
     text = pdf_text(response.data, tmp_path)
     assert number in text and "更换泄漏法兰垫片并做气密试验" in text and "5000.00元" in text
+    for part in ("定措施", "定责任", "定资金", "定时限", "定预案", "整改责任人（签收）", "日期："):
+        assert part in text, part
+    assert "ZG-" not in text and "北京时间" not in text and "待核实" not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
 
 
 @pytest.mark.parametrize("kind", ["inspection", "hazard"])

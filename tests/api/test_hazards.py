@@ -112,7 +112,7 @@ def test_a_general_hazard_walks_the_whole_loop(client, login_as, world, db, phot
     assert codes(hazard["available_actions"]) == ["confirm", "reject", "fix_on_spot"]
     ok(act(client, officer, hid, "confirm", "reported", **confirm_fields()))
     planned = ok(act(client, officer, hid, "plan", "confirmed", **plan_fields(world)))
-    assert (planned["responsible_name"], planned["funds"]) == ("王志强", 2000.0)
+    assert (planned["responsible_name"], planned["funds"]) == ("王志强", "2000.00")
     assert codes(
         client.get(f"/api/v1/hazards/{hid}", headers=rectifier).json["available_actions"]
     ) == ["submit_rectification"]

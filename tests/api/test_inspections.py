@@ -55,11 +55,24 @@ def test_inspection_with_two_failures_raises_two_hazards(client, officer, hc_che
     levels = {h["item_id"]: h["proposed_level"] for h in view["hazards"]}
     assert levels == {major["id"]: "major", general["id"]: "general"}
     assert view["receipt"]["id"] == body["id"]
+    # The answer is a small receipt; the full record, with its answers, is read with GET.
+    assert "answers" not in view
+    stored = client.get(f"/api/v1/inspections/{body['id']}", headers=officer).get_json()
+    assert len(stored["answers"]) == total
+    assert {h["id"] for h in stored["hazards"]} == {h["id"] for h in view["hazards"]}
     hazard = db.session.scalar(select(Hazard).where(Hazard.item_id == major["id"]))
     assert hazard.state == "reported"
     assert hazard.basis == major["basis"]
     assert hazard.photo_ids == photos[major["id"]]
     assert hazard.source == "self_inspection"
+    # People read the basis with document names, without articles that await verification.
+    detail = client.get(f"/api/v1/hazards/{hazard.id}", headers=officer).get_json()
+    assert [(b["doc"], b["is_clause_pending"]) for b in detail["basis"]] == [
+        (ref["doc"], True) for ref in major["basis"]
+    ]
+    assert detail["basis"][0]["citation"] == (
+        "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》（安监总管三〔2017〕121号）"
+    )
 
 
 def test_exact_replay_returns_the_stored_record_and_changes_nothing(
@@ -219,7 +232,10 @@ def test_a_correction_references_the_original_without_duplicating_hazards(
     correction = payload(hc_checklist, failures=photos, corrects_id=original["id"])
     response = client.post("/api/v1/inspections", json=correction, headers=officer)
     assert response.status_code == 201
-    assert response.get_json()["corrects_id"] == original["id"]
+    stored_correction = client.get(
+        f"/api/v1/inspections/{correction['id']}", headers=officer
+    ).get_json()
+    assert stored_correction["corrects_id"] == original["id"]
     assert [h["item_id"] for h in response.get_json()["hazards"]] == [general["id"]]
     assert count(db, Hazard) == 2
     stored = client.get(f"/api/v1/inspections/{original['id']}", headers=officer).get_json()

@@ -3,10 +3,13 @@
 import hashlib
 import io
 import random
+import struct
 import uuid
+import warnings
+import zlib
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 from sqlalchemy import func, select
 
 from anxun.accounts.models import Membership
@@ -17,10 +20,10 @@ from tests.factories_media import make_image, make_jpeg, upload
 
 MSG_TYPE = "只接受 JPEG、PNG 或 WebP 照片。"
 MSG_BROKEN = "照片已损坏或不完整，无法读取，请重新拍摄或上传。"
-MSG_PIXELS = "照片像素过多（超过 5000 万像素）。"
+MSG_PIXELS = "照片像素过多（超过 2400 万像素）。"
 MSG_HASH = "照片校验值不一致，请重新上传。"
 MSG_REUSED = "该照片编号已用于另一张照片。"
-CACHE = "private, max-age=31536000, immutable"
+CACHE = "no-store"  # a signed-in user's photos stay out of shared caches
 
 
 @pytest.fixture(autouse=True)
@@ -222,6 +225,89 @@ def test_files_that_are_not_whole_photos_are_refused(client, officer, db, media_
     assert response.content_type == "application/problem+json"
     assert response.get_json()["errors"] == [{"field": "file", "message": message}]
     assert_nothing_written(db, media_dir)
+
+
+def _encoded(image, fmt, **save):
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+_NOISE = Image.effect_noise((300, 200), 60).convert("RGB")
+# Cut inside the pixel data: the header is whole, so only a full decode can tell.
+CUT_IN_THE_PIXELS = {
+    "jpeg": _encoded(_NOISE, "JPEG", quality=90)[:-400],
+    "png": _encoded(_NOISE, "PNG")[:-400],
+    "webp": _encoded(_NOISE, "WEBP")[:-400],
+}
+
+
+@pytest.mark.parametrize("fmt", CUT_IN_THE_PIXELS)
+def test_truncated_photos_are_refused_even_when_pillow_is_told_to_load_them(
+    client, officer, db, media_dir, monkeypatch, fmt
+):
+    # WeasyPrint sets this process-wide when it is imported, i.e. after the first PDF.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    response = upload(client, officer, CUT_IN_THE_PIXELS[fmt])
+    assert response.status_code == 422, response.get_json()
+    assert response.content_type == "application/problem+json"
+    assert response.get_json()["errors"] == [{"field": "file", "message": MSG_BROKEN}]
+    assert_nothing_written(db, media_dir)
+
+
+def test_the_pixel_limit_is_configured_and_read_from_the_header(
+    app, client, officer, db, media_dir
+):
+    app.config["ANXUN_MAX_IMAGE_PIXELS"] = 1_000_000
+    at_limit = upload(client, officer, make_image("PNG", 1000, 1000))
+    assert at_limit.status_code == 201, at_limit.get_json()
+    over = upload(client, officer, make_image("PNG", 1001, 1000))
+    assert over.status_code == 422
+    message = "照片像素过多（超过 100 万像素）。"
+    assert over.get_json()["errors"] == [{"field": "file", "message": message}]
+    assert count(db, Media) == 1
+
+
+def test_a_49_megapixel_png_of_a_few_hundred_kb_is_refused_by_default(
+    client, officer, db, media_dir
+):
+    data = _encoded(Image.new("RGB", (7000, 7000), (200, 30, 30)), "PNG")
+    assert len(data) < 300 * 1024
+    response = upload(client, officer, data)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [{"field": "file", "message": MSG_PIXELS}]
+    assert_nothing_written(db, media_dir)
+
+
+def _declared_png(width, height):
+    """A PNG header declaring width x height, with one empty IDAT: nothing to decode."""
+
+    def chunk(kind, body):
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
+
+
+def test_pillows_own_bomb_error_is_a_422(app, client, officer, db, media_dir):
+    app.config["ANXUN_MAX_IMAGE_PIXELS"] = 10**9
+    response = upload(client, officer, _declared_png(20_000, 20_000))  # 400 MP, over 2 x Pillow's
+    assert response.status_code == 422
+    message = "照片像素过多（超过 100000 万像素）。"
+    assert response.get_json()["errors"] == [{"field": "file", "message": message}]
+    assert_nothing_written(db, media_dir)
+
+
+def test_pillows_bomb_warning_raised_as_an_error_is_a_422(app, client, officer, db, media_dir):
+    app.config["ANXUN_MAX_IMAGE_PIXELS"] = 150_000_000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        response = upload(client, officer, _declared_png(10_000, 10_000))  # 100 MP
+    assert response.status_code == 422
+    message = "照片像素过多（超过 15000 万像素）。"
+    assert response.get_json()["errors"] == [{"field": "file", "message": message}]
 
 
 def test_a_hash_mismatch_is_refused(client, officer, db, media_dir):

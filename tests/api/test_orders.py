@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import uuid
 from datetime import timedelta
@@ -40,6 +41,7 @@ def order_body(world, patrol=None, findings=(), **overrides):
     ] or [{"text": "完善安全生产责任制"}]
     return {
         "enterprise_id": world["enterprise"]["hc"],
+        "co_officer_user_id": world["users"]["regulator-admin"],
         "patrol_id": patrol["id"] if patrol else None,
         "deadline": in_days(14),
         "basis": [LAW_65],
@@ -138,6 +140,102 @@ def test_bad_orders_are_422_and_write_nothing(client, db, world, login_as, overr
     assert db.session.scalar(select(FollowUpCheck.id)) is None
 
 
+def _co_officer_cases(world):
+    from anxun.extensions import db
+    from tests.factories import make_officer
+
+    without = make_officer(world["regulator"], enforcement_certificate_no=None)
+    housing = make_officer(world["housing_regulator"])
+    db.session.commit()
+    return {
+        "self": (world["users"]["regulator"], "执法人员不得少于两人"),
+        "enterprise staff": (world["users"]["officer-hc"], "不是本部门在职的执法人员"),
+        "other bureau": (housing.id, "不是本部门在职的执法人员"),
+        "no certificate": (without.id, "未登记执法证号"),
+        "unknown": (999999, "不是本部门在职的执法人员"),
+    }
+
+
+def test_an_order_needs_two_distinct_officers_of_the_bureau_with_certificates(
+    client, db, world, login_as
+):
+    """行政处罚法 第四十二条: 执法人员不得少于两人; each holds a 执法证号 (issue #13)."""
+    for case, (co_officer, message) in _co_officer_cases(world).items():
+        before = counts(db)
+        response = client.post(
+            "/api/v1/orders",
+            json=order_body(world, co_officer_user_id=co_officer),
+            headers=login_as("regulator"),
+        )
+        assert response.status_code == 422, case
+        assert response.content_type == "application/problem+json"
+        problems = response.get_json()["errors"]
+        assert [e["field"] for e in problems] == ["co_officer_user_id"], case
+        assert message in problems[0]["message"], case
+        assert counts(db) == before, case
+    missing = order_body(world)
+    del missing["co_officer_user_id"]
+    response = client.post("/api/v1/orders", json=missing, headers=login_as("regulator"))
+    assert response.status_code == 422
+    assert errors_of(response) == ["co_officer_user_id"]
+
+
+def test_an_issuing_officer_without_a_certificate_cannot_issue(client, db, world, login_as):
+    from anxun.accounts.models import User as Account
+
+    db.session.get(Account, world["users"]["regulator"]).enforcement_certificate_no = None
+    db.session.commit()
+    before = counts(db)
+    response = client.post("/api/v1/orders", json=order_body(world), headers=login_as("regulator"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": "co_officer_user_id", "message": "您的账户未登记执法证号，不能下达整改指令书。"}
+    ]
+    assert counts(db) == before
+
+
+def test_the_order_names_both_officers_and_the_bureau_lists_its_officers(client, world, login_as):
+    order = issue(client, login_as, world)
+    assert order["co_officer_user_id"] == world["users"]["regulator-admin"]
+    assert [(o["display_name"], o["enforcement_certificate_no"]) for o in order["officers"]] == [
+        ("赵振华", "33021120001"),
+        ("钱思远", "33021120002"),
+    ]
+    url = f"/api/v1/regulators/{world['regulator']}/officers"
+    listed = client.get(url, headers=login_as("regulator")).get_json()["items"]
+    assert [o["display_name"] for o in listed] == ["赵振华", "钱思远"]
+    assert client.get(url, headers=login_as("regulator-con")).status_code == 404
+    assert client.get(url, headers=login_as("head-hc")).status_code == 404
+
+
+def test_the_bureau_admin_registers_an_officers_certificate_which_orders_then_need(
+    client, db, world, login_as
+):
+    officer = world["users"]["regulator"]
+    url = f"/api/v1/regulators/{world['regulator']}/officers/{officer}"
+    # Without a 执法证号 the officer cannot issue an order …
+    cleared = client.patch(
+        url, json={"enforcement_certificate_no": None}, headers=login_as("regulator-admin")
+    )
+    assert cleared.status_code == 200, cleared.get_json()
+    assert cleared.get_json()["enforcement_certificate_no"] is None
+    refused = client.post("/api/v1/orders", json=order_body(world), headers=login_as("regulator"))
+    assert refused.status_code == 422
+    # … an inspector may not register one for himself, the admin may.
+    body = {"enforcement_certificate_no": " 33021120009 "}
+    assert client.patch(url, json=body, headers=login_as("regulator")).status_code == 403
+    assert client.patch(url, json=body, headers=login_as("regulator-con")).status_code == 404
+    saved = client.patch(url, json=body, headers=login_as("regulator-admin"))
+    assert saved.get_json()["enforcement_certificate_no"] == "33021120009"
+    assert db.session.get(User, officer).enforcement_certificate_no == "33021120009"
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "set_officer_certificate")
+    ).all()[-1]
+    assert entry.change["after"] == "33021120009"
+    issued = client.post("/api/v1/orders", json=order_body(world), headers=login_as("regulator"))
+    assert issued.status_code == 201, issued.get_json()
+
+
 def test_a_hazard_of_another_enterprise_cannot_be_ordered(
     client, db, world, login_as, patrol_with_findings
 ):
@@ -208,11 +306,26 @@ def test_the_pdf_is_the_order_with_cjk_font_and_the_receipt_once_signed(
         "宁波市镇海区应急管理局",
         "整改完成后书面报告",
         "网上巡查",
-        "被检查单位负责人（签收）",
+        "被检查单位负责人（签名）",
+        "签收日期",
+        # 行政复议 within 60 days or 行政诉讼 within 6 months; the order is not suspended.
+        "六十日内依法向宁波市镇海区人民政府申请行政复议",
+        "六个月内依法向人民法院提起行政诉讼",
+        "本指令不停止执行",
+        # Two enforcement officers, each with a 执法证号; the bureau's seal area; 一式两份.
+        "赵振华",
+        "执法证号：33021120001",
+        "钱思远",
+        "执法证号：33021120002",
+        "（印章）",
+        "本文书一式两份",
     ):
         assert expected in before, expected
     deadline = clock.today_local() + timedelta(days=14)
-    assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in before
+    assert f"于{deadline.year}年{deadline.month}月{deadline.day}日前整改完毕" in before
+    for software_line in ("生成时间", "北京时间", "待核实"):
+        assert software_line not in before
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", before.replace(order["number"], ""))
     assert "签收说明" not in before
 
     client.post(
@@ -222,8 +335,43 @@ def test_the_pdf_is_the_order_with_cjk_font_and_the_receipt_once_signed(
     )
     after = text_of(client.get(url, headers=login_as("regulator")), "after.pdf")
     assert "签收说明" in after and "立即整改" in after
+    today = clock.today_local()
+    assert "签收日期" in after
+    assert f"{today.year}年{today.month}月{today.day}日" in after.split("签收说明")[-1]
     assert db.session.get(User, world["users"]["head-hc"]).display_name in after
     assert client.get(url, headers=login_as("regulator-con")).status_code == 404
+
+
+def test_an_issued_order_keeps_its_officers_when_an_account_changes_later(
+    client, db, world, login_as, tmp_path
+):
+    """The names and 执法证号 are kept on the order when it is issued: a certificate renewed
+    (or a name corrected) afterwards does not alter the order already served."""
+    order = issue(client, login_as, world)
+    url = f"/api/v1/orders/{order['id']}/pdf"
+    headers = login_as("regulator")
+    path = tmp_path / "order.pdf"
+    path.write_bytes(client.get(url, headers=headers).data)
+    before = "".join(run("pdftotext", str(path), "-").split())
+    assert "执法证号：33021120002" in before
+
+    co_officer = db.session.get(User, world["users"]["regulator-admin"])
+    co_officer.enforcement_certificate_no = "33021129999"
+    co_officer.display_name = "钱某某"
+    db.session.commit()
+
+    path.write_bytes(client.get(url, headers=headers).data)
+    after = "".join(run("pdftotext", str(path), "-").split())
+    assert after == before
+    assert "33021129999" not in after and "钱某某" not in after
+    shown = client.get(f"/api/v1/orders/{order['id']}", headers=headers).get_json()
+    assert [(o["display_name"], o["enforcement_certificate_no"]) for o in shown["officers"]] == [
+        ("赵振华", "33021120001"),
+        ("钱思远", "33021120002"),
+    ]
+    # A new order takes the officers as they stand now.
+    newer = issue(client, login_as, world)
+    assert newer["officers"][1]["enforcement_certificate_no"] == "33021129999"
 
 
 def test_follow_up_result_is_recorded_after_acknowledgment(client, db, world, login_as):

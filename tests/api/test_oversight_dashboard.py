@@ -190,7 +190,8 @@ def test_overview_rows_match_the_underlying_data(client, login_as, scene):
         "average_operation_rate": 0.3333,
         "grades": {"red": 1, "orange": 0, "yellow": 1, "blue": 0, "none": 1},
     }
-    assert body["operation_rate_period"] == {"from": "2026-10-27", "to": "2026-11-25"}
+    # The 30 full days before today, as the grade counts them.
+    assert body["operation_rate_period"] == {"from": "2026-10-26", "to": "2026-11-24"}
     assert body["ack_days"] == 3
     # Default order is by name.
     assert [r["name"] for r in body["items"]] == sorted(r["name"] for r in body["items"])
@@ -201,7 +202,7 @@ def test_operation_rate_agrees_with_the_enterprise_endpoint(client, login_as, sc
     headers = login_as("regulator")
     single = client.get(
         f"/api/v1/enterprises/{hc}/operation-rate",
-        query_string={"from": "2026-10-27", "to": "2026-11-25"},
+        query_string={"from": "2026-10-26", "to": "2026-11-24"},
         headers=headers,
     )
     assert single.status_code == 200, single.get_json()
@@ -342,14 +343,22 @@ def test_trends_default_to_thirty_days(client, login_as, scene):
     assert sum(day["inspections"] for day in body["days"]) == 3
 
 
-def test_workspace_shell_is_served_uncached_at_regulator(client):
-    assert client.get("/regulator").status_code == 308
-    index = client.get("/regulator/")
+def test_the_desk_is_served_uncached_at_desk_and_the_old_address_redirects(client):
+    assert client.get("/desk").status_code == 308
+    index = client.get("/desk/")
     assert index.status_code == 200
     assert index.headers["Cache-Control"] == "no-cache"
-    assert "安巡 · 监管工作台" in index.get_data(as_text=True)
-    script = client.get("/regulator/js/api.js")
+    assert "安巡 · 工作台" in index.get_data(as_text=True)
+    script = client.get("/desk/js/api.js")
     assert script.status_code == 200
     assert "javascript" in script.content_type
     assert "export function api(method, path, body)" in script.get_data(as_text=True)
-    assert client.get("/regulator/js/screens/nothing.js").status_code == 404
+    assert client.get("/desk/js/screens/nothing.js").status_code == 404
+    for old, new in [
+        ("/regulator", "/desk/"),
+        ("/regulator/", "/desk/"),
+        ("/regulator/js/app.js", "/desk/js/app.js"),
+    ]:
+        moved = client.get(old)
+        assert moved.status_code == 301
+        assert moved.headers["Location"].endswith(new)

@@ -198,8 +198,15 @@ def test_inspections_newest_first_with_details(client, world, login_as, hc_data)
         {"code": "too_fast", "message": "用时 20 秒完成 2 项检查，少于合理最短用时 6 秒。"}
     ]
     assert flagged["photo_ids"] == [str(hc_data["photo"].id)]
+    # The item's wording travels with its code, so the desk never shows "HC-MAJ-02" alone.
     assert flagged["failed_items"] == [
-        {"item_id": "HC-MAJ-02", "note": "证件过期", "photo_ids": [str(hc_data["photo"].id)]}
+        {
+            "item_id": "HC-MAJ-02",
+            "item_text": "特种作业人员（危险化工工艺、化工自动化控制仪表、电工、焊工等）"
+            "经专门培训取得相应资格后上岗，证件在复审期内",
+            "note": "证件过期",
+            "photo_ids": [str(hc_data["photo"].id)],
+        }
     ]
     assert flagged["hazard_count"] == 1
 

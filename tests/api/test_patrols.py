@@ -102,7 +102,7 @@ def test_a_regulator_finding_becomes_a_confirmed_hazard_with_the_finding_deadlin
     assert response.status_code == 201, response.get_json()
     finding = response.get_json()
     assert finding["state"] == {"code": "accepted", "label": "已采纳"}
-    assert finding["hazard_state"] == "confirmed"
+    assert finding["hazard_state"] == {"code": "confirmed", "label": "已确认"}
 
     hazard = client.get(f"/api/v1/hazards/{finding['hazard_id']}", headers=login_as("head-hc"))
     hazard = hazard.get_json()
@@ -112,6 +112,8 @@ def test_a_regulator_finding_becomes_a_confirmed_hazard_with_the_finding_deadlin
     assert hazard["category"] == "management"
     assert hazard["deadline"] == body["deadline"]
     assert hazard["basis"][0]["doc"] == "《危险化学品企业安全风险隐患排查治理导则》"
+    assert hazard["basis"][0]["citation"] == "《危险化学品企业安全风险隐患排查治理导则》"
+    assert hazard["basis"][0]["is_clause_pending"] is False
     assert [h["action"]["code"] for h in hazard["history"]] == ["report", "confirm"]
     # The major hazard reaches the regulators' systems, as any confirmed major hazard does.
     types = db.session.scalars(select(OutboxEvent.event_type)).all()
@@ -256,6 +258,7 @@ def test_agency_patrol_finding_waits_for_regulator_approval_then_becomes_an_agen
     # No order while a finding is still proposed.
     order = {
         "enterprise_id": world["enterprise"]["hc"],
+        "co_officer_user_id": world["users"]["regulator-admin"],
         "patrol_id": patrol["id"],
         "deadline": in_days(7),
         "basis": [LAW_65],

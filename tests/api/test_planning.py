@@ -206,6 +206,26 @@ def test_the_label_sheet_is_a_pdf_with_cjk_fonts_names_and_codes(client, officer
     assert places[0]["qr_token"] not in text and places[2]["qr_token"] not in text
 
 
+def test_label_qr_codes_name_the_configured_address_not_the_request_host(
+    app, client, officer, hc, monkeypatch
+):
+    import segno
+
+    place = post_place(client, officer, hc, name="液氨罐区", kind="area")
+    encoded = []
+    real_make = segno.make
+    monkeypatch.setattr(
+        segno, "make", lambda content, **kw: encoded.append(content) or real_make(content, **kw)
+    )
+    app.config["ANXUN_PUBLIC_BASE_URL"] = "https://anxun.example.cn/"
+    response = client.get(
+        f"/api/v1/enterprises/{hc}/places/labels.pdf",
+        headers={**officer, "Host": "evil.example", "X-Forwarded-Host": "evil.example"},
+    )
+    assert response.status_code == 200
+    assert encoded == [f"https://anxun.example.cn/#/p/{place['qr_token']}"]
+
+
 def test_labels_of_unknown_places_are_refused(client, officer, hc):
     response = client.get(
         f"/api/v1/enterprises/{hc}/places/labels.pdf?place_id=999999", headers=officer
@@ -572,7 +592,7 @@ def test_the_operation_rate_counts_windows_done_in_time_over_windows_due(
     client, officer, login_as, hc, world, db, _tuesday_morning
 ):
     place = post_place(client, officer, hc, name="1号罐区")
-    post_plan(client, officer, hc, place_ids=[place["id"]])
+    plan = post_plan(client, officer, hc, place_ids=[place["id"]])
     _tuesday_morning(local("2026-03-13 09:00").astimezone(UTC))
     url = f"/api/v1/enterprises/{hc}/operation-rate?from=2026-03-10&to=2026-03-12"
     regulator = login_as("regulator")
@@ -583,6 +603,15 @@ def test_the_operation_rate_counts_windows_done_in_time_over_windows_due(
         "missed": 3,
         "counted": 3,
         "period": {"from": "2026-03-10", "to": "2026-03-12"},
+        "lowered_by": [
+            {
+                "plan_id": plan["id"],
+                "plan_title": plan["title"],
+                "place": {"id": place["id"], "name": "1号罐区", "qr_token": place["qr_token"]},
+                "missed": 3,
+                "late": 0,
+            }
+        ],
     }
 
     from anxun.inspections import planning
@@ -595,6 +624,7 @@ def test_the_operation_rate_counts_windows_done_in_time_over_windows_due(
     db.session.commit()
     body = client.get(url, headers=regulator).get_json()
     assert (body["rate"], body["done"], body["missed"], body["counted"]) == (0.3333, 1, 2, 3)
+    assert [(e["plan_id"], e["missed"]) for e in body["lowered_by"]] == [(plan["id"], 2)]
 
     future = client.get(
         f"/api/v1/enterprises/{hc}/operation-rate?from=2026-04-01&to=2026-04-30", headers=officer

@@ -62,6 +62,7 @@ def test_the_public_list_needs_no_login_and_shows_public_listings_only(client, l
     assert item == {
         "enterprise_name": "宁波澄江化工有限公司",
         "region_code": "330211",
+        "region_name": "镇海区",
         "listing_no": listed["public"]["listing_no"],
         "public_summary": "储罐区可燃气体检测报警系统失效（public）",
         "supervising_office": "宁波市镇海区应急管理局",
@@ -78,6 +79,51 @@ def test_the_region_filter_is_a_code_prefix(client, listed):
     bad = client.get("/api/v1/public/major-hazards?region_code=x1")
     assert bad.status_code == 422
     assert bad.get_json()["errors"][0]["field"] == "region_code"
+
+
+def test_the_region_picker_names_the_regions_of_public_listings_and_those_above(client, world):
+    regions = client.get("/api/v1/public/major-hazards/regions")  # no login
+    assert regions.status_code == 200
+    assert regions.get_json() == {"items": []}  # nothing public yet
+
+
+def test_each_region_of_the_picker_filters_the_list_by_its_prefix(client, listed):
+    response = client.get("/api/v1/public/major-hazards/regions")
+    assert response.status_code == 200
+    assert response.get_json()["items"] == [
+        {
+            "code": "330000",
+            "name": "浙江省",
+            "level": "province",
+            "parent_code": None,
+            "prefix": "33",
+        },
+        {
+            "code": "330200",
+            "name": "宁波市",
+            "level": "city",
+            "parent_code": "330000",
+            "prefix": "3302",
+        },
+        {
+            "code": "330211",
+            "name": "镇海区",
+            "level": "county",
+            "parent_code": "330200",
+            "prefix": "330211",
+        },
+    ]
+    for region in response.get_json()["items"]:
+        answer = client.get(f"/api/v1/public/major-hazards?region_code={region['prefix']}")
+        assert [i["region_name"] for i in answer.get_json()["items"]] == ["镇海区"]
+
+
+def test_the_site_icon_is_served_to_every_page(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    for page in ("/public/major-hazards", "/public/spot-checks", "/desk/"):
+        assert '<link rel="icon" href="/favicon.ico"' in client.get(page).get_data(as_text=True)
 
 
 def test_neither_the_json_nor_the_page_contains_personal_data(db, client, listed):

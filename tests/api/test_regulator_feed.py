@@ -55,3 +55,20 @@ def test_endpoint_configuration_hides_the_secret_and_validates(client, login_as,
     listed = client.get("/api/v1/regulator/endpoints", headers=headers).get_json()
     assert listed[0]["url"] == "http://127.0.0.1:9/x"
     assert "secret" not in str(listed)
+
+
+def test_every_regulator_pulls_the_platform_audit_checkpoints(client, login_as, db, app, world):
+    seed_events(db, world)
+    result = app.test_cli_runner().invoke(args=["anxun", "audit", "checkpoint"])
+    assert result.exit_code == 0, result.output
+    for username in ("regulator", "regulator-con"):
+        items = client.get("/api/v1/regulator/feed", headers=login_as(username)).get_json()["items"]
+        [checkpoint] = [e for e in items if e["type"] == "audit_checkpoint"]
+        assert checkpoint["enterprise"] is None
+        assert set(checkpoint["payload"]) == {
+            "format",
+            "algorithm",
+            "signed",
+            "signature",
+            "public_key",
+        }

@@ -137,8 +137,9 @@ def pdf_text(data: bytes, tmp_path, name="out.pdf") -> str:
     path = tmp_path / name
     path.write_bytes(data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
-    # Table cells wrap names over lines; compare without any whitespace.
-    return "".join(text.decode().split())
+    # Table cells wrap names over lines; compare without any whitespace. List bullets come out as
+    # "•" or "·" depending on the font (the serif body face gives "•").
+    return "".join(text.decode().split()).replace("•", "·")
 
 
 def pdf_facts(data: bytes, tmp_path, name="out.pdf") -> tuple[str, str]:
@@ -489,7 +490,7 @@ def test_map_pdf_is_a4_landscape_with_chinese_title_legend_and_targets(
         "厂区总平面图",
         "安全风险四色分布图",
         "宁波澄江化工有限公司",
-        "生成时间",
+        "风险等级截至",
         "图例",
         "重大风险（红）",
         "较大风险（橙）",
@@ -507,7 +508,7 @@ def test_map_pdf_is_a4_landscape_with_chinese_title_legend_and_targets(
 
 
 def test_risk_card_lists_risks_controls_hazards_and_contacts(
-    client, officer, scene, db, world, tmp_path, monkeypatch
+    app, client, officer, scene, db, world, tmp_path, monkeypatch
 ):
     from anxun.risk import map_queries
     from anxun.risk.models import RiskUnit
@@ -522,10 +523,15 @@ def test_risk_card_lists_risks_controls_hazards_and_contacts(
     real_qr = map_queries._qr_svg
     monkeypatch.setattr(map_queries, "_qr_svg", lambda url: encoded.append(url) or real_qr(url))
 
-    response = client.get(f"/api/v1/places/{scene['tank']}/risk-card.pdf", headers=officer)
+    app.config["ANXUN_PUBLIC_BASE_URL"] = "https://anxun.example.cn/app"
+    # The QR code names the configured address, never the Host the request came with.
+    response = client.get(
+        f"/api/v1/places/{scene['tank']}/risk-card.pdf",
+        headers={**officer, "Host": "evil.example"},
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert encoded == [f"http://localhost/#/p/{scene['tank_token']}"]
+    assert encoded == [f"https://anxun.example.cn/app/#/p/{scene['tank_token']}"]
     fonts, info = pdf_facts(response.data, tmp_path)
     assert_cjk_embedded(fonts)
     text = pdf_text(response.data, tmp_path)
@@ -563,7 +569,7 @@ def test_risk_card_of_a_place_without_units_says_so(client, officer, scene, tmp_
     assert "无未销号隐患" in text
 
 
-def test_risk_register_pdf_has_a_row_per_measure_and_counts_per_level(
+def test_risk_register_pdf_has_a_row_per_event_and_counts_per_level(
     client, officer, scene, db, world, tmp_path
 ):
     response = client.get(f"/api/v1/enterprises/{scene['hc']}/risk-register.pdf", headers=officer)
@@ -584,19 +590,106 @@ def test_risk_register_pdf_has_a_row_per_measure_and_counts_per_level(
         "液氨储罐区",
         "1号液氨储罐",
         "液氨泄漏引发中毒",
-        "储罐设置液位高低报警并联锁切断进料",
-        "工程技术/安全仪表",
-        "应急措施/个体防护",
+        # Accident type (GB 6441), the factors and the score under its symbol.
+        "火灾",
+        "LSL=1S=1",
+        "R=1",
+        # Measures under the five kinds; maintenance and operation measures are 管理措施.
+        "工程技术措施：1.储罐设置液位高低报警并联锁切断进料",
+        "管理措施：1.每月检查储罐呼吸阀；2.按规程记录液位与压力",
+        "培训教育措施：无",
+        "个体防护措施：无",
+        "应急处置措施：1.罐区配备正压式空气呼吸器两套",
         "储运车间",
         "赵主任",
         "班组级",
         "尚未制定管控措施",
-        "低风险一般风险↑",
+        "当前：一般风险↑",
+        "编制（签字）",
+        "审核（签字）",
+        "批准（签字）",
+        "日期：年月日",
     ):
         assert expected in text, expected
     rows = db.session.scalar(select(func.count()).select_from(ControlMeasure))
     events = db.session.scalar(select(func.count()).select_from(RiskEvent))
     assert (rows, events) == (4, 5)
+
+
+def test_risk_register_prints_lec_factors_the_d_value_and_each_measure_kind(
+    client, officer, db, world, tmp_path
+):
+    from anxun.risk import registry
+    from anxun.risk.grading_services import assess_risk_event
+    from tests.factories_hazards import actor
+
+    head = actor("head-hc")
+    obj = registry.create_risk_object(head, world["enterprise"]["hc"], {"name": "液氯汽化间"})
+    unit = registry.create_risk_unit(head, obj.id, {"name": "汽化器", "department": "生产部"})
+    event = registry.create_risk_event(
+        head, unit.id, {"name": "液氯泄漏", "accident_types": ["中毒和窒息", "灼烫"]}
+    )
+    for kind, classify1, classify2, text in (
+        ("training", "operation", "3-1", "操作工持证上岗并年度复训"),
+        ("ppe", "operation", "3-4", "作业时佩戴防毒面具"),
+    ):
+        registry.create_control_measure(
+            head,
+            event.id,
+            {"description": text, "kind": kind, "classify1": classify1, "classify2": classify2},
+        )
+    assess_risk_event(
+        head, event.id, {"method": "LEC", "kind": "residual", "L": 3, "E": 6, "C": 15}
+    )
+    db.session.commit()
+    response = client.get(
+        f"/api/v1/enterprises/{world['enterprise']['hc']}/risk-register.pdf", headers=officer
+    )
+    text = pdf_text(response.data, tmp_path)
+    for expected in (
+        "中毒和窒息、灼烫",
+        "LECL=3E=6C=15",
+        "D=270",
+        "较大风险",
+        "培训教育措施：1.操作工持证上岗并年度复训",
+        "个体防护措施：1.作业时佩戴防毒面具",
+        "工程技术措施：无",
+    ):
+        assert expected in text, expected
+
+
+def test_risk_card_shows_the_graded_units_level_and_lifts_it_while_a_hazard_is_open(
+    client, officer, db, world, tmp_path
+):
+    """液氨罐区 with a unit graded by LEC 3×6×15 = 270 (较大) reads 较大风险, not 未评估; an open
+    hazard on the unit lifts the card to 重大风险 until it is closed."""
+    from anxun.risk import registry
+    from anxun.risk.grading_services import assess_risk_event
+    from anxun.risk.models import RiskUnit
+    from tests.factories_hazards import actor
+
+    hc = world["enterprise"]["hc"]
+    head = actor("head-hc")
+    place = make_place(hc, "液氨罐区")
+    obj = registry.create_risk_object(head, hc, {"name": "液氨储存"})
+    unit = registry.create_risk_unit(head, obj.id, {"name": "1#液氨储罐", "place_id": place.id})
+    event = registry.create_risk_event(head, unit.id, {"name": "储罐泄漏引发中毒"})
+    assess_risk_event(
+        head, event.id, {"method": "LEC", "kind": "residual", "L": 3, "E": 6, "C": 15}
+    )
+    db.session.commit()
+    url = f"/api/v1/places/{place.id}/risk-card.pdf"
+    text = pdf_text(client.get(url, headers=officer).data, tmp_path)
+    assert "风险等级：较大风险" in text
+    assert "未评估" not in text
+    assert "临时上调" not in text
+
+    make_open_hazard(db.session.get(RiskUnit, unit.id), world["users"]["officer-hc"])
+    db.session.commit()
+    text = pdf_text(client.get(url, headers=officer).data, tmp_path)
+    assert "风险等级：重大风险（存在未销号隐患，已临时上调）" in text
+    assert "重大风险（评估为较大风险，因未销号隐患临时上调）" in text
+    assert "2026年12月31日" in text  # the hazard's deadline, written as formal documents do
 
 
 @pytest.mark.parametrize(

@@ -431,8 +431,51 @@ def test_the_cli_repeats_a_stored_draw_without_the_database(app, client, admin, 
     assert too_many.exit_code != 0 and "超过" in too_many.output
 
 
-def test_the_public_page_needs_no_login(client):
+def test_the_public_page_needs_no_login_and_explains_the_draw_without_code(client):
     response = client.get("/public/spot-checks")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "双随机" in page and "/api/v1/public/spot-checks" in page and "anxun-draw-v1" in page
+    script = client.get("/public/spot-checks.js").get_data(as_text=True)
+    assert "双随机" in page and "/api/v1/public/spot-checks" in script
+    assert "复核材料" in page and "/reproduction" in script
+    # Words, not code: no Python and no internal method id on the page or in what it shows.
+    for blob in (page, script):
+        for code in ("anxun-draw-v1", "import hashlib", "random.Random", "algorithm}"):
+            assert code not in blob
+
+
+def test_the_reproduction_download_repeats_a_published_draw_from_its_contents_alone(
+    db, client, admin, registries
+):
+    draw = make_draw(client, admin)
+    url = f"/api/v1/public/spot-checks/{draw['id']}/reproduction"
+    unpublished = client.get(url)
+    assert unpublished.status_code == 404
+    assert unpublished.content_type == "application/problem+json"
+    client.post(f"{API}/draws/{draw['id']}/publication", headers=admin)
+
+    response = client.get(url)  # no login
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="spot-check-{draw["id"]}-reproduction.json"'
+    )
+    body = response.get_json()
+    assert body["regulator"] == "宁波市镇海区应急管理局" and body["seed"] == "s-2026-q4"
+    assert body["inspector_registry"] == ["赵振华", "钱思远", "李卫东"]
+    assert (body["enterprise_count"], body["inspectors_per_enterprise"]) == (2, 2)
+    assert body["method"]["steps"] and all("SHA-256" in s for s in body["method"]["steps"][1:2])
+    assert body["method"]["references"]
+    # Follow the steps in words on the file's own lists: the published result comes out.
+    rng = random.Random(int.from_bytes(hashlib.sha256(body["seed"].encode()).digest(), "big"))
+    repeated = [
+        {"enterprise": e, "inspectors": rng.sample(body["inspector_registry"], 2)}
+        for e in rng.sample(body["object_registry"], body["enterprise_count"])
+    ]
+    assert repeated == [
+        {"enterprise": r["enterprise"], "inspectors": r["inspectors"]} for r in body["result"]
+    ]
+    assert [r["position"] for r in body["result"]] == [1, 2]
+    text = response.get_data(as_text=True)
+    for secret in ("regulator-admin", "regulator3", "phone", "username", "user_id", "138"):
+        assert secret not in text
+    assert client.get("/api/v1/public/spot-checks/999999/reproduction").status_code == 404

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.helpers import (
-    PASSWORD,
-    build_app,
+    build_template,
     create_place_and_plan,
     launch,
     require_browser,
@@ -21,21 +20,7 @@ from tests.e2e.helpers import (
 def e2e_template(tmp_path_factory) -> Path:
     """A migrated SQLite file with the demo world and shipped checklists, built once."""
     require_browser()
-    from flask_migrate import upgrade
-
-    from anxun.core.uow import unit_of_work
-    from anxun.extensions import db
-    from anxun.orgs import demo
-
-    folder = tmp_path_factory.mktemp("e2e-template")
-    db_path = folder / "template.sqlite3"
-    app = build_app(db_path, folder)
-    with app.app_context():
-        upgrade()
-        with unit_of_work():
-            demo.seed_demo(PASSWORD, Path(app.config["ANXUN_CHECKLIST_DIR"]), operations=False)
-        db.engine.dispose()
-    return db_path
+    return build_template(tmp_path_factory.mktemp("e2e-template"))
 
 
 @pytest.fixture

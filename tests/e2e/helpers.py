@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import shutil
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,11 +44,18 @@ def require_browser() -> None:
         pytest.skip("playwright is not installed")
 
 
+NO_SPECIAL_DAYS = Path(__file__).resolve().parents[1] / "data/permits/no_special_days.yaml"
+
+
 def build_app(db_path: Path, instance: Path, **extra):
     from anxun.app import create_app
 
     return create_app(
         {
+            "ANXUN_DISPATCH_MODE": "off",  # no delivery thread outliving the test's server
+            # Permits made on the real clock must not change grade with the hour or the weekday
+            # (hot work at night or on a rest day is raised one grade): no night hours, no rest days.
+            "ANXUN_PERMIT_CALENDAR": str(NO_SPECIAL_DAYS),
             **extra,
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
@@ -70,22 +76,25 @@ def api_login(client, username: str) -> dict:
     return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
 
-def create_place_and_plan(client) -> dict:
-    """The officer registers three places and a daily plan for himself covering the whole day."""
+def create_place_and_plan(
+    client, places: list[dict] | None = None, title: str = "罐区日常巡检"
+) -> dict:
+    """The officer registers places (the three of PLACES unless given) and a daily plan for
+    himself covering the whole day at all of them."""
     officer = api_login(client, "officer-hc")
     me = client.get("/api/v1/me", headers=officer).get_json()
     enterprise_id = next(m["enterprise_id"] for m in me["memberships"] if m["enterprise_id"])
-    places = []
-    for place in PLACES:
+    created = []
+    for place in PLACES if places is None else places:
         response = client.post(
             f"/api/v1/enterprises/{enterprise_id}/places", json=place, headers=officer
         )
         assert response.status_code == 201, response.get_json()
-        places.append(response.get_json())
+        created.append(response.get_json())
     response = client.post(
         f"/api/v1/enterprises/{enterprise_id}/plans",
         json={
-            "title": "罐区日常巡检",
+            "title": title,
             "checklist_code": "hazardous-chemicals",
             "item_ids": PLAN_ITEMS,
             "inspection_type": "daily",
@@ -93,13 +102,32 @@ def create_place_and_plan(client) -> dict:
             "frequency_unit": "day",
             "work_start": "00:00:00",
             "work_end": "23:59:00",
-            "place_ids": [p["id"] for p in places],
+            "place_ids": [p["id"] for p in created],
             "assignee_user_id": me["id"],
         },
         headers=officer,
     )
     assert response.status_code == 201, response.get_json()
-    return {"enterprise_id": enterprise_id, "places": places, "plan": response.get_json()}
+    return {"enterprise_id": enterprise_id, "places": created, "plan": response.get_json()}
+
+
+def build_template(folder: Path) -> Path:
+    """A migrated SQLite file in `folder` with the demo world and the shipped checklists: what
+    every browser test's server starts from (copied per test by `serve`)."""
+    from flask_migrate import upgrade
+
+    from anxun.core.uow import unit_of_work
+    from anxun.extensions import db
+    from anxun.orgs import demo
+
+    db_path = folder / "template.sqlite3"
+    app = build_app(db_path, folder)
+    with app.app_context():
+        upgrade()
+        with unit_of_work():
+            demo.seed_demo(PASSWORD, Path(app.config["ANXUN_CHECKLIST_DIR"]), operations=False)
+        db.engine.dispose()
+    return db_path
 
 
 @dataclass
@@ -172,7 +200,8 @@ def screenshot(page, name: str) -> None:
     """Keep a picture of a main screen under test-artifacts/ (not committed), as the person
     holding the phone sees it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(150)  # let the last paint land
+    # Two animation frames: the last DOM change has been painted.
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
@@ -182,6 +211,71 @@ def login(page, base_url: str, username: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("form.login button[type=submit]")
     page.wait_for_selector("nav.tabs:not([hidden])")
+
+
+def wait_for_async_state(page, check: str, arg=None) -> None:
+    """Wait until the async page function `check(arg)` resolves truthy.
+
+    Playwright's wait_for_function does not await a returned promise (a promise is truthy, so an
+    async predicate passes at once). Here the predicate runs `check` in the background, at most
+    one call at a time, and reports the last settled answer: the wait ends on the page's state,
+    not on a timer."""
+    page.wait_for_function(
+        """([source, arg]) => {
+            const probes = (window.__anxunProbes ||= {});
+            const probe = (probes[source] ||= { running: false, ok: false });
+            if (!probe.ok && !probe.running) {
+                probe.running = true;
+                const check = (0, eval)(`(${source})`);
+                Promise.resolve(check(arg))
+                    .then((ok) => { probe.ok = Boolean(ok); }, () => { probe.ok = false; })
+                    .finally(() => { probe.running = false; });
+            }
+            if (probe.ok) delete probes[source];
+            return probe.ok;
+        }""",
+        arg=[check, arg],
+    )
+
+
+def wait_for_saved_draft(page, item_id: str, **fields) -> None:
+    """Wait until the phone's IndexedDB holds a draft whose answer to `item_id` has `fields`."""
+    wait_for_async_state(
+        page,
+        """([itemId, fields]) => new Promise((resolve) => {
+            const request = indexedDB.open("anxun");
+            request.onerror = () => resolve(false);
+            request.onsuccess = () => {
+                const db = request.result;
+                const all = db.transaction("drafts").objectStore("drafts").getAll();
+                all.onerror = () => { db.close(); resolve(false); };
+                all.onsuccess = () => {
+                    db.close();
+                    resolve(all.result.some((draft) => {
+                        const answer = (draft.answers || {})[itemId];
+                        return answer && Object.entries(fields).every(([k, v]) => answer[k] === v);
+                    }));
+                };
+            };
+        })""",
+        [item_id, fields],
+    )
+
+
+def wait_for_offline_cache(page) -> None:
+    """Wait until the worker has cached the task list and the prefetched checklist, so a task
+    opens offline."""
+    wait_for_async_state(
+        page,
+        """async () => {
+            const cache = await caches.open('anxun-data');
+            const keys = (await cache.keys()).map((r) => r.url);
+            return keys.some((u) => u.includes('/tasks?') && u.includes('due=today'))
+                && keys.some((u) => u.includes('/tasks?') && u.includes('due=overdue'))
+                && keys.some((u) => u.includes('/checklists/hazardous-chemicals'))
+                && keys.some((u) => u.includes('/evidence-requests?'));
+        }""",
+    )
 
 
 def wait_for_worker(page) -> None:
@@ -200,16 +294,6 @@ def fixture_photo(path: Path) -> Path:
     image.save(buffer, "JPEG", quality=90)
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def wait_until(predicate, timeout: float = 20.0, interval: float = 0.2):
-    """Poll a server-side condition (e.g. a row count) until it holds; returns its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 # ---- UI steps ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import first_page, login
 from tests.e2e.workspace_helpers import DESKTOP, workspace_login
@@ -26,7 +27,7 @@ def test_the_phone_app_runs_under_the_policy(live, today, browser):
     violations = _watch(page)
     login(page, live.url, "officer-hc")
     page.locator("section.place-group").first.wait_for()
-    for tab in ("hazards", "records", "incident", "orders", "settings"):
+    for tab in ("hazards", "records", "permits", "incident", "orders", "settings"):
         page.locator(f'nav.tabs a[data-tab="{tab}"]').click()
         page.locator(f'nav.tabs a[data-tab="{tab}"][aria-current="page"]').wait_for()
         page.locator("#view h1").first.wait_for()
@@ -47,7 +48,7 @@ def test_the_workspace_and_public_pages_run_under_the_policy(live, browser):
         lambda s: s.query(Enterprise.id).filter_by(name="宁波澄江化工有限公司").scalar()
     )
     for route, ready in (
-        ("#/map", "map-svg"),
+        ("#/map", "map-chart"),
         (f"#/enterprise/{hc}?tab=risk", "grade-explanation"),
         ("#/patrols", "screen-patrols"),
         ("#/spot-checks", "screen-spot-checks"),
@@ -58,4 +59,7 @@ def test_the_workspace_and_public_pages_run_under_the_policy(live, browser):
         page.goto(live.url + path)
         # The script ran (inline or not) once the status line has left "正在加载…".
         page.locator('[data-testid="public-status"]:not(:text("正在加载"))').wait_for()
+    page.goto(live.url + "/api/v1/docs")
+    # docs.js ran: the operations list replaced "正在加载…" with one <details> per operation.
+    expect(page.locator("#ops details").first).to_be_visible()
     assert violations == []

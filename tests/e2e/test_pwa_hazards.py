@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import api_login, first_page, fixture_photo, login, screenshot
 from tests.inspection_helpers import payload, upload_photo
@@ -86,10 +87,11 @@ def hazard_state(live, hazard_id):
 
 
 def act(page, hazard_id, action, *, note=None, reason=None, photo=None):
-    """Open the hazard from 我的隐患 (fresh from the server) and take the action through its form."""
+    """Open the hazard (fresh from the server) and take the action through its form."""
     base = page.url.split("#")[0]
-    page.goto(base + "#/hazards")
-    page.locator(f'a[data-hazard-id="{hazard_id}"]').first.click()
+    # Through another screen, so the hazard screen mounts afresh even if it was open.
+    page.goto(base + "#/records")
+    page.goto(base + f"#/hazard/{hazard_id}")
     form = page.locator(f'form.action-form[data-action="{action}"]')
     form.wait_for()
     if photo:
@@ -103,6 +105,19 @@ def act(page, hazard_id, action, *, note=None, reason=None, photo=None):
     page.locator("section.queued-action").wait_for()
 
 
+# Codes and account names people must never read (issue #13).
+RAW_CODES = (
+    "reported",
+    "rectifying",
+    "pending_verification",
+    "closed",
+    "verify_reject",
+    "officer-hc",
+    "rectifier-hc",
+    "safety_officer",
+)
+
+
 def test_rectify_reject_rectify_pass_and_approve_through_the_ui(live, today, browser, tmp_path):
     photo = fixture_photo(tmp_path / "after.jpg")
     ids = hazards_in_rectification(live)
@@ -110,7 +125,7 @@ def test_rectify_reject_rectify_pass_and_approve_through_the_ui(live, today, bro
 
     rectifier = first_page(browser("rectifier"))
     login(rectifier, live.url, "rectifier-hc")
-    rectifier.goto(live.url + "/#/hazards")
+    rectifier.goto(live.url + "/#/hazards?tab=todo")
     rectifier.locator(f'section[data-group="mine"] a[data-hazard-id="{general}"]').wait_for()
     screenshot(rectifier, "08-my-hazards")
     # Without an after-photo the form refuses.
@@ -118,7 +133,7 @@ def test_rectify_reject_rectify_pass_and_approve_through_the_ui(live, today, bro
     form = rectifier.locator('form.action-form[data-action="submit_rectification"]')
     form.locator("textarea").fill("已重新开票")
     form.locator("button[type=submit]").click()
-    assert form.locator("p.error").inner_text() == "请拍摄至少一张整改后照片。"
+    expect(form.locator("p.error")).to_have_text("请拍摄至少一张整改后照片。")
     act(rectifier, general, "submit_rectification", note="已重新开具动火作业票", photo=photo)
     screenshot(rectifier, "09-rectification-submitted")
     rectifier.goto(live.url + "/#/records")
@@ -127,11 +142,17 @@ def test_rectify_reject_rectify_pass_and_approve_through_the_ui(live, today, bro
 
     verifier = first_page(browser("verifier"))
     login(verifier, live.url, "officer-hc")
-    verifier.goto(live.url + "/#/hazards")
+    verifier.goto(live.url + "/#/hazards?tab=verify")
     verifier.locator(f'section[data-group="verify"] a[data-hazard-id="{general}"]').wait_for()
     act(verifier, general, "verify_reject", reason="照片未显示作业票有效期")
     verifier.locator("text=照片未显示作业票有效期").wait_for(timeout=20000)
     assert hazard_state(live, general) == "rectifying"
+    # The rectifier's notice and the hazard view speak in labels and names (issue #13).
+    rectifier.goto(live.url + "/#/hazards")
+    notices = rectifier.locator("section.notices")
+    expect(notices).to_contain_text("验收不通过，请重新整改")
+    for raw in RAW_CODES:
+        expect(notices).not_to_contain_text(raw)
 
     act(rectifier, general, "submit_rectification", note="补拍作业票有效期", photo=photo)
     rectifier.locator("text=说明：补拍作业票有效期").wait_for(timeout=20000)
@@ -139,12 +160,14 @@ def test_rectify_reject_rectify_pass_and_approve_through_the_ui(live, today, bro
 
     act(verifier, general, "verify_pass", note="复查合格")
     verifier.locator("dd", has_text="已销号").wait_for(timeout=20000)
+    for raw in RAW_CODES:
+        expect(verifier.locator("main#view")).not_to_contain_text(raw)
     screenshot(verifier, "10-hazard-closed")
     assert hazard_state(live, general) == "closed"
 
     head = first_page(browser("head"))
     login(head, live.url, "head-hc")
-    head.goto(live.url + "/#/hazards")
+    head.goto(live.url + "/#/hazards?tab=todo")
     head.locator(f'section[data-group="approve"] a[data-hazard-id="{ids["major"]}"]').wait_for()
     act(head, ids["major"], "approve_plan", note="同意治理方案")
     head.locator("dd", has_text="整改中").wait_for(timeout=20000)

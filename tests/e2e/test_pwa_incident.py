@@ -7,8 +7,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.helpers import api_login, first_page, login, screenshot, wait_for_worker, wait_until
+from tests.e2e.helpers import api_login, first_page, login, screenshot, wait_for_worker
 from tests.e2e.workspace_helpers import open_workspace
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +49,7 @@ def test_an_offline_quick_report_syncs_and_reaches_the_regulator(live, browser):
         "import('/js/db.js').then((db) => db.getReferenceList('incident-categories'))"
     )
     assert len(kept) == 20 and kept[0] == {"code": "object_strike", "label": "物体打击"}
-    assert page.get_by_test_id("incident-category").locator("option").count() == 21
+    expect(page.get_by_test_id("incident-category").locator("option")).to_have_count(21)
     page.get_by_test_id("incident-location").fill("二号仓库装卸区")
     page.get_by_test_id("incident-category").select_option("object_strike")
     page.get_by_test_id("incident-title").fill("离线快报：物料桶砸伤")
@@ -56,15 +57,16 @@ def test_an_offline_quick_report_syncs_and_reaches_the_regulator(live, browser):
     page.get_by_test_id("incident-description").fill("装卸时物料桶滑落砸伤一名工人。")
     page.get_by_test_id("incident-submit").click()
     page.get_by_test_id("incident-waiting").wait_for()
-    assert "待同步" in page.get_by_test_id("incident-waiting").inner_text()
+    expect(page.get_by_test_id("incident-waiting")).to_contain_text("待同步")
     screenshot(page, "pwa-incident-queued")
     assert incident_titles(live) == []
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    wait_until(lambda: incident_titles(live) == ["离线快报：物料桶砸伤"])
+    # The detail shows the server's answer (sent after its commit): the report is stored by then.
     page.get_by_test_id("incident-detail").wait_for(timeout=20000)
-    assert page.get_by_test_id("incident-detail").get_attribute("data-late") == "false"
+    assert incident_titles(live) == ["离线快报：物料桶砸伤"]
+    expect(page.get_by_test_id("incident-detail")).to_have_attribute("data-late", "false")
 
     # A follow-up reports a second injured worker: the incident is escalated (补报).
     incident_id, enterprise_id = live.query(lambda s: tuple(s.execute(incident_ids()).one()))
@@ -85,10 +87,10 @@ def test_an_offline_quick_report_syncs_and_reaches_the_regulator(live, browser):
     desk = open_workspace(browser, live, "regulator", "#/incidents")
     row = desk.locator("tr[data-testid=incident-row]", has_text="离线快报：物料桶砸伤")
     row.wait_for()
-    assert row.get_attribute("data-late") == "false"
-    assert row.get_attribute("data-escalated") == "true"
-    assert row.get_by_test_id("incident-enterprise-link").get_attribute("href") == (
-        f"#/enterprise/{enterprise_id}"
+    expect(row).to_have_attribute("data-late", "false")
+    expect(row).to_have_attribute("data-escalated", "true")
+    expect(row.get_by_test_id("incident-enterprise-link")).to_have_attribute(
+        "href", f"#/enterprise/{enterprise_id}"
     )
     desk.get_by_test_id("filter-escalated").check()
     row.wait_for()
@@ -99,6 +101,6 @@ def test_an_offline_quick_report_syncs_and_reaches_the_regulator(live, browser):
     row.wait_for()
     row.get_by_test_id("incident-link").click()
     desk.get_by_test_id("incident-timeline").wait_for()
-    assert "快报" in desk.get_by_test_id("incident-timeline").inner_text()
-    assert "受伤 1→2 人" in desk.get_by_test_id("incident-escalations").inner_text()
+    expect(desk.get_by_test_id("incident-timeline")).to_contain_text("快报")
+    expect(desk.get_by_test_id("incident-escalations")).to_contain_text("受伤 1→2 人")
     screenshot(desk, "workspace-incident-escalated")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image, ImageStat
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     card,
@@ -68,25 +70,40 @@ def test_inspection_with_a_failure_and_photo_reaches_the_server_once(
     page = first_page(browser())
     login(page, live.url, "officer-hc")
     page.wait_for_selector("section.place-group")
-    assert page.locator("section.place-group").count() == 3
+    expect(page.locator("section.place-group")).to_have_count(3)
     screenshot(page, "01-tasks")
 
     open_task_at(page, "罐区 T-101 储罐")
-    assert page.locator("article.item").count() == 4
+    expect(page.locator("article.item")).to_have_count(4)
     page.wait_for_selector("text=已定位")
 
     # A reading over the limit turns red and counts as a failure without pressing 不合格.
     reading = card(page, "HC-01A").locator("input.reading")
     reading.fill("10")
-    assert "out" in reading.get_attribute("class")
-    assert "failed" in card(page, "HC-01A").get_attribute("class")
-    assert card(page, "HC-01A").locator(".verdict").inner_text() == "读数超出合格范围，判为不合格"
+    expect(reading).to_have_class(re.compile(r"\bout\b"))
+    expect(card(page, "HC-01A")).to_have_class(re.compile(r"\bfailed\b"))
+    expect(card(page, "HC-01A").locator(".verdict")).to_have_text("读数超出合格范围，判为不合格")
     reading.fill("6")
-    assert "failed" not in card(page, "HC-01A").get_attribute("class")
+    expect(card(page, "HC-01A")).not_to_have_class(re.compile(r"\bfailed\b"))
 
-    # The basis is shown on demand.
+    # The basis is shown on demand: full name and number, the article only where verified, and a
+    # 待核实 badge where an article is held back (HC-MAJ-01 cites 第一项 and AQ 3067 5.1.1, both
+    # pending; HC-01A cites a verified clause of GB 30871).
     card(page, "HC-MAJ-01").get_by_role("button", name="查看依据").click()
-    assert "安监总管三〔2017〕121号" in card(page, "HC-MAJ-01").locator("ul.basis").inner_text()
+    basis = card(page, "HC-MAJ-01").locator("ul.basis li")
+    expect(basis).to_have_text(
+        [
+            "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》"
+            "（安监总管三〔2017〕121号）待核实",
+            "《化工和危险化学品生产经营企业重大生产安全事故隐患判定准则》（AQ 3067—2026）待核实",
+        ]
+    )
+    expect(basis.locator(".badge.warn")).to_have_count(2)
+    card(page, "HC-01A").get_by_role("button", name="查看依据").click()
+    expect(card(page, "HC-01A").locator("ul.basis li")).to_have_text(
+        ["《危险化学品企业特殊作业安全规范》（GB 30871—2022）5.1.1~5.1.5"]
+    )
+    expect(card(page, "HC-01A").locator("ul.basis .badge")).to_have_count(0)
 
     # Submitting with a failed item and no photo is refused, naming the item.
     card(page, "HC-MAJ-01").get_by_role("button", name="合格", exact=True).click()
@@ -94,11 +111,11 @@ def test_inspection_with_a_failure_and_photo_reaches_the_server_once(
     card(page, "HC-MAJ-03").get_by_role("button", name="不适用", exact=True).click()
     reading.fill("10")
     page.get_by_role("button", name="提交检查记录").click()
-    assert card(page, "HC-01A").locator("p.error").inner_text() == "不合格项须拍照留证"
-    assert page.locator("article.record").count() == 0
+    expect(card(page, "HC-01A").locator("p.error")).to_have_text("不合格项须拍照留证")
+    expect(page.locator("article.record")).to_have_count(0)
 
     fill_with_one_failure(page, photo)
-    assert page.locator(".progress-bar").inner_text().strip() == "已答 4 / 4 · 不合格 1"
+    expect(page.locator(".progress-bar")).to_have_text("已答 4 / 4 · 不合格 1")
     card(page, "HC-01A").scroll_into_view_if_needed()
     screenshot(page, "02-checklist")
     page.set_viewport_size({"width": 1024, "height": 768})
@@ -109,8 +126,8 @@ def test_inspection_with_a_failure_and_photo_reaches_the_server_once(
     inspection_id = submit_inspection(page)
     record = page.locator(f'article.record[data-record-id="{inspection_id}"]')
     record.locator("span.state.synced").wait_for()
-    assert "服务器已接收" in record.inner_text()
-    assert "已生成隐患 1 条" in record.inner_text()
+    expect(record).to_contain_text("服务器已接收")
+    expect(record).to_contain_text("已生成隐患 1 条")
     screenshot(page, "04-records-synced")
 
     state = server_state(live, inspection_id)

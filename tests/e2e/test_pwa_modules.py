@@ -156,9 +156,165 @@ def test_expected_items_follow_plan_subset_then_profile(page):
     assert run(page, "inspection.js", body, doc) == [["B"], ["A", "C"], ["A", "B", "C"]]
 
 
-def test_backoff_doubles_and_caps_at_five_minutes(page):
-    got = run(page, "sync.js", "return [0, 1, 2, 5, 8, 9, 20].map(m.backoffDelay);")
-    assert got == [1000, 2000, 4000, 32000, 256000, 300000, 300000]
+def test_backoff_doubles_and_caps_at_thirty_seconds(page):
+    got = run(page, "sync.js", "return [-1, 0, 1, 2, 4, 5, 11, 20].map(m.backoffDelay);")
+    assert got == [1000, 1000, 2000, 4000, 16000, 30000, 30000, 30000]
+
+
+def outbox_entry(entry_id, kind="inspection", state="pending", next_at=0, **extra):
+    payload = extra.pop("payload", {})
+    return {
+        "id": entry_id,
+        "kind": kind,
+        "state": state,
+        "next_attempt_at": next_at,
+        "payload": payload,
+        **extra,
+    }
+
+
+def test_a_waiting_or_refused_record_holds_back_only_the_records_that_depend_on_it(page):
+    now = 1_000_000
+    entries = [
+        outbox_entry("i1", state="failed"),  # refused
+        outbox_entry("t1", "transition", next_at=now + 5000, payload={"hazard_id": "7"}),
+        outbox_entry("i2"),
+        outbox_entry("t2", "transition", payload={"hazard_id": "7"}),  # behind t1
+        outbox_entry("t3", "transition", payload={"hazard_id": "8"}),
+        outbox_entry("inc", "incident", state="synced"),
+        outbox_entry("r1", "incident_report", next_at=now - 1, payload={"incident_id": "inc"}),
+        outbox_entry("x", "incident", state="failed"),
+        outbox_entry("r2", "incident_report", payload={"incident_id": "x"}),  # behind refused x
+        outbox_entry("i3", next_at=now + 9000, last_status=0),  # got no answer last time
+    ]
+    body = """const due = (wake) => m.dueEntries(arg.entries, arg.now, wake).map((e) => e.id);
+        return [due(null), due('network'), due('all'), m.heads(arg.entries).map((e) => e.id),
+                m.nextDueAt(arg.entries)];"""
+    got = run(page, "sync.js", body, {"entries": entries, "now": now})
+    assert got == [
+        ["i2", "t3", "r1"],
+        ["i2", "t3", "r1", "i3"],
+        ["t1", "i2", "t3", "r1", "i3"],
+        ["i1", "t1", "i2", "t3", "r1", "x", "i3"],
+        0,
+    ]
+
+
+def test_due_records_go_to_sync_in_batches_of_twenty_and_other_kinds_one_by_one(page):
+    due = [outbox_entry(f"i{n}") for n in range(1, 24)]
+    due[3] = outbox_entry("t1", "transition", payload={"hazard_id": "h1"})
+    due[5] = outbox_entry("inc", "incident")
+    due[21] = outbox_entry("rep", "hazard_report")
+    body = """const plan = m.planRound(arg);
+        return [plan.batches.map((b) => b.map((e) => e.id)), plan.singles.map((e) => e.id),
+                m.planRound([]).batches.length, m.BATCH_SIZE, m.UPLOAD_LIMIT];"""
+    batches, singles, empty, size, limit = run(page, "sync.js", body, due)
+    expected = [e["id"] for e in due if e["id"] not in ("inc", "rep")]
+    assert batches == [expected[:20], expected[20:]]
+    assert len(batches[1]) == 1  # 23 records, two of them sent on their own
+    assert singles == ["inc", "rep"]
+    assert (empty, size, limit) == (0, 20, 3)
+
+
+def test_a_sync_item_carries_what_the_single_endpoint_would_get(page):
+    entries = [
+        outbox_entry("i1", payload={"id": "i1", "answers": [{"item_id": "A"}]}),
+        outbox_entry(
+            "t1",
+            "transition",
+            payload={"hazard_id": "h-7", "action": "confirm", "expected_state": "reported"},
+        ),
+    ]
+    body = "return arg.map((e) => m.syncItem(e, '2026-12-07T05:00:00Z'));"
+    assert run(page, "sync.js", body, entries) == [
+        {
+            "kind": "inspection",
+            "id": "i1",
+            "body": {"id": "i1", "answers": [{"item_id": "A"}], "sent_at": "2026-12-07T05:00:00Z"},
+        },
+        {
+            "kind": "transition",
+            "id": "t1",
+            "hazard_id": "h-7",
+            "body": {"action": "confirm", "expected_state": "reported"},
+        },
+    ]
+
+
+def test_each_record_takes_its_own_answer_from_the_batch(page):
+    entries = [outbox_entry(n) for n in ("a", "b", "c", "d", "e")]
+    refusal = {"type": "/problems/validation", "status": 422, "detail": "有误"}
+    response = {
+        "results": [
+            {"index": 0, "id": "a", "status": 201, "body": {"receipt": {"id": "a"}}},
+            {"index": 1, "id": "b", "status": 200, "body": {"receipt": {"id": "b"}}},
+            {"index": 2, "id": "c", "status": 422, "problem": refusal},
+            {"index": 3, "id": "d", "status": 500},
+            # "e" is missing from the answer
+        ]
+    }
+    body = "return m.itemResults(arg.entries, arg.response);"
+    got = run(page, "sync.js", body, {"entries": entries, "response": response})
+    assert got[0] == {"ok": True, "status": 201, "data": {"receipt": {"id": "a"}}}
+    assert got[1]["ok"] is True and got[1]["status"] == 200
+    assert got[2] == {"ok": False, "status": 422, "problem": refusal}
+    assert got[3]["ok"] is False and got[3]["status"] == 500
+    assert got[3]["problem"]["title"] == "服务器返回 500"
+    assert got[4]["ok"] is False and got[4]["status"] == 0  # no answer: retried, backoff kept
+    # An answer under another record's id is not taken for this one.
+    swapped = {"results": [{"index": 0, "id": "b", "status": 201, "body": {}}]}
+    got = run(page, "sync.js", body, {"entries": entries[:1], "response": swapped})
+    assert got[0]["status"] == 0
+
+
+def test_uploads_run_at_most_three_at_a_time_and_results_keep_their_order(page):
+    body = """let running = 0, most = 0;
+        const started = [];
+        const results = await m.mapLimit(arg, 3, async (n, i) => {
+          running += 1; most = Math.max(most, running); started.push(i);
+          // Later items finish first: a resolved promise per unit of n.
+          for (let k = 0; k < n; k += 1) await Promise.resolve();
+          running -= 1;
+          return n * 10;
+        });
+        return [results, most, started.length, await m.mapLimit([], 3, async () => 1)];"""
+    results, most, started, empty = run(page, "sync.js", body, [9, 7, 5, 3, 1, 2, 4])
+    assert results == [90, 70, 50, 30, 10, 20, 40]
+    assert most == 3
+    assert started == 7
+    assert empty == []
+
+
+def test_a_burst_of_outbox_changes_redraws_twice_not_once_per_change(page):
+    body = """let runs = 0, release;
+        const gate = new Promise((r) => (release = r));
+        const redraw = m.coalesced(async () => { runs += 1; if (runs === 1) await gate; });
+        const first = redraw();
+        for (let k = 0; k < 20; k += 1) redraw();  // twenty changes while the first draw runs
+        release();
+        await first;
+        const afterBurst = runs;
+        await redraw();  // a later change draws again
+        return [afterBurst, runs];"""
+    assert run(page, "ui.js", body) == [2, 3]
+
+
+def test_refresh_failures_other_than_401_are_retried_and_other_4xx_are_refusals(page):
+    body = """return arg.map((r) => m.isRetryable(r));"""
+    results = [
+        {"status": 0},
+        {"status": 408},
+        {"status": 429},
+        {"status": 500},
+        {"status": 502},
+        {"status": 400},
+        {"status": 409},
+        {"status": 413},
+        {"status": 422},
+        {"status": 422, "retryable": True},
+    ]
+    got = run(page, "api.js", body, results)
+    assert got == [True, True, True, True, True, False, False, False, False, True]
 
 
 def test_reconcile_marks_queued_synced_and_drafted_tasks(page):
@@ -268,3 +424,148 @@ def test_fallback_sha256_matches_the_browser_and_python(page, size):
     """
     pure, native = run(page, "photo.js", body, list(data))
     assert pure == native == hashlib.sha256(data).hexdigest()
+
+
+# ---- the phone's hazard loop (#17) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        # 22 items in 30 s: fewer than 3 s each (inspections/plausibility.py).
+        (
+            {"finishedAt": "2026-12-07T02:00:30Z", "answered": 22},
+            [["too_fast", "用时 30 秒完成 22 项检查，少于合理最短用时 66 秒。"]],
+        ),
+        ({"finishedAt": "2026-12-07T02:00:30Z", "answered": 10}, []),
+        # 0.01° of latitude is 1 112 m (mean Earth radius); the tolerance is 200 m or 2× accuracy.
+        (
+            {
+                "finishedAt": "2026-12-07T02:10:00Z",
+                "answered": 4,
+                "gps": {"lat": 29.99, "lon": 121.64, "accuracy": 12},
+                "placeCoordinates": [29.98, 121.64],
+            },
+            [["gps_far", "定位距检查点约 1112 米，超出 200 米。"]],
+        ),
+        (
+            {
+                "finishedAt": "2026-12-07T02:10:00Z",
+                "answered": 4,
+                "gps": {"lat": 29.99, "lon": 121.64, "accuracy": 600},
+                "placeCoordinates": [29.98, 121.64],
+            },
+            [],
+        ),
+    ],
+)
+def test_plausibility_warnings_match_the_server_flags(page, facts, expected):
+    body = """return m.plausibilityWarnings({startedAt: "2026-12-07T02:00:00Z", ...arg})
+        .map((f) => [f.code, f.message]);"""
+    assert run(page, "inspection.js", body, facts) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [("1200", True), (" 12.5 ", True), ("0", True), ("12.345", False), ("-1", False), ("", False)],
+)
+def test_funds_are_plain_amounts_with_two_places_at_most(page, text, ok):
+    assert run(page, "screens/hazard_forms.js", "return m.isAmount(arg);", text) is ok
+
+
+def test_hazard_tabs_follow_the_roles(page):
+    body = """const keys = (roles) => m.hazardTabs(roles, 5, 9).map((t) => [t.key, t.sections.map((s) => s.key)]);
+        const verify = m.hazardTabs(["head"], 5, 9).find((t) => t.key === "verify").sections[0];
+        return {rectifier: keys(["rectifier"]), head: keys(["head"]),
+                officer: keys(["safety_officer", "inspector"]),
+                mineVerifiable: [verify.keep({rectified_by_user_id: 9}), verify.keep({rectified_by_user_id: 4})]};"""
+    tabs = run(page, "hazard_queues.js", body)
+    assert tabs["rectifier"] == [["todo", ["mine"]], ["reported", ["reported"]]]
+    assert tabs["head"] == [
+        ["todo", ["confirm", "plan", "approve", "mine"]],
+        ["verify", ["verify"]],
+        ["reported", ["reported"]],
+        ["all", ["all"]],
+    ]
+    assert tabs["officer"][0] == ["todo", ["confirm", "plan", "mine"]]
+    assert tabs["mineVerifiable"] == [False, True]
+
+
+def test_a_direct_report_needs_a_title_and_a_photo(page):
+    body = """const base = {id: "u1", enterpriseId: 3, title: " 通道堵塞 ", description: "",
+                          placeId: "", photoIds: ["p1"], level: "major"};
+        return [m.reportPayload({...base, title: "  "}), m.reportPayload({...base, photoIds: []}),
+                m.reportPayload(base), m.reportPayload({...base, placeId: "7"}).place_id];"""
+    untitled, unphotographed, body_, place_id = run(page, "screens/report.js", body)
+    assert (untitled, unphotographed) == ("请填写隐患名称。", "请拍摄至少一张现场照片。")
+    assert body_ == {
+        "id": "u1",
+        "enterprise_id": 3,
+        "title": "通道堵塞",
+        "description": "",
+        "photo_ids": ["p1"],
+        "proposed_level": "major",
+    }
+    assert place_id == 7
+
+
+def test_the_watermark_names_the_photographer(page):
+    body = """return m.watermarkLines({takenAt: new Date(2026, 11, 7, 9, 5, 3), enterpriseName: "宁波恒锐",
+        placeName: "抛光除尘区", gps: {lat: 29.98215, lon: 121.64118, accuracy: 12}, takerName: "王建国"});"""
+    assert run(page, "photo.js", body) == [
+        "2026-12-07 09:05:03",
+        "宁波恒锐",
+        "检查点：抛光除尘区",
+        "GPS 29.982150, 121.641180 ±12米",
+        "拍摄人：王建国",
+    ]
+
+
+def test_a_permit_s_offline_steps_go_one_after_another_and_singly(page):
+    """Measures and readings of one permit wait behind each other (the server needs the measures
+    first); another permit's step does not wait; none goes through the /sync batch."""
+    entries = [
+        outbox_entry("m1", "permit_measure", payload={"permit_id": "P", "code": "HW-01"}),
+        outbox_entry("r1", "permit_reading", payload={"permit_id": "P", "gas": "oxygen"}),
+        outbox_entry("q1", "permit_measure", payload={"permit_id": "Q", "code": "CS-01"}),
+    ]
+    body = """const plan = m.planRound(m.dueEntries(arg, 0));
+        return [m.heads(arg).map((e) => e.id), plan.batches.length, plan.singles.map((e) => e.id)];"""
+    assert run(page, "sync.js", body, entries) == [["m1", "q1"], 0, ["m1", "q1"]]
+
+
+def test_a_permit_shows_its_steps_still_in_the_outbox(page):
+    entries = [
+        outbox_entry(
+            "m1", "permit_measure", payload={"permit_id": "P", "code": "HW-01", "is_met": True}
+        ),
+        outbox_entry(
+            "m2",
+            "permit_measure",
+            "failed",
+            payload={"permit_id": "P", "code": "HW-02", "is_met": False},
+        ),
+        outbox_entry("m3", "permit_measure", "synced", payload={"permit_id": "P", "code": "HW-03"}),
+        outbox_entry(
+            "r1", "permit_reading", payload={"permit_id": "P", "gas": "oxygen", "value": 20.6}
+        ),
+        outbox_entry("q1", "permit_measure", payload={"permit_id": "Q", "code": "HW-04"}),
+    ]
+    got = run(page, "screens/permits.js", "return m.pendingSteps(arg, 'P');", entries)
+    assert got == {
+        "measures": {
+            "HW-01": {"is_met": True, "state": "待同步"},
+            "HW-02": {"is_met": False, "state": "被拒收"},
+        },
+        "readings": [{"permit_id": "P", "gas": "oxygen", "value": 20.6, "state": "待同步"}],
+    }
+
+
+def test_only_work_under_way_shows_when_its_re_analysis_is_due(page):
+    body = """return [
+        m.reanalysisText({ state: { code: 'active' }, reanalysis_due_at: '2026-12-07T03:00:00Z' }),
+        m.reanalysisText({ state: { code: 'approved' }, reanalysis_due_at: '2026-12-07T03:00:00Z' }),
+        m.reanalysisText({ state: { code: 'active' }, reanalysis_due_at: null })];"""
+    active, approved, none = run(page, "screens/permits.js", body)
+    assert active.startswith("须在 ") and active.endswith(" 前复检") and "11:00" in active
+    assert approved == none == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     PLACES,
@@ -16,8 +17,9 @@ from tests.e2e.helpers import (
     open_task_at,
     screenshot,
     submit_inspection,
+    wait_for_offline_cache,
+    wait_for_saved_draft,
     wait_for_worker,
-    wait_until,
 )
 from tests.e2e.workspace_helpers import open_workspace
 
@@ -56,21 +58,13 @@ def test_three_offline_inspections_sync_exactly_once_after_an_aborted_upload(
     login(page, live.url, "officer-hc")
     wait_for_worker(page)
     page.wait_for_selector("section.place-group")
-    # Let the task list and the prefetched checklist land in the worker's cache.
-    page.wait_for_function(
-        """async () => {
-            const cache = await caches.open('anxun-data');
-            const keys = (await cache.keys()).map((r) => r.url);
-            return keys.some((u) => u.includes('/checklists/hazardous-chemicals'))
-                && keys.some((u) => u.includes('/tasks?'));
-        }"""
-    )
+    wait_for_offline_cache(page)
 
     context.set_offline(True)
     page.reload()
     page.locator("#offline").wait_for()
     page.locator("section.place-group").first.wait_for()
-    assert "离线数据" in page.locator("p[role=status]").first.inner_text()
+    expect(page.locator("p[role=status]").first).to_contain_text("离线数据")
     screenshot(page, "05-offline-tasks")
 
     # The first upload reaches the server but its answer is lost on the way back.
@@ -90,7 +84,7 @@ def test_three_offline_inspections_sync_exactly_once_after_an_aborted_upload(
         fill_with_one_failure(page, photo)
         made.append(submit_inspection(page))
         page.locator(f'article.record[data-record-id="{made[-1]}"] span.state.pending').wait_for()
-    assert page.locator("#syncbar").inner_text() == "3 条待同步"
+    expect(page.locator("#syncbar")).to_have_text("3 条待同步")
     screenshot(page, "06-offline-records")
     assert counts(live) == (0, 0, 0)
 
@@ -101,7 +95,8 @@ def test_three_offline_inspections_sync_exactly_once_after_an_aborted_upload(
         page.locator(f'article.record[data-record-id="{record_id}"] span.state.synced').wait_for(
             timeout=30000
         )
-    assert wait_until(lambda: counts(live) == (3, 3, 3))
+    # "synced" is shown only after the server's 2xx, which it sends after committing.
+    assert counts(live) == (3, 3, 3)
     assert inspection_ids(live) == set(made)
     # One aborted upload and its retry, then one upload per other photo: four in all.
     assert len(uploads) == 4
@@ -109,8 +104,16 @@ def test_three_offline_inspections_sync_exactly_once_after_an_aborted_upload(
     screenshot(page, "07-synced-after-offline")
     # Nothing more is sent later: still exactly three of each.
     page.get_by_role("button", name="立即同步").click()
-    page.wait_for_timeout(500)
+    # Wait on the sync runs themselves: the one the button started, then one more forced run.
+    page.evaluate(
+        """async () => {
+            const sync = await import("/js/sync.js");
+            await sync.syncNow({ force: true });
+            await sync.syncNow({ force: true });
+        }"""
+    )
     assert counts(live) == (3, 3, 3)
+    assert len(uploads) == 4
 
     # The journey's end: at the desk, the regulator finds the three hazards and inspections.
     from anxun.orgs.models import Enterprise
@@ -120,10 +123,10 @@ def test_three_offline_inspections_sync_exactly_once_after_an_aborted_upload(
     )
     desk = open_workspace(browser, live, "regulator", f"#/enterprise/{hc}")
     desk.get_by_test_id("inspection-list").locator("> *").nth(2).wait_for()
-    assert desk.get_by_test_id("kpi-open").get_attribute("data-value") == "3"
+    expect(desk.get_by_test_id("kpi-open")).to_have_attribute("data-value", "3")
     desk.get_by_test_id("tab-hazards").click()
     desk.get_by_test_id("hazard-row").nth(2).wait_for()
-    assert desk.get_by_test_id("hazard-row").count() == 3
+    expect(desk.get_by_test_id("hazard-row")).to_have_count(3)
     screenshot(desk, "08-regulator-sees-the-hazards")
 
 
@@ -152,19 +155,16 @@ def test_draft_survives_reload_and_unsynced_record_survives_a_browser_restart(
     card(page, "HC-MAJ-01").get_by_role("button", name="合格", exact=True).click()
     card(page, "HC-01A").locator("input.reading").fill("7.5")
     card(page, "HC-01A").locator("textarea.note").fill("已核对作业票")
-    page.wait_for_timeout(300)
+    wait_for_saved_draft(page, "HC-01A", raw="7.5", note="已核对作业票")
 
     page.reload()
     page.wait_for_selector("article.item")
-    assert (
-        card(page, "HC-MAJ-01")
-        .get_by_role("button", name="合格", exact=True)
-        .get_attribute("aria-pressed")
-        == "true"
-    )
-    assert card(page, "HC-01A").locator("input.reading").input_value() == "7.5"
-    assert card(page, "HC-01A").locator("textarea.note").input_value() == "已核对作业票"
-    assert page.locator(".progress-bar").inner_text().strip() == "已答 2 / 4"
+    expect(
+        card(page, "HC-MAJ-01").get_by_role("button", name="合格", exact=True)
+    ).to_have_attribute("aria-pressed", "true")
+    expect(card(page, "HC-01A").locator("input.reading")).to_have_value("7.5")
+    expect(card(page, "HC-01A").locator("textarea.note")).to_have_value("已核对作业票")
+    expect(page.locator(".progress-bar")).to_have_text("已答 2 / 4")
     # The task list says it is in progress.
     page.goto(live.url + "/#/tasks")
     page.locator("section.place-group", has_text=PLACES[1]["name"]).locator(

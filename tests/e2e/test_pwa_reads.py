@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import api_login, first_page, login, screenshot
 
@@ -31,7 +32,7 @@ def test_the_head_sees_an_auditors_read_with_name_agency_and_path(live, browser)
     page.get_by_test_id("open-reads").click()
     row = page.get_by_test_id("read-row")
     row.first.wait_for()
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     text = row.inner_text()
     assert auditor_name in text
     assert agency_name in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     fill_with_one_failure,
@@ -34,12 +35,14 @@ def test_inspection_by_typed_place_code_syncs_with_service_workers_blocked(
     screenshot(page, "11-scan-manual-code")
     page.get_by_role("button", name="查找检查点").click()
     page.locator("main h2", has_text="甲类仓库").wait_for()
-    assert "记录中将注明未扫码" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("记录中将注明未扫码")
     screenshot(page, "12-place")
     page.locator("button.task").first.click()
     page.wait_for_selector("article.item")
 
     fill_with_one_failure(page, photo)
+    # One tap started one draft: a second, racing draft of the task would lose the first answers.
+    assert page.evaluate("async () => (await (await import('/js/db.js')).listDrafts()).length") == 1
     record_id = submit_inspection(page)
     page.locator(f'article.record[data-record-id="{record_id}"] span.state.synced').wait_for()
     assert page.evaluate("navigator.serviceWorker?.controller ?? null") is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import screenshot
 from tests.e2e.workspace_helpers import open_workspace
@@ -50,7 +51,7 @@ def test_signing_off_a_listed_major_hazard_removes_it_from_the_public_list(live,
     page = open_workspace(browser, live, "regulator", "#/listings")
     row = page.locator(f'tr[data-hazard-id="{ids["hazard"]}"]')
     row.wait_for()
-    assert ids["listing_no"] in row.inner_text()
+    expect(row).to_contain_text(ids["listing_no"])
     screenshot(page, "ws-listings-awaiting-signoff")
     page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_test_id("signoff").click()
@@ -60,6 +61,6 @@ def test_signing_off_a_listed_major_hazard_removes_it_from_the_public_list(live,
 
     public_page.reload()
     public_page.wait_for_selector("body[data-loaded='1']")
-    assert listed.locator(f'tr[data-listing-no="{ids["listing_no"]}"]').count() == 0
+    expect(listed.locator(f'tr[data-listing-no="{ids["listing_no"]}"]')).to_have_count(0)
     delisted = public_page.get_by_test_id("public-delisted")
-    assert "已销号" in delisted.locator(f'tr[data-listing-no="{ids["listing_no"]}"]').inner_text()
+    expect(delisted.locator(f'tr[data-listing-no="{ids["listing_no"]}"]')).to_contain_text("已销号")

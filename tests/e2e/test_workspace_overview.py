@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import screenshot
 from tests.e2e.workspace_helpers import workspace  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.e2e
+
+
+# The ECharts instance behind a chart node (the module is the page's own, same URL, same instance).
+CHART_SERIES = """async (testid) => {
+  const echarts = await import("/desk/vendor/echarts/echarts.desk.min.js");
+  const node = document.querySelector(`[data-testid="${testid}"]`);
+  return echarts.getInstanceByDom(node).getOption().series.map((s) => ({
+    name: s.name, type: s.type, data: s.data.map((d) => (typeof d === "object" ? d.value : d)),
+  }));
+}"""
+MAP_STATE = """async () => {
+  const echarts = await import("/desk/vendor/echarts/echarts.desk.min.js");
+  const chart = echarts.getInstanceByDom(document.querySelector('[data-testid="map-chart"]'));
+  const option = chart.getOption();
+  const geo = chart.getModel().getComponent("geo").coordinateSystem;
+  return {
+    map: option.geo[0].map,
+    regions: geo.regions.map((r) => r.name),
+    points: option.series.flatMap((s) => s.data.map((d) => d.id)),
+  };
+}"""
+# The pixel (relative to the chart) where the point of enterprise `id` is drawn.
+POINT_PIXEL = """async (id) => {
+  const echarts = await import("/desk/vendor/echarts/echarts.desk.min.js");
+  const chart = echarts.getInstanceByDom(document.querySelector('[data-testid="map-chart"]'));
+  const point = chart.getOption().series.flatMap((s) => s.data).find((d) => d.id === id);
+  return chart.convertToPixel("geo", point.value);
+}"""
 
 
 def seed(live) -> dict:
@@ -72,56 +102,72 @@ def test_regulator_overview_filter_map_and_drill_down(live, workspace):  # noqa:
     assert "#/overview" in page.url
     page.get_by_test_id("overview-table").wait_for()
     rows = page.get_by_test_id("overview-row")
-    assert rows.count() == 3  # hc, dust, cs; not the construction site (housing bureau's)
+    expect(rows).to_have_count(3)  # hc, dust, cs; not the construction site (housing bureau's)
     hc = page.locator(f'[data-testid="overview-row"][data-id="{data["hc"]}"]')
-    assert cell(hc, "open_hazards").inner_text() == "2"
-    assert cell(hc, "overdue_hazards").inner_text() == "1"
-    assert cell(hc, "open_major_hazards").inner_text() == "1"
+    expect(cell(hc, "open_hazards")).to_have_text("2")
+    expect(cell(hc, "overdue_hazards")).to_have_text("1")
+    expect(cell(hc, "open_major_hazards")).to_have_text("1")
+    # No due task in the window reads 无数据 with the reason, as in the grade (issue #13).
+    expect(cell(hc, "operation_rate")).to_have_text("无数据")
+    expect(cell(hc, "operation_rate").locator("span")).to_have_attribute(
+        "title", re.compile("没有到期的排查任务")
+    )
     dust = page.locator(f'[data-testid="overview-row"][data-id="{data["dust"]}"]')
-    assert dust.get_attribute("data-escalated") == "true"
-    assert "alert" in dust.get_attribute("class")
-    assert page.get_by_test_id("kpi-open_hazards").get_attribute("data-value") == "2"
-    assert page.get_by_test_id("kpi-escalated_orders").get_attribute("data-value") == "1"
+    expect(dust).to_have_attribute("data-escalated", "true")
+    expect(dust).to_have_class(re.compile(r"\balert\b"))
+    expect(page.get_by_test_id("kpi-open_hazards")).to_have_attribute("data-value", "2")
+    expect(page.get_by_test_id("kpi-escalated_orders")).to_have_attribute("data-value", "1")
     # Default sort is by overdue hazards, descending: hc first.
-    assert rows.first.get_attribute("data-id") == str(data["hc"])
-    page.get_by_test_id("chart-hazards").wait_for()
-    assert page.get_by_test_id("chart-grades").locator("g").count() == 5
+    expect(rows.first).to_have_attribute("data-id", str(data["hc"]))
+    for chart in ("chart-hazards", "chart-inspections", "chart-grades"):
+        expect(page.get_by_test_id(chart)).to_have_attribute("data-ready", "true")
+    drawn = page.evaluate(CHART_SERIES, "chart-hazards")
+    assert [s["name"] for s in drawn] == ["上报", "销号", "超期未整改（日末）"]
+    assert all(s["type"] == "line" and len(s["data"]) == 30 for s in drawn)
+    [grades] = page.evaluate(CHART_SERIES, "chart-grades")
+    assert len(grades["data"]) == 5  # red, orange, yellow, blue, not graded
     screenshot(page, "workspace-overview")
 
     page.get_by_test_id("filter-industry").select_option("dust_explosion")
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=overview-row]').length === 1"
     )
-    assert rows.first.get_attribute("data-id") == str(data["dust"])
-    assert page.get_by_test_id("kpi-enterprises").get_attribute("data-value") == "1"
+    expect(rows.first).to_have_attribute("data-id", str(data["dust"]))
+    expect(page.get_by_test_id("kpi-enterprises")).to_have_attribute("data-value", "1")
     assert "industry=dust_explosion" in page.url
 
     page.get_by_test_id("nav-map").click()
-    page.get_by_test_id("map-svg").wait_for()
-    markers = page.get_by_test_id("map-marker")
-    assert markers.count() == 3
-    assert sorted(markers.nth(i).get_attribute("data-id") for i in range(3)) == sorted(
+    chart = page.locator('[data-testid="map-chart"][data-ready="true"]')
+    expect(chart).to_have_attribute("data-points", "3")
+    plotted = page.evaluate(MAP_STATE)
+    assert sorted(plotted["points"]) == sorted(
         str(data["ids"][name])
         for name in ("宁波澄江化工有限公司", "宁波恒锐金属制品有限公司", "宁波清源水务运营有限公司")
     )
+    # Real district boundaries under the points: the ten 宁波 districts of the vendored GeoJSON.
+    assert {"镇海区", "北仑区", "江北区"} <= set(plotted["regions"])
+    assert plotted["map"] == "ningbo"
+    expect(page.get_by_test_id("map-points").locator("a")).to_have_count(3)
     screenshot(page, "workspace-map")
-    page.locator(f'[data-testid="map-marker"][data-id="{data["hc"]}"] circle.marker').click()
+    # Click the canvas where ECharts drew hc's point: the chart's own click handler navigates.
+    x, y = page.evaluate(POINT_PIXEL, str(data["hc"]))
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_function(f"() => location.hash === '#/enterprise/{data['hc']}'")
-    assert page.get_by_test_id("enterprise-name").inner_text() == "宁波澄江化工有限公司"
-    assert page.get_by_test_id("kpi-overdue").get_attribute("data-value") == "1"
+    expect(page.get_by_test_id("enterprise-name")).to_have_text("宁波澄江化工有限公司")
+    expect(page.get_by_test_id("kpi-overdue")).to_have_attribute("data-value", "1")
     page.get_by_test_id("tab-hazards").click()
     page.get_by_test_id("hazard-row").first.wait_for()
-    assert page.get_by_test_id("hazard-row").count() == 2
+    expect(page.get_by_test_id("hazard-row")).to_have_count(2)
 
 
 def test_auditor_nav_and_logout(live, workspace):  # noqa: F811
     page = workspace("auditor")
     nav = page.get_by_test_id("nav")
-    labels = nav.locator("a").all_inner_texts()
-    assert labels == ["在线巡查", "第三方审核", "查阅记录"]
+    expect(nav.locator("a")).to_have_text(["在线巡查", "专项整治", "第三方审核", "查阅记录"])
     page.evaluate("() => { location.hash = '#/overview'; }")
     problem = page.locator('[data-screen="overview"] [data-testid="problem"]')
-    assert "无权访问" in problem.inner_text()
+    expect(problem).to_contain_text("无权访问")
     page.get_by_test_id("logout").click()
     page.get_by_test_id("login-form").wait_for()
     assert page.evaluate("() => sessionStorage.length") == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import screenshot
 from tests.e2e.workspace_helpers import open_workspace
@@ -17,18 +18,16 @@ SEED = "e2e-2026-q4"
 
 
 def test_registries_draw_reproduce_result_unannounced_and_publication(browser, live):
-    from playwright.sync_api import expect
-
     admin = open_workspace(browser, live, "regulator-admin", "#/spot-checks")
     admin.get_by_test_id("screen-spot-checks").wait_for()
     admin.get_by_test_id("registry-add-objects").click()
     objects = admin.get_by_test_id("registry-objects")
     expect(objects.locator("tbody tr")).to_have_count(3)
     expect(objects).not_to_contain_text("宁波甬港建设工程有限公司")  # the housing bureau's
-    for _ in range(2):  # 赵振华 and 钱思远, the two EM bureau officers
+    inspectors = admin.get_by_test_id("registry-inspectors").locator("tbody tr:not(:has(td.empty))")
+    for added in (1, 2):  # 赵振华 and 钱思远, the two EM bureau officers
         admin.get_by_test_id("registry-add-inspector").click()
-        admin.wait_for_timeout(300)
-    expect(admin.get_by_test_id("registry-inspectors").locator("tbody tr")).to_have_count(2)
+        expect(inspectors).to_have_count(added)
 
     # Two officers per enterprise is the floor: 1 is refused with the field message.
     admin.get_by_test_id("draw-title").fill("2026年第四季度双随机抽查")
@@ -51,9 +50,9 @@ def test_registries_draw_reproduce_result_unannounced_and_publication(browser, l
 
     # The drawn inspector (both officers are drawn: two of two) records a result …
     inspector = open_workspace(browser, live, "regulator", "#" + draw_url.split("#", 1)[1])
-    inspector.get_by_test_id("screen-spot-check").wait_for()
-    expect(inspector.get_by_test_id("publish")).to_have_count(0)  # publishing is the admin's
     first = inspector.get_by_test_id("assignment-1")
+    first.wait_for()  # the draw is shown: only now is a missing button meaningful
+    expect(inspector.get_by_test_id("publish")).to_have_count(0)  # publishing is the admin's
     first.locator("select").select_option("issues_found")
     first.locator("input[name=summary]").fill("发现 1 处问题，已责令整改。")
     first.locator("button[type=submit]").click()

@@ -1,4 +1,4 @@
-"""Helpers for the regulator workspace's browser tests: a desktop page logged in at /regulator/.
+"""Helpers for the regulator workspace's browser tests: a desktop page logged in at /desk/.
 
 Use in a test module under tests/e2e (the `live` and `browser` fixtures come from conftest.py):
 
@@ -23,7 +23,7 @@ _profiles = itertools.count(1)
 
 def workspace_login(page, base_url: str, username: str, route: str = "") -> None:
     """Log in through the workspace form, then open `route` (a hash such as "#/map")."""
-    page.goto(base_url + "/regulator/")
+    page.goto(base_url + "/desk/")
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(PASSWORD)
     page.get_by_test_id("login-submit").click()

@@ -35,7 +35,7 @@ def test_deleted_entry_is_detected_at_its_successor(world, db, app):
     db.session.commit()
     _, problems = verify_chain()
     assert [(p.entry_id, p.message) for p in problems] == [
-        (ids[4], "link broken: an entry before it was removed")
+        (ids[4], "link broken: the entry before it was removed or rewritten")
     ]
 
 
@@ -53,3 +53,21 @@ def test_cli_reports_an_intact_chain(world, app):
     result = app.test_cli_runner().invoke(args=["anxun", "audit", "verify"])
     assert result.exit_code == 0
     assert "audit chain intact" in result.output
+
+
+def test_swapped_entries_are_reported_out_of_order(world, db):
+    ids = db.session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)).all()
+    first, second = ids[6], ids[7]
+    for old, new in ((first, -1), (second, first), (-1, second)):
+        db.session.execute(
+            text("UPDATE audit_entry SET id = :new WHERE id = :old"), {"new": new, "old": old}
+        )
+    db.session.commit()
+    _, problems = verify_chain()
+    assert [(p.entry_id, p.kind) for p in problems] == [
+        (first, "reordered"),
+        (second, "reordered"),
+        (ids[8], "reordered"),
+    ]
+    # The entry now numbered first was appended after the one now numbered second.
+    assert problems[0].message == f"out of order: it was appended after entry {second}"

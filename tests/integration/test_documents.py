@@ -140,7 +140,10 @@ def test_inspection_record_pdf_shows_answers_photos_hazards_and_signature(scene,
     assert "隐患排查记录" in flat
     assert HC_NAME in flat
     assert "危险化学品企业安全风险隐患排查表" in flat
-    assert "版本2026.1" in flat and scene["version"].version_hash[:12] in flat
+    assert "版本2026.1" in flat
+    # No 64-hex hash or record UUID in the body; a short verification code instead.
+    assert scene["version"].version_hash not in flat
+    assert "校验码" in flat and "设备" not in flat
     assert compact(scene["items"]["HC-MAJ-02"]["text"]) in flat
     assert flat.count("不合格") >= 3  # two failed rows and the summary header
     assert "两名电工特种作业操作证过期" in flat
@@ -150,7 +153,7 @@ def test_inspection_record_pdf_shows_answers_photos_hazards_and_signature(scene,
     assert "扫码到位是" in flat
     assert "提示" in flat and "少于合理最短用时90秒" in flat
     # finished 02:30 UTC = 10:30 in Beijing; started 40 minutes earlier
-    assert "开始时间2026-11-2509:50" in flat and "完成时间2026-11-2510:30" in flat
+    assert "开始时间2026年11月25日09:50" in flat and "完成时间2026年11月25日10:30" in flat
     assert documents.notice_number(scene["hazard"]) in flat
     assert "本次检查共发现隐患1项" in flat
     assert "检查人签字" in flat and "企业负责人签字" in flat
@@ -181,7 +184,7 @@ def test_record_context_counts_and_orders_answers(scene):
     assert (counts["pass"], counts["fail"], counts["na"], counts["answered"]) == (1, 2, 1, 4)
     assert counts["pass_rate"] == "33.3%"
     assert counts["total"] == scene["version"].item_count
-    assert context["record"]["received_at"] == "2026-11-25 10:35"
+    assert context["record"]["received_at"] == "2026年11月25日 10:35"
 
 
 def test_record_without_gps_or_signature_says_so_and_marks_missing_files(scene, db):
@@ -225,25 +228,42 @@ def test_notice_pdf_shows_hazard_basis_plan_photos_and_history(scene, tmp_path):
     assert "更换泄漏法兰垫片并做气密试验" in flat
     assert "5000.00元" in flat
     assert "泄漏时启动罐区现场处置方案" in flat
-    assert "整改期限2026-12-10" in flat
-    assert "整改责任人王志强" in flat and "发现人陈海波" in flat
-    # basis: document title and number from the checklist, with the 待核实 flag
-    assert "安监总管三〔2017〕121号" in flat and "（待核实）" in flat
+    assert "整改期限2026年12月10日" in flat
+    assert "定责任王志强" in flat and "发现人陈海波" in flat
+    # basis: the document's title and number from the checklist; its pending article is left off
+    # the paper and nothing says 待核实 (checklists/citations.py).
+    assert "安监总管三〔2017〕121号" in flat and "待核实" not in flat
     for label in ("上报", "确认", "制定整改方案", "本周内完成"):
         assert label in flat
-    for line in ("整改责任人（签字）", "验收人（签字）", "主要负责人（签字）"):
+    for line in ("整改责任人（签收）", "验收人（签字）", "主要负责人（签字）"):
         assert line in flat
     assert pdf.image_count() == 1
 
 
-def test_notice_number_uses_the_beijing_day_of_the_report(scene, world):
-    # 17:00 UTC on 24 Nov is 01:00 on 25 Nov in Beijing.
-    hazard = f.make_hazard(
+def test_notice_numbers_run_per_enterprise_and_beijing_year_in_order_received(scene, world):
+    # 17:00 UTC on 31 Dec 2026 is 01:00 on 1 Jan 2027 in Beijing: the first of the 2027 series.
+    first = f.make_hazard(
         scene["hc"].id,
         world["users"]["officer-hc"],
-        reported_at=datetime(2026, 11, 24, 17, 0, tzinfo=UTC),
+        reported_at=datetime(2026, 12, 31, 17, 0, tzinfo=UTC),
     )
-    assert documents.notice_number(hazard) == f"ZG-20261125-{hazard.id.hex[:8].upper()}"
+    # Discovered earlier but received later (synced late): it takes the next number and does not
+    # renumber what was already printed.
+    late = f.make_hazard(
+        scene["hc"].id,
+        world["users"]["officer-hc"],
+        reported_at=datetime(2026, 12, 31, 16, 30, tzinfo=UTC),
+    )
+    assert documents.notice_number(first) == "澄化隐改〔2027〕1号"
+    assert documents.notice_number(late) == "澄化隐改〔2027〕2号"
+    # The 2026 series of the same enterprise is separate and starts at 1.
+    assert documents.notice_number(scene["hazard"]).startswith("澄化隐改〔2026〕")
+    other = f.make_hazard(
+        world["enterprise"]["dust"],
+        world["users"]["officer-dust"],
+        reported_at=datetime(2027, 1, 2, 2, 0, tzinfo=UTC),
+    )
+    assert documents.notice_number(other) == "恒锐隐改〔2027〕1号"
 
 
 def test_notice_without_plan_shows_unconfirmed_level_and_rejection_reason(scene, world):
@@ -269,6 +289,8 @@ def test_notice_without_plan_shows_unconfirmed_level_and_rejection_reason(scene,
         ("上报", "已上报", ""),
         ("驳回", "已驳回", "原因：经核实为正常工艺排放"),
     ]
+    # Paper names the person, never the stored label with its account name (issue #13).
+    assert {s["actor"] for s in context["history"]} == {"陈海波"}
 
 
 # ---- 隐患台账 ------------------------------------------------------------------------------
@@ -404,7 +426,7 @@ def test_ledger_workbook_has_one_row_per_hazard(ledger_scene):
     assert (closed[12], closed[13].date()) == ("周立新", date(2026, 11, 13))
     cover = dict(workbook["说明"].iter_rows(values_only=True))
     assert cover["企业名称"] == HC_NAME
-    assert cover["统计期间"] == "2026-11-01 至 2026-11-30"
+    assert cover["统计期间"] == "2026年11月1日至2026年11月30日"
     assert (cover["隐患数"], cover["其中重大隐患"], cover["已销号"]) == (5, 1, 1)
     assert cover["整改资金合计（元）"] == 36200  # 1200 + 30000 + 5000
     assert sheet.oddHeader.left.text == HC_NAME
@@ -419,7 +441,7 @@ def test_ledger_pdf_is_landscape_and_lists_every_hazard(ledger_scene, tmp_path, 
     assert pdf.embedded_cjk_fonts()
     assert pdf.page_size().split() == ["841.89", "x", "595.276", "pts"]
     flat = pdf.flat
-    assert "隐患台账" in flat and HC_NAME in flat and "2026-11-01至2026-11-30" in flat
+    assert "隐患台账" in flat and HC_NAME in flat and "2026年11月1日至2026年11月30日" in flat
     assert "共5项隐患，其中重大隐患1项，已销号1项，逾期未销号1项；整改资金合计36200.00元" in flat
     for text in ("已销号重大隐患", "待确认隐患", "更换泄漏法兰垫片并做气密试验", "直接上报"):
         assert text in flat
@@ -441,8 +463,8 @@ def test_statistics_pdf_shows_the_table_rate_funds_and_filing_deadline(
     assert pdf.pages() == 1
     flat = pdf.flat
     assert "隐患排查治理情况统计表" in flat and HC_NAME in flat
-    assert "2026年第四季度" in flat and "2026-10-01至2026-12-31" in flat
-    assert "数据截止日2026-11-25（统计期尚未结束）" in flat
+    assert "2026年第四季度" in flat and "2026年10月1日至2026年12月31日" in flat
+    assert "数据截止日2026年11月25日（统计期尚未结束）" in flat
     # Q4 up to 25 Nov: six hc hazards found (31 Oct included); one rejected, one closed.
     # reported 2 (十月隐患, 待确认隐患), rectifying 2, closed 1 (the major), rejected 1
     assert "一般隐患00200002" in flat
@@ -453,6 +475,7 @@ def test_statistics_pdf_shows_the_table_rate_funds_and_filing_deadline(
     assert "整改率①20.0%" in flat  # 1 closed / (6 − 1)
     assert "整改资金③36200.00元" in flat
     # major hazards are listed one by one: title, found, state, deadline
-    assert "已销号重大隐患" in flat and "2026-11-03已销号2026-11-30" in flat
-    assert "2027-01-15" in flat and "第十四条" in flat and "条款号待核实" in flat
+    assert "已销号重大隐患" in flat and "2026年11月3日已销号2026年11月30日" in flat
+    # The filing article is unverified: the rule's name and number only, no 待核实 on paper.
+    assert "2027年1月15日" in flat and "第十四条" not in flat and "待核实" not in flat
     assert "主要负责人（签字）" in flat

@@ -2,7 +2,9 @@
 
 The clock is frozen at 2026-03-10 12:00 China time. Default config (grading.DEFAULT_GRADE_CONFIG):
 online operation rate ×30, hazard closure rate ×20, 15 − 3 per overdue hazard, 15 − 10 per open
-major hazard, 10 − 2 per red unit, 5 − 1 per orange unit, 5 − 1 per major hazard source.
+major hazard, 10 − 2 per red unit, 5 − 1 per orange unit, 5 − 1 per major hazard source. The
+daily-commitment indicator of hazardous-chemicals enterprises is set to weight 0 here (which leaves
+it out); test_grade_commitment.py checks it with its default weight.
 """
 
 from datetime import UTC, date, datetime
@@ -31,6 +33,11 @@ TODAY = date(2026, 3, 10)
 
 def count(db, model, *where):
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture(autouse=True)
+def without_commitment_indicator(app):
+    app.config["ANXUN_GRADE_COMMITMENT_WEIGHT"] = 0
 
 
 @pytest.fixture
@@ -84,10 +91,17 @@ def test_an_enterprise_with_no_records_scores_70_and_is_orange(
     assert points(body) == EMPTY_POINTS
     online = body["components"][0]
     assert online["name"] == "在线运行率"
-    assert online["explanation"] == "无到期排查任务数据，按 0 计，得 0 分（满分 30）。"
+    assert (
+        online["explanation"]
+        == "统计期内没有到期的排查任务，在线运行率无数据（不是 0%），按规则本项不得分，得 0 分（满分 30）。"
+    )
     assert body["vetoes"] == []
+    overview = client.get(f"/api/v1/oversight/overview/{firm}", headers=regulator).get_json()
+    assert overview["operation_rate"] is None  # no data on the facts panel either, not 100 %
     assert body["config_version"] == "anxun-enterprise-grade-1"
-    assert body["formula"].startswith("总分（满分 100）= 在线运行率×30 + 隐患整改闭环率×20")
+    assert body["formula"].startswith(
+        "总分（满分 100）是各评分项得分之和：在线运行率按比例得分，满分 30 分；"
+    )
     assert body["day"] == "2026-03-10"
     assert body["history"] == [{"day": "2026-03-10", "score": 70.0, "colour": "orange"}]
     effectiveness = body["operation_effectiveness"]
@@ -121,6 +135,10 @@ def test_every_component_moves_the_score_as_computed_by_hand(
     body = grade(client, regulator, firm)
     # 2 on time of 5 due = 40 % → 0.4 × 30 = 12.
     assert body["inputs"]["online_operation_rate"] == 0.4
+    # One truth: the overview row (and so the desk's facts panel) shows the grade's own figure,
+    # not the last 30 days up to this moment (which would count this morning's work).
+    overview = client.get(f"/api/v1/oversight/overview/{firm}", headers=regulator).get_json()
+    assert overview["operation_rate"] == 0.4
     assert body["inputs"]["occurrences"] == {
         "upcoming": 0,
         "open": 0,

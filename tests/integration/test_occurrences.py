@@ -150,6 +150,7 @@ def test_completing_occurrences_makes_the_operation_rate_done_over_counted(db, w
     now = local("2026-03-13 09:00")
     # Windows of 03-10..03-12 at two places: done 2 (tank 10, 11), late 1 (pump 10), missed 3.
     rate = queries.operation_rate(hc, date(2026, 3, 10), date(2026, 3, 12), now)
+    lowered_by = rate.pop("lowered_by")
     assert rate == {
         "rate": 0.3333,
         "done": 2,
@@ -158,6 +159,11 @@ def test_completing_occurrences_makes_the_operation_rate_done_over_counted(db, w
         "counted": 6,
         "period": {"from": "2026-03-10", "to": "2026-03-12"},
     }
+    # What lowered it, worst first: the pump (late on 10, missed 11 and 12), then the tank (12).
+    assert [(e["place"]["id"], e["late"], e["missed"]) for e in lowered_by] == [
+        (pump.id, 1, 2),
+        (tank.id, 0, 1),
+    ]
     # Only the windows that end inside 03-11 (local): tank done, pump missed.
     assert queries.operation_rate(hc, date(2026, 3, 11), date(2026, 3, 11), now)["rate"] == 0.5
 

@@ -28,6 +28,7 @@ def orders(app, db, world, frozen_clock):
             regulator,
             {
                 "enterprise_id": world["enterprise"][key],
+                "co_officer_user_id": world["users"]["regulator-admin"],
                 "deadline": date(2026, 11, 12),
                 "basis": [{"document": "《中华人民共和国安全生产法》", "clause": "第六十五条"}],
                 "requirements": "",

@@ -205,7 +205,8 @@ def test_the_webhook_delivers_both_new_event_types(client, login_as, db, world, 
     assert response.status_code == 201
     _, body, submitted = submit(client, officer)
     assert submitted.status_code == 201
-    # Embedded mode delivers right after each request's commit.
+    assert receiver.requests == 0  # nothing is sent inside a request
+    assert dispatcher.dispatch_due() == {"delivered": 2, "pending": 0, "dead": 0, "skipped": 0}
     bodies = sorted(receiver.applied.values(), key=lambda b: b["type"])
     assert [b["type"] for b in bodies] == ["inspection_summary", "risk_register_changed"]
     assert bodies[0]["payload"]["inspection_id"] == body["id"]
@@ -224,6 +225,7 @@ def test_the_hazchem_chain_skips_events_it_has_no_record_for(client, login_as, d
         headers=login_as("officer-hc"),
     )
     assert response.status_code == 201
+    assert dispatcher.dispatch_due() == {"delivered": 0, "pending": 0, "dead": 0, "skipped": 1}
     [delivery] = db.session.scalars(select(OutboxDelivery)).all()
     assert delivery.state == "skipped"  # closed, not retried into the dead-letter queue
     assert delivery.attempts == 1
@@ -243,6 +245,7 @@ def test_the_hazchem_chain_skips_inspections_of_anything_but_control_measures(
     endpoint(db, world, "hazchem_chain", receiver)
     _, body, response = submit(client, login_as("officer-hc"))  # hazardous-chemicals checklist
     assert response.status_code == 201
+    dispatcher.dispatch_due()
     [delivery] = db.session.scalars(select(OutboxDelivery)).all()
     assert delivery.state == "skipped"
     assert "inspection_summary" in delivery.last_error
@@ -262,6 +265,7 @@ def test_the_hazchem_chain_fails_without_a_registration_code_only_for_what_it_ma
         f"{API}/risk-objects/{obj.get_json()['id']}/units", json=unit_payload(), headers=head
     )
     assert unit.status_code == 201, unit.get_json()
+    assert dispatcher.dispatch_due() == {"delivered": 0, "pending": 1, "dead": 0, "skipped": 1}
     states = db.session.execute(
         select(OutboxEvent.payload["entity_type"].as_string(), OutboxDelivery.state)
         .join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)

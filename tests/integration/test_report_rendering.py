@@ -117,8 +117,19 @@ def test_form_pdf_text_shows_title_version_items_and_page_footer(form_text, hazc
     assert "版本标识" + content_hash(hazchem)[:12] in compact
     assert "【重大隐患判定项】主要负责人和安全生产管理人员依法经考核合格" in compact
     assert "限值：19.5～21%vol" in compact
-    assert "HC121第一项" in compact
-    assert "AQ30675.1.1（待核实）" in compact
+    # Bases as on every paper document: full name and number, the clause only where verified;
+    # AQ 3067's pending clause 5.1.1 prints as the standard alone, with no 待核实 mark.
+    assert "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》" in compact
+    assert "（安监总管三〔2017〕121号）" in compact
+    # The scope is the description's first sentence; its note on unverified sources stays off.
+    assert (
+        "适用范围：适用于危险化学品生产、经营（带储存）企业和化工企业的日常、定期、综合和专项排查。"
+        in compact
+    )
+    assert "尚未取得并核对其官方文本" not in compact
+    assert "《化工和危险化学品生产经营企业重大生产安全事故隐患判定准则》（AQ3067—2026）" in compact
+    assert "判定准则》（AQ3067—2026）5.1.1" not in compact
+    assert "（待核实）" not in compact and "标注“待核实”" not in compact
     assert "第1页/共" in compact
     for label in ("企业名称", "检查地点", "检查人", "检查时间", "天气/班次", "企业负责人签字"):
         assert label in compact
@@ -157,7 +168,12 @@ def test_form_context_numbers_items_across_sections(hazchem):
     assert [row["number"] for row in rows] == list(range(1, len(list(iter_items(hazchem))) + 1))
     first = rows[0]
     assert (first["id"], first["major"], first["methods"]) == ("HC-MAJ-01", True, "查记录")
-    assert first["basis"] == ["HC121 第一项", "AQ3067 5.1.1（待核实）"]
+    # HC121 awaits verification (whether AQ 3067 repeals it), so its clause stays off paper too.
+    assert first["basis"] == [
+        "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》"
+        "（安监总管三〔2017〕121号）",
+        "《化工和危险化学品生产经营企业重大生产安全事故隐患判定准则》（AQ 3067—2026）",
+    ]
     assert context["short_hash"] == "f" * 12
 
 
@@ -168,7 +184,7 @@ def test_html_escapes_checklist_text(small):
     assert "本公司&lt;b&gt;动火&lt;/b&gt;管理制度" in html
 
 
-def test_html_lists_choice_options_and_local_generation_time(small):
+def test_html_lists_choice_options_and_no_software_lines(small):
     html = render_html(
         "checklist_form.html",
         checklist_form_context(small, "0" * 64),
@@ -178,10 +194,12 @@ def test_html_lists_choice_options_and_local_generation_time(small):
     assert '<html lang="zh-CN">' in html
     assert "选项：正常、泄漏（判不合格）" in html
     assert "□正常" in html and "□泄漏" in html
-    assert "QB-01 3.1（待核实）" in html
+    # The pending clause 3.1 is left off the paper; the document is named in full, escaped.
+    assert "《本公司&lt;b&gt;动火&lt;/b&gt;管理制度》" in html
+    assert "3.1" not in html and "待核实" not in html
     assert "□日常排查" in html and "□节假日排查" in html
-    # 17:30 UTC is 01:30 the next day in Beijing (UTC+8).
-    assert "生成时间：2026-03-02 01:30（北京时间）" in html
+    # Printed documents carry no generation time or time-zone note (issue #13).
+    assert "生成时间" not in html and "北京时间" not in html
 
 
 # ---- Excel -------------------------------------------------------------------------------

@@ -137,6 +137,7 @@ def test_export_has_one_row_per_measure_with_the_chain_flattened(client, login_a
         "数据来源": "隐患排查",
         "隐患排查内容": "检查液位报警联锁是否投用",
         "管控层级": "车间级",
+        "措施类别": "工程技术措施",
         "评价方法": "LEC",
         "L": 3,
         "E": 6,
@@ -616,7 +617,9 @@ def test_any_bad_row_rejects_the_file_with_numbered_chinese_errors(client, login
     officer = login_as("officer-hc")
     before = counts(db)
     versions = db.session.scalar(select(func.count(ChecklistVersion.id)))
-    data = xlsx_bytes(BAD_ROWS, HEADERS[:26], title="风险辨识清单")
+    # The sheet leaves out the optional 措施类别 column (a blank kind is taken from classify1).
+    columns = [header for header in HEADERS if header != "措施类别"][:26]
+    data = xlsx_bytes(BAD_ROWS, columns, title="风险辨识清单")
     response = do_import(client, officer, hc, data)
     assert response.status_code == 422
     body = response.get_json()
@@ -671,6 +674,34 @@ def test_the_accident_type_of_a_row_is_checked(client, login_as, db, world):
             "message": "第 2 行：事故类型“摔倒”不属于 GB 6441-1986 规定的 20 类事故。",
         }
     ]
+
+
+def test_the_kind_of_a_measure_is_read_from_its_column_or_taken_from_classify1(
+    client, login_as, db, world
+):
+    header = HEADERS[:12] + ["管控措施", "措施分类一", "措施分类二", "措施类别"]
+    rows = [
+        [1, "丁区", "", "否", "", "", "", "A单元", "", "", "中毒", "中毒和窒息", "年度复训",
+         "操作行为", "3-1", "培训教育"],
+        [2, "丁区", "", "否", "", "", "", "A单元", "", "", "中毒", "中毒和窒息", "佩戴防毒面具",
+         "操作行为", "3-4", "ppe"],
+        [3, "丁区", "", "否", "", "", "", "A单元", "", "", "中毒", "中毒和窒息", "联锁切断",
+         "工程技术", "1-4", ""],
+    ]  # fmt: skip
+    headers = login_as("officer-hc")
+    hc = world["enterprise"]["hc"]
+    response = do_import(client, headers, hc, xlsx_bytes(rows, header))
+    assert response.status_code == 200, response.get_json()
+    kinds = dict(db.session.execute(select(ControlMeasure.description, ControlMeasure.kind)).all())
+    assert kinds == {"年度复训": "training", "佩戴防毒面具": "ppe", "联锁切断": "engineering"}
+
+    rows[0][-1] = "劳保"
+    response = do_import(client, headers, hc, xlsx_bytes(rows, header))
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["message"] == (
+        "第 2 行：措施类别“劳保”无法识别，应为工程技术措施、管理措施、培训教育措施、个体防护措施、"
+        "应急处置措施之一。"
+    )
 
 
 @pytest.mark.parametrize(

@@ -452,9 +452,16 @@ CASES = [
             (
                 "status: active",
                 "basis[0].status",
-                '"status" 的值 "active" 无效，可选值：in_force、repealed、not_yet_in_force',
+                '"status" 的值 "active" 无效，可选值：in_force、repealed、expired、not_yet_in_force',
             )
         ],
+    ),
+    (
+        "expired-basis-without-end-date",
+        BASE,
+        "    effective: 2017-11-13\n    status: in_force\n",
+        "    effective: 2017-11-13\n    status: expired\n",
+        [("status: expired", "basis[0].status", "已到期失效的依据须写明失效日期 expires")],
     ),
     (
         "enum-method",

@@ -68,6 +68,11 @@ VALID_CONTEXT = {
     A.verify_reject: {"rectified_by_user_id": OTHER, "reason": "仍有裸露线头"},
     A.signoff: {},
     A.signoff_reject: {"reason": "评估报告不完整"},
+    A.regrade: {
+        "level": "major",
+        "reason": "AQ 3067—2026 第5.1.1条将此项列为重大事故隐患",
+        "is_rejudge_pending": True,
+    },
 }
 
 MANAGERS = {"head", "safety_officer"}
@@ -94,6 +99,13 @@ EXPECTED = {
     (S.pending_verification, A.verify_reject): (
         VERIFIERS,
         {GENERAL: S.rectifying, MAJOR: S.rectifying},
+    ),
+    # 重新定级 by the head: general → major returns to confirmed for a governance plan.
+    (S.confirmed, A.regrade): ({"head"}, {GENERAL: S.confirmed, MAJOR: S.confirmed}),
+    (S.rectifying, A.regrade): ({"head"}, {GENERAL: S.confirmed, MAJOR: S.rectifying}),
+    (S.pending_verification, A.regrade): (
+        {"head"},
+        {GENERAL: S.confirmed, MAJOR: S.pending_verification},
     ),
     (S.awaiting_signoff, A.signoff): (REGULATORS, {GENERAL: S.closed, MAJOR: S.closed}),
     (S.awaiting_signoff, A.signoff_reject): (
@@ -143,10 +155,10 @@ def test_every_state_action_role_and_level(state, action, role, level):
         assert [e["field"] for e in decision.errors] == ["level"]
 
 
-def test_the_walk_allows_exactly_42_combinations():
+def test_the_walk_allows_exactly_48_combinations():
     # confirm 2 roles × 2 levels, reject 2×2, fix_on_spot 3×1, plan 2×1, submit_plan 2×1,
     # approve_plan 1×1, submit_rectification 3×2, verify_pass 3×2, verify_reject 3×2,
-    # signoff 2×2, signoff_reject 2×2.
+    # signoff 2×2, signoff_reject 2×2, regrade 3 states × 1 role × 2 levels.
     allowed = [
         combo
         for combo in itertools.product(S, A, ALL_ROLES, HazardLevel)
@@ -154,7 +166,7 @@ def test_the_walk_allows_exactly_42_combinations():
             combo[0], combo[1], combo[3], {combo[2]}, ACTOR, VALID_CONTEXT[combo[1]], TODAY
         ).allowed
     ]
-    assert len(allowed) == 4 + 4 + 3 + 2 + 2 + 1 + 6 + 6 + 6 + 4 + 4 == 42
+    assert len(allowed) == 4 + 4 + 3 + 2 + 2 + 1 + 6 + 6 + 6 + 4 + 4 + 6 == 48
 
 
 @pytest.mark.parametrize("role", ["platform_admin", "auditor"])
@@ -313,6 +325,16 @@ GUARD_FAILURES = {
         {"rectified_by_user_id": ACTOR},
         [("actor", "验收人不能是整改提交人。")],
     ),
+    "verification by the officer who rectified, in a small enterprise": (
+        S.pending_verification, A.verify_pass, GENERAL, ["safety_officer"], ACTOR,
+        {"rectified_by_user_id": ACTOR, "is_small_micro": True},
+        [("actor", "验收人不能是整改提交人。")],
+    ),
+    "verification by the head who rectified, in a medium enterprise": (
+        S.pending_verification, A.verify_pass, GENERAL, ["head"], ACTOR,
+        {"rectified_by_user_id": ACTOR, "is_small_micro": False},
+        [("actor", "验收人不能是整改提交人。")],
+    ),
     "verification without a recorded rectifier": (
         S.pending_verification, A.verify_pass, MAJOR, ["inspector"], ACTOR,
         {"rectified_by_user_id": None},
@@ -408,6 +430,8 @@ def test_fixed_on_the_spot_note_is_optional():
         (S.pending_verification, GENERAL, {"inspector"}, {"rectified_by_user_id": OTHER},
          [A.verify_pass, A.verify_reject]),
         (S.pending_verification, GENERAL, {"inspector"}, {"rectified_by_user_id": ACTOR}, []),
+        (S.pending_verification, GENERAL, {"head"},
+         {"rectified_by_user_id": ACTOR, "is_small_micro": True}, [A.verify_pass, A.verify_reject]),
         (S.pending_verification, GENERAL, {"rectifier"}, {"rectified_by_user_id": OTHER}, []),
         (S.awaiting_signoff, MAJOR, {"regulator_admin"}, {}, [A.signoff, A.signoff_reject]),
         (S.awaiting_signoff, MAJOR, {"head"}, {}, []),
@@ -452,7 +476,7 @@ def test_labels():
     ]  # fmt: skip
     assert [ACTION_LABELS[a] for a in A] == [
         "确认", "驳回", "即查即改", "制定整改方案", "提交治理方案", "批准治理方案",
-        "提交整改", "验收通过", "验收不通过", "核销", "退回整改",
+        "提交整改", "验收通过", "验收不通过", "核销", "退回整改", "重新定级",
     ]  # fmt: skip
 
 
@@ -494,3 +518,51 @@ def test_the_confirm_button_is_offered_to_regulators_for_their_findings():
 
     assert A.confirm in offered("regulator")
     assert A.confirm not in offered("direct")
+
+
+@pytest.mark.parametrize(
+    ("state", "level", "new_level", "expected"),
+    [
+        (S.confirmed, GENERAL, MAJOR, S.confirmed),
+        (S.confirmed, MAJOR, GENERAL, S.confirmed),
+        (S.rectifying, GENERAL, MAJOR, S.confirmed),
+        (S.rectifying, MAJOR, GENERAL, S.rectifying),
+        (S.rectifying, GENERAL, GENERAL, S.rectifying),
+        (S.pending_verification, GENERAL, MAJOR, S.confirmed),
+        (S.pending_verification, MAJOR, GENERAL, S.pending_verification),
+    ],
+)
+def test_regrade_to_major_returns_to_the_governance_plan_other_regrades_keep_the_state(
+    state, level, new_level, expected
+):
+    decision = attempt(state, A.regrade, level=level, changes={"level": new_level})
+    assert (decision.allowed, decision.next_state) == (True, expected)
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"reason": "  "}, ["reason"]),
+        ({"reason": None}, ["reason"]),
+        ({"level": None}, ["level"]),
+        ({"level": "severe", "reason": ""}, ["level", "reason"]),
+    ],
+)
+def test_regrade_needs_a_level_and_a_reason(changes, fields):
+    decision = attempt(S.rectifying, A.regrade, changes=changes)
+    assert (decision.allowed, decision.reason_code) == (False, "guard")
+    assert [e["field"] for e in decision.errors] == fields
+
+
+def test_regrade_is_offered_only_while_a_standard_change_lists_the_hazard():
+    pending = {"is_rejudge_pending": True}
+    assert available_actions(S.rectifying, GENERAL, {"head"}, ACTOR, pending, TODAY) == [
+        A.submit_rectification,
+        A.regrade,
+    ]
+    assert available_actions(S.rectifying, GENERAL, {"safety_officer"}, ACTOR, pending, TODAY) == [
+        A.submit_rectification
+    ]
+    decision = attempt(S.confirmed, A.regrade, changes={"is_rejudge_pending": False})
+    assert (decision.allowed, decision.reason_code) == (False, "guard")
+    assert [e["field"] for e in decision.errors] == ["is_rejudge_pending"]

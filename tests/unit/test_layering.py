@@ -9,9 +9,13 @@ PACKAGE = Path(__file__).resolve().parents[2] / "backend" / "anxun"
 PURE_MODULES = [
     "orgs/rules.py",
     "audits/signing.py",
+    "audits/read_subjects.py",
+    "core/checkpoint_signing.py",
     "accounts/roles.py",
+    "accounts/throttling.py",
     "checklists/loader.py",
     "checklists/scoring.py",
+    "checklists/verification.py",
     "inspections/scheduling.py",
     "hazards/workflow.py",
     "risk/grading.py",
@@ -23,9 +27,12 @@ PURE_MODULES = [
     "reports/statistics.py",
     "oversight/orders.py",
     "oversight/listing_rules.py",
+    "core/disclosure.py",
     "incidents/rules.py",
     "oversight/spot_draw.py",
     "oversight/indicators.py",
+    "backup/manifest.py",
+    "standards/band_change.py",
 ]
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "flask_sqlalchemy", "anxun.extensions", "anxun.core")
 

@@ -571,7 +571,10 @@ def test_missing_rates_follow_the_documented_defaults():
     result = enterprise_grade(inputs(online_operation_rate=None, hazard_closure_rate=None))
     online, closure = result["components"][:2]
     assert (online["input"], online["points"]) == (None, 0)
-    assert online["explanation"] == "无到期排查任务数据，按 0 计，得 0 分（满分 30）。"
+    assert (
+        online["explanation"]
+        == "统计期内没有到期的排查任务，在线运行率无数据（不是 0%），按规则本项不得分，得 0 分（满分 30）。"
+    )
     assert (closure["input"], closure["points"]) == (None, 20)
     assert result["score"] == 70
 
@@ -680,9 +683,16 @@ def test_enterprise_grade_is_deterministic_and_explains_its_formula():
     facts = inputs(online_operation_rate=0.875, overdue_hazards=1, vetoes=[{"kind": "interview"}])
     assert enterprise_grade(facts) == enterprise_grade(facts)
     formula = enterprise_grade(facts)["formula"]
-    assert formula.startswith("总分（满分 100）= 在线运行率×30 + 隐患整改闭环率×20 + ")
-    assert "max(0, 15 − 3×超期未整改隐患数)" in formula
-    assert "<60 红，60–<75 橙，75–<90 黄，≥90 蓝" in formula
+    assert formula.startswith(
+        "总分（满分 100）是各评分项得分之和：在线运行率按比例得分，满分 30 分；"
+        "隐患整改闭环率按比例得分，满分 20 分；"
+    )
+    assert "超期未整改隐患每项扣 3 分，本项满分 15 分、扣完为止" in formula
+    assert (
+        "低于 60 分为红，60 分至不足 75 分为橙，75 分至不足 90 分为黄，90 分及以上为蓝" in formula
+    )
+    # Plain language: no function notation or bare operators.
+    assert not any(token in formula for token in ("max(", "×", "−", "<", "≥"))
 
 
 @pytest.mark.parametrize(

@@ -279,12 +279,40 @@ def test_any_zero_sub_table_fails_even_with_total_at_least_80():
     assert result["grade"] == {"code": "fail", "label": "不合格"}
 
 
-def test_table_without_guarantee_items_is_never_zeroed():
-    # B.13 and B.19 have no 保证项目, so the zero rule cannot apply (reference §A2).
+def test_table_without_guarantee_items_is_not_zeroed_by_the_guarantee_rule():
+    # B.13 and B.19 have no 保证项目, so only a zero score (not the 40/60 rule) zeroes them.
     result = score_jgj59(GRADED, {"G-01": fail(), "G-02": fail(49)})
 
     table = table_of(result, "G")
     assert (table["zeroed"], table["score"]) == (False, 1)
+
+
+def test_table_without_guarantee_items_scoring_zero_fails_the_site():
+    # JGJ 59-2011 5.0.2: 不合格 when any 分项检查评分表 scores zero, whatever its kind. A 高处作业
+    # table (no 保证项目) deducted in full, beside a perfect table, used to come back 合格.
+    doc = make_doc(
+        [("B.13", False, [("general", 10)] * 3), ("X", True, STANDARD)],
+        [("height", 10, ["B.13"]), ("rest", 90, ["X"])],
+    )
+    answers = answer_table("B.13", [fail()] * 3) | answer_table("X", [PASS] * 10)
+
+    result = score_jgj59(doc, answers)
+
+    table = table_of(result, "B.13")
+    assert (table["score"], table["zeroed"], table["zero_code"]) == (0, True, "table_scored_zero")
+    assert result["total"] == 90
+    assert result["zero_tables"] == ["B.13"]
+    assert result["grade"] == {"code": "fail", "label": "不合格"}
+
+
+def test_table_with_guarantee_items_zeroed_by_its_own_rule_keeps_that_reason():
+    # A table whose items were all deducted in full is zero by the 保证项目 rule first.
+    result = score_jgj59(SINGLE, answer_table("T", [fail()] * 10))
+
+    table = table_of(result, "T")
+    assert (table["score"], table["zero_code"]) == (0, "guarantee_item_zero")
+    assert result["zero_tables"] == ["T"]
+    assert result["grade"]["code"] == "fail"
 
 
 def test_nothing_checked_gives_no_total_and_no_grade():

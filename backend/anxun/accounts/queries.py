@@ -31,7 +31,9 @@ def user_view(user: User) -> dict:
         "username": user.username,
         "phone": user.phone,
         "display_name": user.display_name,
+        "enforcement_certificate_no": user.enforcement_certificate_no,
         "is_active": user.is_active,
+        "must_change_password": user.must_change_password,
         "memberships": [
             {
                 "id": m.id,

@@ -1,96 +1,246 @@
-"""Every write about people: users, memberships, login throttling, token revocation."""
+"""Every write about people: users, memberships, login throttling, passwords."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import secrets
+from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_jwt_extended import get_jwt
 from sqlalchemy import delete, func, or_, select
 
-from anxun.accounts.models import LoginAttempt, Membership, RevokedToken, User
+from anxun.accounts import actor_cache, sessions, throttling
+from anxun.accounts.models import LoginAttempt, Membership, User
 from anxun.accounts.roles import ROLE_LABELS, Role, org_kind
 from anxun.core import audit, clock
-from anxun.core.auth import Actor, Grant, hash_password, verify_password
-from anxun.core.errors import Conflict, TooManyRequests, Unauthorized, ValidationFailed, field_error
+from anxun.core.auth import Actor, Grant, hash_password, password_hasher, verify_password
+from anxun.core.errors import (
+    Conflict,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+    field_error,
+)
 from anxun.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
 
 
+def _request_sid() -> str | None:
+    """The login session of the request's verified token, if any."""
+    try:
+        return get_jwt().get("sid")
+    except RuntimeError:  # outside a request with a verified token
+        return None
+
+
 def load_actor(user_id: int) -> Actor:
-    """Build the Actor for an active user; an inactive or missing user is unauthorised."""
+    """Build the Actor for an active user; an inactive or missing user is unauthorised. A login
+    session seen in the last seconds answers from the in-process cache (actor_cache.py)."""
+    sid = _request_sid()
+    if sid is not None:
+        cached = actor_cache.get(sid)
+        if cached is not None and cached.user_id == user_id:
+            return cached
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         raise Unauthorized("账号不存在或已停用。")
-    return actor_for(user)
+    actor = actor_for(user)
+    if sid is not None:
+        actor_cache.put(sid, actor)
+    return actor
 
 
 def actor_for(user: User) -> Actor:
     grants = tuple(
         Grant(m.role, m.enterprise_id, m.regulator_id, m.agency_id) for m in user.memberships
     )
-    return Actor(user.id, user.username, user.display_name, grants)
-
-
-def _recent_failures(column, value: str, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
-        )
+    return Actor(
+        user.id,
+        user.username,
+        user.display_name,
+        grants,
+        must_change_password=user.must_change_password,
     )
 
 
-def _check_throttle(username: str, client_address: str) -> None:
+def _policy() -> throttling.Policy:
     cfg = current_app.config
-    window = cfg["ANXUN_LOGIN_WINDOW_SECONDS"]
-    since = clock.now() - timedelta(seconds=window)
-    if (
-        _recent_failures(LoginAttempt.username, username, since)
-        >= cfg["ANXUN_LOGIN_MAX_FAILURES_ACCOUNT"]
-        or _recent_failures(LoginAttempt.client_address, client_address, since)
-        >= cfg["ANXUN_LOGIN_MAX_FAILURES_ADDRESS"]
-    ):
+    return throttling.Policy(
+        free_failures=cfg["ANXUN_LOGIN_FREE_FAILURES"],
+        delay_base_seconds=cfg["ANXUN_LOGIN_DELAY_BASE_SECONDS"],
+        delay_max_seconds=cfg["ANXUN_LOGIN_DELAY_MAX_SECONDS"],
+        max_failures_account=cfg["ANXUN_LOGIN_MAX_FAILURES_ACCOUNT"],
+        max_failures_address=cfg["ANXUN_LOGIN_MAX_FAILURES_ADDRESS"],
+        window_seconds=cfg["ANXUN_LOGIN_WINDOW_SECONDS"],
+    )
+
+
+def account_key(user: User | None, typed: str) -> str:
+    """One throttle counter per account, whether its username or its phone was typed."""
+    return f"user:{user.id}" if user is not None else f"name:{typed.lower()}"[:80]
+
+
+def _failures(*conditions) -> throttling.Failures:
+    count, oldest, latest = db.session.execute(
+        select(
+            func.count(LoginAttempt.id),
+            func.min(LoginAttempt.attempted_at),
+            func.max(LoginAttempt.attempted_at),
+        ).where(LoginAttempt.succeeded.is_(False), *conditions)
+    ).one()
+    return throttling.Failures(count, oldest, latest)
+
+
+def _check_throttle(key: str, client_address: str) -> None:
+    """Refuse (429) while this (account, address) must wait; attempts refused here are not
+    counted, so waiting is the only way forward."""
+    policy = _policy()
+    now = clock.now()
+    recent = LoginAttempt.attempted_at >= now - timedelta(seconds=policy.window_seconds)
+    known_since = now - timedelta(days=current_app.config["ANXUN_LOGIN_KNOWN_DAYS"])
+    pair = (LoginAttempt.account_key == key, LoginAttempt.client_address == client_address)
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.attempted_at)).where(
+            *pair, LoginAttempt.succeeded.is_(True), LoginAttempt.attempted_at >= known_since
+        )
+    )
+    # A success starts the pair's count afresh.
+    since_success = () if last_success is None else (LoginAttempt.attempted_at > last_success,)
+    wait = throttling.wait_seconds(
+        now,
+        pair=_failures(*pair, recent, *since_success),
+        address=_failures(LoginAttempt.client_address == client_address, recent),
+        account=_failures(LoginAttempt.account_key == key, recent),
+        is_known_pair=last_success is not None,
+        policy=policy,
+    )
+    if wait:
         raise TooManyRequests(
-            f"登录失败次数过多，请 {window // 60} 分钟后再试。", retry_after=window
+            f"登录失败次数过多，请 {throttling.wait_text(wait)}后再试。", retry_after=wait
         )
 
 
-def authenticate(username: str, password: str, client_address: str) -> User:
-    """Check a login; failures are recorded (and committed by the caller even on error)."""
+_DUMMY_HASHES: dict[tuple, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash with the current argon2 cost, verified for unknown users so that they cost the
+    same time as a wrong password (no user enumeration by timing, ASVS V2.2.1 / V3.2)."""
+    hasher = password_hasher()
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[key]
+
+
+def _find_login(name: str) -> User | None:
+    return db.session.scalar(select(User).where(or_(User.username == name, User.phone == name)))
+
+
+def authenticate(username: str, password: str, client_address: str) -> User | None:
+    """Check a login; attempts are recorded (and committed by the caller even on error).
+
+    Every attempt that passes the throttle runs one argon2 verification, also for unknown or
+    inactive accounts.
+    """
     username = username.strip()
-    _check_throttle(username, client_address)
-    user = db.session.scalar(
-        select(User).where(or_(User.username == username, User.phone == username))
+    user = _find_login(username)
+    key = account_key(user, username)
+    _check_throttle(key, client_address)
+    matches = verify_password(user.password_hash if user else _dummy_hash(), password)
+    ok = user is not None and user.is_active and matches
+    db.session.add(
+        LoginAttempt(
+            username=username[:64], account_key=key, client_address=client_address, succeeded=ok
+        )
     )
-    ok = user is not None and user.is_active and verify_password(user.password_hash, password)
-    db.session.add(LoginAttempt(username=username, client_address=client_address, succeeded=ok))
+    db.session.flush()
     if not ok:
         return None
     user.last_login_at = clock.now()
     return user
 
 
-def revoke_token(actor: Actor, jti: str, token_type: str, expires_at: datetime) -> None:
-    """Revoke one token (logout); idempotent."""
-    if db.session.get(RevokedToken, jti) is None:
-        db.session.add(RevokedToken(jti=jti, user_id=actor.user_id, expires_at=expires_at))
+def change_password(
+    actor: Actor, current_password: str, new_password: str, client_address: str, keep_sid
+) -> User:
+    """The user replaces their own password (ASVS V2.1.5: the current one is required).
+
+    Wrong current passwords count as failed logins of the account from this address. Every
+    other session of the user ends (ASVS V3.3.3); `keep_sid` is the session making the change.
+    """
+    user = db.session.get(User, actor.user_id)
+    key = account_key(user, user.username)
+    _check_throttle(key, client_address)
+    if not verify_password(user.password_hash, current_password):
+        db.session.add(
+            LoginAttempt(
+                username=user.username,
+                account_key=key,
+                client_address=client_address,
+                succeeded=False,
+            )
+        )
         db.session.flush()
-        audit.record(actor, "logout", "token", jti, {"token_type": token_type})
+        raise ValidationFailed(
+            "当前密码不正确。", [field_error("current_password", "当前密码不正确。")]
+        )
+    errors = _new_password_problems(user, current_password, new_password)
+    if errors:
+        raise ValidationFailed("新密码不符合要求。", errors)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = clock.now()
+    db.session.flush()
+    sessions.revoke_user_sessions(user.id, keep_sid=keep_sid)
+    audit.record(actor, "change_password", "user", user.id, {})
+    return user
 
 
-def is_revoked(jti: str) -> bool:
-    return db.session.get(RevokedToken, jti) is not None
+def _new_password_problems(user: User, current_password: str, new_password: str) -> list[dict]:
+    def problem(message: str) -> list[dict]:
+        return [field_error("new_password", message)]
+
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        return problem(f"新密码至少 {MIN_PASSWORD_LENGTH} 位。")
+    if new_password == current_password:
+        return problem("新密码不能与当前密码相同。")
+    if new_password.strip().lower() in {user.username.lower(), (user.phone or "").lower()}:
+        return problem("新密码不能与用户名或手机号相同。")
+    return []
 
 
-def purge_expired(now: datetime | None = None) -> int:
-    """Housekeeping: forget revoked tokens and login attempts that can no longer matter."""
-    now = now or clock.now()
-    window = timedelta(seconds=current_app.config["ANXUN_LOGIN_WINDOW_SECONDS"])
-    removed = db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
-    attempts = db.session.execute(
-        delete(LoginAttempt).where(LoginAttempt.attempted_at < now - window)
+def _may_reset(actor: Actor, user: User) -> bool:
+    """A platform admin resets anyone; an enterprise head resets the enterprise-only staff of
+    an enterprise they head."""
+    if actor.is_platform_admin:
+        return True
+    headed = {g_.enterprise_id for g_ in actor.grants if g_.role == Role.head}
+    memberships = user.memberships
+    return (
+        bool(memberships)
+        and all(m.enterprise_id is not None for m in memberships)
+        and any(m.enterprise_id in headed for m in memberships)
     )
-    return removed.rowcount + attempts.rowcount
+
+
+def reset_password(actor: Actor, user: User) -> str:
+    """Give a user a generated password, to be changed at their next login; ends their
+    sessions. The password is returned once and never stored or logged in clear."""
+    if not _may_reset(actor, user):
+        raise NotFound("用户不存在。")
+    if user.id == actor.user_id:
+        raise Conflict("不能重置自己的密码，请在设置中修改密码。")
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.password_changed_at = clock.now()
+    db.session.flush()
+    sessions.revoke_user_sessions(user.id)
+    audit.record(actor, "reset_password", "user", user.id, {"must_change_password": True})
+    return password
 
 
 def _validate_user_data(data: dict) -> list[dict]:
@@ -116,8 +266,10 @@ def create_user(actor: Actor, data: dict, grants: list[Grant]) -> User:
         username=data["username"],
         phone=data.get("phone") or None,
         display_name=data["display_name"],
+        enforcement_certificate_no=data.get("enforcement_certificate_no") or None,
         password_hash=hash_password(data["password"]),
         is_active=data.get("is_active", True),
+        must_change_password=data.get("must_change_password", False),
     )
     user.memberships = [
         Membership(
@@ -169,12 +321,52 @@ def set_user_active(actor: Actor, user: User, is_active: bool) -> User:
     return user
 
 
-def expires_at_of(payload: dict) -> datetime:
-    return datetime.fromtimestamp(payload["exp"], tz=UTC)
+def set_enterprise_roles(actor: Actor, user: User, enterprise_id: int, roles: list[str]) -> User:
+    """Replace the user's roles in one enterprise (the head's 人员 screen). A head cannot give up
+    their own head role: the enterprise would be left without anyone to manage its staff."""
+    wanted = sorted(set(roles))
+    if user.id == actor.user_id and Role.head not in wanted:
+        message = "不能取消自己的主要负责人角色。"
+        raise Conflict(message, [field_error("roles", message)])
+    before = sorted(m.role for m in user.memberships if m.enterprise_id == enterprise_id)
+    if before == wanted:
+        return user
+    for membership in [m for m in user.memberships if m.enterprise_id == enterprise_id]:
+        if membership.role not in wanted:
+            user.memberships.remove(membership)
+    for role in wanted:
+        if role not in before:
+            user.memberships.append(Membership(role=role, enterprise_id=enterprise_id))
+    db.session.flush()
+    audit.record(
+        actor,
+        "set_enterprise_roles",
+        "user",
+        user.id,
+        {"enterprise_id": enterprise_id, "from": before, "to": wanted},
+    )
+    return user
 
 
 def generate_password() -> str:
     """A random initial password (shown once, to be changed at first login)."""
-    import secrets
-
     return secrets.token_urlsafe(9)
+
+
+def purge_attempts(now: datetime | None = None) -> int:
+    """Housekeeping: forget failures older than the window and successes older than KNOWN_DAYS."""
+    now = now or clock.now()
+    cfg = current_app.config
+    failures = db.session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.attempted_at < now - timedelta(seconds=cfg["ANXUN_LOGIN_WINDOW_SECONDS"]),
+        )
+    )
+    successes = db.session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.succeeded.is_(True),
+            LoginAttempt.attempted_at < now - timedelta(days=cfg["ANXUN_LOGIN_KNOWN_DAYS"]),
+        )
+    )
+    return failures.rowcount + successes.rowcount

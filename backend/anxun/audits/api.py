@@ -4,6 +4,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from anxun.audits import queries, services
+from anxun.audits.report import report_filename
 from anxun.audits.schemas import (
     AuditorReadPageSchema,
     AuditRunCreateSchema,
@@ -18,6 +19,7 @@ from anxun.audits.schemas import (
     VerificationSchema,
 )
 from anxun.core.auth import authenticated, current_actor
+from anxun.reports.api import attachment
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1", description="第三方审核")
 PDF = "application/pdf"
@@ -79,7 +81,9 @@ def audit_report(run_id):
     """The signed report exactly as stored; 409 /problems/tampered-report when its hash changed."""
     run = queries.get_audit_run(current_actor(), run_id)
     response = Response(services.signed_report(run), mimetype=PDF)
-    response.headers["Content-Disposition"] = f'attachment; filename="audit-report-{run.id}.pdf"'
+    response.headers["Content-Disposition"] = attachment(
+        report_filename(run), f"audit-report-{run.id}.pdf"
+    )
     return response
 
 

@@ -7,6 +7,8 @@ from sqlalchemy import false, or_, select, true
 from anxun.accounts.models import User
 from anxun.accounts.roles import Role
 from anxun.audits.models import AuditorRead, AuditRun
+from anxun.audits.read_subjects import read_subject
+from anxun.checklists.queries import item_texts
 from anxun.core.auth import Actor
 from anxun.core.errors import Forbidden, NotFound
 from anxun.core.pagination import paginate
@@ -161,6 +163,8 @@ def run_detail(run: AuditRun) -> dict:
     engagement = db.session.get(Engagement, run.engagement_id)
     inspections = run_inspections(run)
     users = _user_names([i.inspector_user_id for i in inspections])
+    findings = run_findings(run)
+    texts = item_texts((h.checklist_version_id, h.item_id) for h in findings)
     return {
         **run_summaries([run])[0],
         "engagement": {
@@ -186,13 +190,14 @@ def run_detail(run: AuditRun) -> dict:
                 "id": str(h.id),
                 "title": h.title,
                 "item_id": h.item_id,
+                "item_text": texts.get((h.checklist_version_id, h.item_id)),
                 "proposed_level": h.proposed_level,
                 "level": h.level,
                 "state": h.state,
                 "reported_at": h.reported_at,
                 "photo_ids": list(h.photo_ids or []),
             }
-            for h in run_findings(run)
+            for h in findings
         ],
     }
 
@@ -261,6 +266,7 @@ def read_views(rows: list[AuditorRead]) -> list[dict]:
             "enterprise_name": enterprises.get(r.enterprise_id, ""),
             "method": r.method,
             "path": r.path,
+            "subject": read_subject(r.method, r.path),
             "created_at": r.created_at,
         }
         for r in rows

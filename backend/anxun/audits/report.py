@@ -13,12 +13,13 @@ from anxun.audits.queries import (
     run_inspections,
 )
 from anxun.checklists.models import ChecklistVersion
+from anxun.checklists.queries import item_texts
 from anxun.extensions import db
 from anxun.hazards import workflow
 from anxun.inspections.models import Media
 from anxun.orgs.models import Agency, Engagement, Enterprise
 from anxun.reports import documents
-from anxun.reports.render import render_pdf
+from anxun.reports.render import chinese_date, render_pdf
 
 
 def _thumbnails(enterprise_id: int, ids, root: Path) -> list[dict]:
@@ -26,8 +27,8 @@ def _thumbnails(enterprise_id: int, ids, root: Path) -> list[dict]:
     shown = []
     for photo in documents.photos(enterprise_id, ids, root):
         media = db.session.get(Media, documents._as_uuid(photo["id"]))
-        thumb = documents._stored_file(root, media.thumb_path) if media else None
-        shown.append({"id": photo["id"], "uri": thumb.as_uri() if thumb else photo["uri"]})
+        thumb = documents._stored_uri(root, media.thumb_path, "image/jpeg") if media else None
+        shown.append({"id": photo["id"], "uri": thumb or photo["uri"]})
     return shown
 
 
@@ -49,7 +50,9 @@ def audit_report_context(run: AuditRun, signer_name: str, root: Path) -> dict:
             }
         )
     findings = []
-    for n, hazard in enumerate(run_findings(run), start=1):
+    raised = run_findings(run)
+    texts = item_texts((h.checklist_version_id, h.item_id) for h in raised)
+    for n, hazard in enumerate(raised, start=1):
         findings.append(
             {
                 "number": n,
@@ -58,6 +61,8 @@ def audit_report_context(run: AuditRun, signer_name: str, root: Path) -> dict:
                 "level": documents._level_label(hazard),
                 "state": workflow.STATE_LABELS.get(hazard.state, hazard.state),
                 "item_id": hazard.item_id or documents.NONE,
+                # The item's wording for the reader; the code follows in small print.
+                "item_text": texts.get((hazard.checklist_version_id, hazard.item_id)),
                 "basis": documents._basis(hazard),
                 "photos": _thumbnails(hazard.enterprise_id, hazard.photo_ids, root),
             }
@@ -67,6 +72,7 @@ def audit_report_context(run: AuditRun, signer_name: str, root: Path) -> dict:
             "name": agency.name,
             "uscc": agency.uscc,
             "qualification": agency.qualification or documents.NONE,
+            "certificate_no": agency.qualification_certificate_no or documents.NONE,
         },
         "engagement": {
             "title": engagement.title,
@@ -74,7 +80,7 @@ def audit_report_context(run: AuditRun, signer_name: str, root: Path) -> dict:
                 engagement.commissioned_by, engagement.commissioned_by
             ),
             "party": commissioning_party(engagement) or documents.NONE,
-            "window": f"{engagement.valid_from} 至 {engagement.valid_to}",
+            "window": f"{chinese_date(engagement.valid_from)}至{chinese_date(engagement.valid_to)}",
             "scope": "、".join(AREA_LABELS.get(a, a) for a in engagement.scope or []),
         },
         "enterprise": {
@@ -90,13 +96,20 @@ def audit_report_context(run: AuditRun, signer_name: str, root: Path) -> dict:
             "opened_at": documents.local_text(run.opened_at),
             "conclusion": run.conclusion,
             "signer": signer_name,
-            "signed_on": documents.local(run.signed_at).strftime("%Y年%m月%d日")
+            "signed_on": chinese_date(documents.local(run.signed_at).date())
             if run.signed_at
             else documents.NONE,
         },
         "inspections": inspections,
         "findings": findings,
     }
+
+
+def report_filename(run: AuditRun) -> str:
+    """审核报告-宁波恒锐金属制品有限公司-2026-12-07.pdf: what it is, for whom, signed when."""
+    enterprise = db.session.get(Enterprise, run.enterprise_id)
+    moment = run.signed_at or run.opened_at
+    return f"审核报告-{enterprise.name}-{documents.local(moment).date().isoformat()}.pdf"
 
 
 def audit_report_pdf(run: AuditRun, signer_name: str) -> bytes:
@@ -106,6 +119,6 @@ def audit_report_pdf(run: AuditRun, signer_name: str) -> bytes:
         context,
         title="安全生产第三方审核报告",
         org_name=context["agency"]["name"],
-        period=f"编号 {context['run']['number']}",
+        period=f"编号：{context['run']['number']}",
         generated_at=run.signed_at,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
+from anxun.hazards.workflow import STATE_LABELS as HAZARD_STATE_LABELS
 
 STATE_LABELS = {"open": "进行中", "signed": "已签署"}
 LEVEL_LABELS = {"general": "一般隐患", "major": "重大隐患"}
@@ -88,9 +89,10 @@ class RunFindingSchema(BaseSchema):
     id = fields.String()
     title = fields.String()
     item_id = fields.String(allow_none=True)
+    item_text = fields.String(allow_none=True)
     proposed_level = LabelledEnum(LEVEL_LABELS)
     level = LabelledEnum(LEVEL_LABELS, allow_none=True)
-    state = fields.String()
+    state = LabelledEnum(HAZARD_STATE_LABELS)
     reported_at = fields.DateTime()
     photo_ids = fields.List(fields.String())
 
@@ -107,7 +109,7 @@ class FindingSchema(BaseSchema):
     source = fields.String()
     title = fields.String()
     proposed_level = LabelledEnum(LEVEL_LABELS)
-    state = fields.String()
+    state = LabelledEnum(HAZARD_STATE_LABELS)
 
 
 class VerificationSchema(BaseSchema):
@@ -135,6 +137,7 @@ class AuditorReadSchema(BaseSchema):
     enterprise_name = fields.String()
     method = fields.String()
     path = fields.String()
+    subject = fields.String(metadata={"description": "查阅内容（文字说明）"})
     created_at = fields.DateTime()
 
 

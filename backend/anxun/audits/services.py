@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
 from anxun.accounts.roles import Role
 from anxun.audits import signing
 from anxun.audits.models import AgencyCertificate, AuditRun
-from anxun.core import audit, clock
+from anxun.core import audit, clock, storage
 from anxun.core.auth import Actor
 from anxun.core.errors import (
     Conflict,
@@ -45,10 +44,9 @@ class TamperedReport(Conflict):
 
 
 def signing_root() -> Path:
-    """ANXUN_SIGNING_DIR, or <INSTANCE_PATH>/signing when unset (keys and signed reports)."""
-    configured = current_app.config.get("ANXUN_SIGNING_DIR") or ""
-    instance = Path(current_app.config["INSTANCE_PATH"])
-    return Path(configured) if configured else instance / "signing"
+    """ANXUN_SIGNING_DIR, or <INSTANCE_PATH>/signing when unset (keys, and signed reports unless
+    ANXUN_STORAGE_URL puts documents in object storage: storage.document_store)."""
+    return storage.signing_dir()
 
 
 def is_auditor_of(actor: Actor, agency_id: int) -> bool:
@@ -237,7 +235,7 @@ def sign_audit_run(actor: Actor, run: AuditRun, data: dict) -> AuditRun:
     )
     digest = signing.sha256(signed)
     relative = f"agency-{agency.id}/reports/audit-run-{run.id}-{digest[:12]}.pdf"
-    _write_file(root / relative, signed)
+    storage.document_store().put_once(relative, signed)
     run.report_path = relative
     run.report_sha256 = digest
     run.signer_fingerprint = certificate.fingerprint_sha256
@@ -274,10 +272,10 @@ def signed_report(run: AuditRun) -> bytes:
     """The stored signed file, after checking it still has the hash recorded at signing."""
     if run.state != SIGNED:
         raise NotFound("该审核尚未签署报告。")
-    path = signing_root() / run.report_path
-    if not path.is_file():
-        raise TamperedReport("签署的审核报告文件缺失。")
-    data = path.read_bytes()
+    try:
+        data = storage.document_store().read(run.report_path)
+    except (FileNotFoundError, KeyError) as exc:
+        raise TamperedReport("签署的审核报告文件缺失。") from exc
     if signing.sha256(data) != run.report_sha256:
         raise TamperedReport("审核报告文件与签署时记录的哈希不一致，可能已被篡改。")
     return data
@@ -312,7 +310,8 @@ def verify_report_bytes(data: bytes, run: AuditRun | None = None) -> dict:
 def verify_stored_report(run: AuditRun) -> dict:
     if run.state != SIGNED:
         raise NotFound("该审核尚未签署报告。")
-    path = signing_root() / run.report_path
-    if not path.is_file():
+    try:
+        data = storage.document_store().read(run.report_path)
+    except (FileNotFoundError, KeyError):
         return {"ok": False, "message": "签署的审核报告文件缺失。", "sha256_matches": False}
-    return verify_report_bytes(path.read_bytes(), run)
+    return verify_report_bytes(data, run)

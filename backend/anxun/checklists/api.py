@@ -4,15 +4,19 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from anxun.checklists import queries, services
+from anxun.checklists.diff import diff_as_dict, diff_checklists
 from anxun.checklists.export import checklist_form_pdf, checklist_to_xlsx
 from anxun.checklists.schemas import (
     ChecklistDetailSchema,
+    ChecklistDiffSchema,
     ChecklistQuerySchema,
     ChecklistSummarySchema,
     ChecklistUploadQuerySchema,
     ChecklistUploadResultSchema,
     ChecklistVersionQuerySchema,
+    DiffQuerySchema,
 )
+from anxun.checklists.verification import item_citations, pending_report
 from anxun.core.auth import authenticated, current_actor
 from anxun.core.errors import ValidationFailed, field_error
 
@@ -42,9 +46,12 @@ def list_checklists(args):
 @blp.arguments(ChecklistVersionQuerySchema, location="query")
 @blp.response(200, ChecklistDetailSchema)
 def get_checklist(args, code):
-    """One checklist: the latest version, or `?version=<hash>`; with the list of versions."""
+    """One checklist: the latest version, or `?version=<hash>`; with the list of versions, each
+    item's basis as field users see it (`citations`) and what awaits verification."""
     version = _version(code, args)
     version.versions = queries.version_history(version.code, version.owner_key)
+    version.citations = item_citations(version.document)
+    version.pending_verification = pending_report(version.document)
     return version
 
 
@@ -82,6 +89,20 @@ def upload_checklist(args):
     version, created = services.upload_enterprise_checklist(actor, enterprise_id, text, name)
     version.created = created
     return version, 201 if created else 200
+
+
+@blp.route("/checklists/<code>/versions/<old>/diff/<new>", methods=["GET"])
+@authenticated
+@blp.arguments(DiffQuerySchema, location="query")
+@blp.response(200, ChecklistDiffSchema)
+def diff_versions(args, code, old, new):
+    """Two versions of a checklist compared item by item (hash prefixes of ≥ 8 characters):
+    wording, major flag, basis, limits, profiles; and the basis documents of the header."""
+    enterprise = queries.caller_enterprise(current_actor(), args["enterprise_id"])
+    before = queries.get_version(code, old, enterprise)
+    after = queries.get_version(code, new, enterprise)
+    result = diff_as_dict(diff_checklists(before.document, after.document))
+    return {**result, "old_hash": before.version_hash, "new_hash": after.version_hash}
 
 
 @blp.route("/checklists/<code>/form.pdf", methods=["GET"])

@@ -8,6 +8,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from anxun.checklists.citations import paper_citations, paper_guidance
 from anxun.reports.xlsx import style_table
 
 METHOD_LABELS = {"look": "看", "ask": "问", "measure": "测", "records": "查记录"}
@@ -26,6 +27,7 @@ ANSWER_TYPE_LABELS = {
 BASIS_STATUS_LABELS = {
     "in_force": "现行有效",
     "repealed": "已废止",
+    "expired": "已到期失效",
     "not_yet_in_force": "尚未施行",
 }
 INDUSTRY_LABELS = {
@@ -105,7 +107,8 @@ def methods_text(item: dict) -> str:
 
 
 def basis_text(ref: dict) -> str:
-    """One basis reference: document code and clause, flagged when the clause is unconfirmed."""
+    """One basis reference in the administrators' workbook: document code and clause, flagged when
+    the clause is unconfirmed (the workbook is checklist data; paper uses `paper_citations`)."""
     return f"{ref['doc']} {ref['clause']}" + (PENDING if ref.get("verify") else "")
 
 
@@ -114,13 +117,23 @@ def is_pending(item: dict) -> bool:
     return bool(item.get("verify")) or any(ref.get("verify") for ref in item["basis"])
 
 
+def scope_text(description: str) -> str:
+    """The description's first sentence, the scope (适用于…), is what the paper form prints; the
+    rest is the administrators' note on sources and what awaits verification."""
+    first, mark, _ = " ".join(description.split()).partition("。")
+    return first + mark
+
+
 def answer_type_text(answer: dict) -> str:
     label = ANSWER_TYPE_LABELS[answer["type"]]
     return f"{label}：{options_text(answer)}" if answer["type"] == "choice" else label
 
 
 def checklist_form_context(doc: dict, version_hash: str) -> dict:
-    """Template context of checklist_form.html: sections of numbered, pre-formatted rows."""
+    """Template context of checklist_form.html: sections of numbered, pre-formatted rows. Bases
+    read as on every paper document: full name and number, the clause only where verified; the
+    guidance without its unverified (待核) sentences."""
+    documents = {basis["code"]: basis for basis in doc["basis"]}
     number = 0
     sections = []
     for section in doc["sections"]:
@@ -134,15 +147,14 @@ def checklist_form_context(doc: dict, version_hash: str) -> dict:
                     "id": item["id"],
                     "text": item["text"],
                     "major": item["major"],
-                    "verify": bool(item.get("verify")),
-                    "guidance": item.get("guidance", ""),
+                    "guidance": paper_guidance(item.get("guidance", "")),
                     "answer_type": answer["type"],
                     "limits": limit_text(answer) if answer["type"] == "number" else "",
                     "unit": answer.get("unit", ""),
                     "options": [option["label"] for option in answer.get("options", [])],
                     "options_text": options_text(answer) if answer["type"] == "choice" else "",
                     "methods": methods_text(item),
-                    "basis": [basis_text(ref) for ref in item["basis"]],
+                    "basis": paper_citations(item["basis"], documents),
                 }
             )
         sections.append({"title": section["title"], "rows": rows})
@@ -152,7 +164,6 @@ def checklist_form_context(doc: dict, version_hash: str) -> dict:
             "title": basis["title"],
             "number": basis.get("number", ""),
             "status": BASIS_STATUS_LABELS[basis["status"]],
-            "verify": bool(basis.get("verify")),
         }
         for basis in doc["basis"]
     ]
@@ -161,7 +172,7 @@ def checklist_form_context(doc: dict, version_hash: str) -> dict:
             "code": doc["code"],
             "version": doc["version"],
             "industry": INDUSTRY_LABELS[doc["industry"]],
-            "description": doc.get("description", ""),
+            "description": scope_text(doc.get("description", "")),
             "inspection_types": [INSPECTION_TYPE_LABELS[kind] for kind in doc["applies_to"]],
         },
         "version_hash": version_hash,

@@ -43,7 +43,7 @@ INSPECTION_TYPES = (
     "special",
     "responsibility",
 )
-BASIS_STATUSES = ("in_force", "repealed", "not_yet_in_force")
+BASIS_STATUSES = ("in_force", "repealed", "expired", "not_yet_in_force")
 METHODS = ("look", "ask", "measure", "records")
 CATEGORIES = ("thing", "behaviour", "management", "environment")
 ANSWER_TYPES = ("pass_fail_na", "text", "number", "choice")
@@ -538,7 +538,7 @@ class _Walker:
                 child,
                 path,
                 ("code", "title", "status"),
-                ("number", "issuer", "effective", "verify"),
+                ("number", "issuer", "effective", "expires", "replaced_by", "verify"),
             )
             if fields is None:
                 continue
@@ -553,6 +553,12 @@ class _Walker:
             _put(doc, "number", self.read(fields, "number", path, self.text))
             _put(doc, "issuer", self.read(fields, "issuer", path, self.text))
             _put(doc, "effective", self.read(fields, "effective", path, self.date))
+            _put(doc, "expires", self.read(fields, "expires", path, self.date))
+            _put(doc, "replaced_by", self.read(fields, "replaced_by", path, self.text))
+            if doc["status"] == "expired" and "expires" not in doc:
+                self.report(
+                    fields["status"], f"{path}.status", "已到期失效的依据须写明失效日期 expires"
+                )
             _put(doc, "verify", self.read(fields, "verify", path, self.verify))
             docs.append(doc)
         return docs

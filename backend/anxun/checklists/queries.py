@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import defer
 
+from anxun.checklists.loader import item_index
 from anxun.checklists.models import ChecklistVersion
 from anxun.core.auth import Actor
 from anxun.core.errors import NotFound
@@ -89,3 +91,81 @@ def get_version_by_hash(version_hash: str, enterprise_id: int | None) -> Checkli
             ),
         )
     )
+
+
+# Parsed documents of immutable versions, by version hash (the hash is of the content): a submit
+# judges answers against the item index without loading and parsing ~70 KB per request.
+_PARSED: dict[str, tuple[dict, dict[str, dict]]] = {}
+_PARSED_MAX = 256
+
+
+def get_version_for_submit(version_hash: str, enterprise_id: int | None) -> ChecklistVersion | None:
+    """get_version_by_hash without the document column; read it with parsed_version()."""
+    return db.session.scalar(
+        select(ChecklistVersion)
+        .options(defer(ChecklistVersion.document))
+        .where(
+            ChecklistVersion.version_hash == version_hash,
+            ChecklistVersion.owner_key.in_(
+                ["shipped"] + ([f"enterprise:{enterprise_id}"] if enterprise_id else [])
+            ),
+        )
+    )
+
+
+def parsed_version(version: ChecklistVersion) -> tuple[dict, dict[str, dict]]:
+    """(document, items by id) of a version, loaded once per process. Shared: never mutate."""
+    cached = _PARSED.get(version.version_hash)
+    if cached is None:
+        document = version.document
+        cached = (document, item_index(document))
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[version.version_hash] = cached
+    return cached
+
+
+def all_latest_versions():
+    """The newest stored version of every checklist, shipped and enterprise-owned alike."""
+    newest = (
+        select(func.max(ChecklistVersion.id).label("id"))
+        .group_by(ChecklistVersion.owner_key, ChecklistVersion.code)
+        .subquery()
+    )
+    return db.session.scalars(
+        select(ChecklistVersion)
+        .join(newest, newest.c.id == ChecklistVersion.id)
+        .order_by(ChecklistVersion.owner_key, ChecklistVersion.code)
+    ).all()
+
+
+def item_texts(pairs) -> dict[tuple[int, str], str]:
+    """The wording of check items by (checklist version id, item id), so that people read the
+    item and not only its code such as HC-D-05 (issue #13)."""
+    pairs = {(v, i) for v, i in pairs if v is not None and i}
+    if not pairs:
+        return {}
+    versions = db.session.scalars(
+        select(ChecklistVersion).where(ChecklistVersion.id.in_({v for v, _ in pairs}))
+    )
+    texts = {}
+    for version in versions:
+        index = item_index(version.document)
+        for version_id, item_id in pairs:
+            if version_id == version.id and item_id in index:
+                texts[version_id, item_id] = index[item_id]["text"]
+    return texts
+
+
+def enterprise_item_texts(enterprise: Enterprise, item_ids) -> dict[str, str]:
+    """The wording of check items by id in the newest checklists the enterprise uses: what a
+    request naming items such as HC-D-05 shows people, and how unknown ids are recognised."""
+    wanted = set(item_ids)
+    texts: dict[str, str] = {}
+    if not wanted:
+        return texts
+    for version in latest_versions(enterprise, None):
+        for item_id, item in item_index(version.document).items():
+            if item_id in wanted and item_id not in texts:
+                texts[item_id] = item["text"]
+    return texts

@@ -50,10 +50,80 @@ class ChecklistVersionRefSchema(BaseSchema):
     loaded_at = fields.DateTime()
 
 
+class CitationSchema(BaseSchema):
+    """One basis line as field users see it: the certain part, and whether an article waits."""
+
+    text = fields.String()
+    is_clause_pending = fields.Boolean()
+
+
+class PendingEntrySchema(BaseSchema):
+    item_id = fields.String()
+    clause = fields.String(allow_none=True)
+    reason = fields.String()
+    reason_label = fields.String()
+    field = fields.String()
+
+
+class PendingDocumentSchema(BaseSchema):
+    """A cited document with what of it (or of the items citing it) awaits verification."""
+
+    doc = fields.String(allow_none=True)
+    name = fields.String()
+    is_document_pending = fields.Boolean()
+    field = fields.String(allow_none=True)
+    entries = fields.List(fields.Nested(PendingEntrySchema))
+
+
 class ChecklistDetailSchema(ChecklistSummarySchema):
     document = fields.Dict()
     versions = fields.List(fields.Nested(ChecklistVersionRefSchema))
+    citations = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(CitationSchema)))
+    pending_verification = fields.List(fields.Nested(PendingDocumentSchema))
 
 
 class ChecklistUploadResultSchema(ChecklistSummarySchema):
     created = fields.Boolean()
+
+
+class DiffQuerySchema(BaseSchema):
+    enterprise_id = fields.Integer(load_default=None)
+
+
+class DiffFieldChangeSchema(BaseSchema):
+    field = fields.String()
+    label = fields.String()
+    old = fields.Raw(allow_none=True)
+    new = fields.Raw(allow_none=True)
+
+
+class DiffItemSchema(BaseSchema):
+    item_id = fields.String()
+    kind = fields.String(metadata={"description": "added、removed 或 changed"})
+    kind_label = fields.String()
+    text = fields.String()
+    is_major = fields.Boolean()
+    needs_rejudging = fields.Boolean(
+        metadata={"description": "删除，或重大隐患判定、依据有变：据此项发现的隐患须重新判定"}
+    )
+    changes = fields.List(fields.Nested(DiffFieldChangeSchema))
+
+
+class DiffDocumentSchema(BaseSchema):
+    code = fields.String()
+    kind = fields.String()
+    kind_label = fields.String()
+    number = fields.String(allow_none=True)
+    changes = fields.List(fields.Nested(DiffFieldChangeSchema))
+
+
+class ChecklistDiffSchema(BaseSchema):
+    code = fields.String()
+    old_version = fields.String()
+    new_version = fields.String()
+    old_hash = fields.String()
+    new_hash = fields.String()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    items = fields.List(fields.Nested(DiffItemSchema))
+    documents = fields.List(fields.Nested(DiffDocumentSchema))
+    profiles_removed = fields.List(fields.String())

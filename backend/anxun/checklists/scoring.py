@@ -136,6 +136,11 @@ def _score_table(table: dict, scored: list[dict]) -> dict:
                     f"缺项时保证项目实得{_display(guarantee_earned):g}分、"
                     f"应得{_display(guarantee_full):g}分，不足40/60"
                 )
+    # 5.0.2 counts any sub-table that scores zero, with or without 保证项目 (B.13 高处作业 and
+    # B.19 施工机具 have none): every item deducted in full is a zero table too.
+    if applicable and zero_code is None and converted == 0:
+        zero_code = "table_scored_zero"
+        zero_reason = "分项检查评分表实得0分"
     zeroed = zero_code is not None
     score = None if not applicable else (Fraction(0) if zeroed else converted)
     return {

@@ -17,6 +17,7 @@ from anxun.core.errors import Conflict, ValidationFailed
 from anxun.extensions import db
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
+from anxun.standards import services as standards
 
 UPLOAD_ROLES = {Role.head, Role.safety_officer}
 
@@ -62,6 +63,11 @@ def store_version(
             [{"field": "code", "message": "编号与平台检查表重复。"}],
         )
     items = list(iter_items(doc))
+    previous = db.session.scalars(
+        select(ChecklistVersion)
+        .where(ChecklistVersion.owner_key == key, ChecklistVersion.code == doc["code"])
+        .order_by(ChecklistVersion.id.desc())
+    ).first()
     version = ChecklistVersion(
         code=doc["code"],
         version_hash=digest,
@@ -92,6 +98,9 @@ def store_version(
             "owner": key,
         },
     )
+    if previous is not None:
+        # A standard change: list what must be re-judged under the new version.
+        standards.record_checklist_change(actor, previous, version)
     return version, True
 
 

@@ -1,17 +1,20 @@
-"""The append-only, hash-chained audit log of every change, and its verification."""
+"""The append-only, hash-chained audit log of every change, its signed checkpoints (anchors kept
+by outside witnesses) and its verification."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
-from flask import g, has_request_context, request
-from sqlalchemy import JSON, String, select, text
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import JSON, String, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from anxun.core import clock
+from anxun.core import checkpoint_signing, clock
 from anxun.core.auth import Actor
 from anxun.extensions import db
 
@@ -89,25 +92,283 @@ def record(actor: Actor, action: str, entity_type: str, entity_id, change: dict)
     return entry
 
 
+class AuditCheckpoint(db.Model):
+    """The chain head at one moment (its position and hash), signed with a key kept outside the
+    database and sent to the regulators' platforms, so a rewritten or shortened chain shows."""
+
+    __tablename__ = "audit_checkpoint"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence: Mapped[int]  # entries in the chain up to and including the head
+    entry_id: Mapped[int]  # the head entry
+    head_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))
+
+    def signed_fields(self) -> dict:
+        """What the signature covers (see checkpoint_signing.message)."""
+        return {
+            "sequence": self.sequence,
+            "entry_id": self.entry_id,
+            "head_hash": self.head_hash,
+            "created_at": self.created_at.isoformat(),
+            "key_id": self.key_id,
+        }
+
+
+# --- the checkpoint key: a file outside the database -----------------------------------------
+
+
+def checkpoint_key_path() -> Path:
+    """ANXUN_AUDIT_KEY_FILE, or <INSTANCE_PATH>/audit-checkpoint-key.pem when unset."""
+    instance = Path(current_app.config["INSTANCE_PATH"])
+    configured = current_app.config.get("ANXUN_AUDIT_KEY_FILE") or ""
+    return instance / configured if configured else instance / "audit-checkpoint-key.pem"
+
+
+def checkpoint_private_key(create: bool = False):
+    """The Ed25519 signing key; generated owner-only (0600) on first use when `create`."""
+    path = checkpoint_key_path()
+    if not path.is_file():
+        if not create:
+            raise FileNotFoundError(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process generated it first: use theirs
+        else:
+            with os.fdopen(handle, "wb") as out:
+                out.write(checkpoint_signing.generate_private_pem())
+    return checkpoint_signing.load_private(path.read_bytes())
+
+
+def trusted_public_keys() -> dict:
+    """{key_id: public key} of the configured key; empty when the key file is missing."""
+    try:
+        key = checkpoint_private_key()
+    except FileNotFoundError:
+        return {}
+    return {checkpoint_signing.key_id(key): key.public_key()}
+
+
+def take_checkpoint() -> AuditCheckpoint:
+    """Sign the current chain head (position and hash) and store the checkpoint; the caller
+    sends it to the witnesses. Raises LookupError on an empty chain."""
+    _lock_chain()
+    head = db.session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    if head is None:
+        raise LookupError("the audit chain is empty")
+    key = checkpoint_private_key(create=True)
+    checkpoint = AuditCheckpoint(
+        sequence=db.session.scalar(select(func.count(AuditEntry.id))),
+        entry_id=head.id,
+        head_hash=head.hash,
+        created_at=clock.now().replace(microsecond=0),
+        key_id=checkpoint_signing.key_id(key),
+    )
+    checkpoint.signature = checkpoint_signing.sign(key, checkpoint.signed_fields())
+    db.session.add(checkpoint)
+    db.session.flush()
+    return checkpoint
+
+
+def latest_checkpoint() -> AuditCheckpoint | None:
+    return db.session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1))
+
+
+# --- verification ----------------------------------------------------------------------------
+
+ALTERED_CHANGE = "change content altered"
+ALTERED_FIELDS = "entry fields altered"
+LINK_BROKEN = "link broken: the entry before it was removed or rewritten"
+
+
 @dataclass(frozen=True)
 class ChainProblem:
-    entry_id: int
+    """One finding; `kind` is stable for programs: altered, link_broken, reordered, truncated,
+    rewritten, moved, forged_checkpoint, unknown_key, no_key, checkpoint_missing."""
+
+    entry_id: int | None
     message: str
+    kind: str = ""
+    checkpoint_id: int | None = None
 
 
-def verify_chain() -> tuple[int, list[ChainProblem]]:
-    """Walk the chain in order; report altered entries, broken links and missing entries."""
+ENTRY_COLUMNS = (
+    AuditEntry.id,
+    AuditEntry.at,
+    AuditEntry.actor_user_id,
+    AuditEntry.actor_label,
+    AuditEntry.action,
+    AuditEntry.entity_type,
+    AuditEntry.entity_id,
+    AuditEntry.change,
+    AuditEntry.change_digest,
+    AuditEntry.request_id,
+    AuditEntry.client_address,
+    AuditEntry.prev_hash,
+    AuditEntry.hash,
+)
+
+
+def witnessed_checkpoint(payload: dict) -> AuditCheckpoint:
+    """A checkpoint as a witness received it (the `audit_checkpoint` event, or its payload),
+    unsaved; raises ValueError when it is not one."""
+    payload = payload.get("payload", payload)
+    try:
+        signed = payload["signed"]
+        return AuditCheckpoint(
+            sequence=int(signed["sequence"]),
+            entry_id=int(signed["entry_id"]),
+            head_hash=str(signed["head_hash"]),
+            created_at=datetime.fromisoformat(signed["created_at"]),
+            key_id=str(signed["key_id"]),
+            signature=str(payload["signature"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not an audit checkpoint: {exc}") from exc
+
+
+def verify_chain(
+    public_keys: dict | None = None, witnessed: list[AuditCheckpoint] = ()
+) -> tuple[int, list[ChainProblem]]:
+    """Walk the chain in order, then hold it against every signed checkpoint, stored or
+    `witnessed` (copies kept by the regulators, which also reveal deleted checkpoint rows).
+
+    Returns (entries, problems). Within the chain: altered entries, broken links (an entry
+    removed, or rewritten without rehashing its successors) and entries out of order. Against
+    the checkpoints (keys default to the configured checkpoint key): a chain shorter than a
+    checkpoint (entries deleted at the end), a chain that no longer holds a checkpoint's head
+    (rewritten and rehashed), a head at another position, and checkpoints whose signature fails.
+    Rows are streamed, so memory stays flat however long the chain is.
+    """
+    if public_keys is None:
+        public_keys = trusted_public_keys()
+    stored = db.session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).all()
+    checkpoints = [*stored, *witnessed]
+    heads = {c.head_hash for c in checkpoints}
+    positions = {c.sequence for c in checkpoints}
+    head_found: dict[str, tuple[int, int]] = {}  # head hash -> (position, entry id)
+    at_position: dict[int, int] = {}  # checkpointed position -> entry id found there
+    unlinked: dict[int, str] = {}  # problem index -> the prev_hash that did not match
+
     problems: list[ChainProblem] = []
     expected_prev = GENESIS
     count = 0
-    for entry in db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
+    rows = db.session.execute(
+        select(*ENTRY_COLUMNS).order_by(AuditEntry.id).execution_options(yield_per=1000)
+    )
+    for entry in rows:
         count += 1
         digest = hashlib.sha256(canonical(entry.change).encode()).hexdigest()
         if digest != entry.change_digest:
-            problems.append(ChainProblem(entry.id, "change content altered"))
+            problems.append(ChainProblem(entry.id, ALTERED_CHANGE, "altered"))
         if entry.prev_hash != expected_prev:
-            problems.append(ChainProblem(entry.id, "link broken: an entry before it was removed"))
+            unlinked[len(problems)] = entry.prev_hash
+            problems.append(ChainProblem(entry.id, LINK_BROKEN, "link_broken"))
         if entry_hash(entry) != entry.hash:
-            problems.append(ChainProblem(entry.id, "entry fields altered"))
+            problems.append(ChainProblem(entry.id, ALTERED_FIELDS, "altered"))
+        if entry.hash in heads:
+            head_found[entry.hash] = (count, entry.id)
+        if count in positions:
+            at_position[count] = entry.id
         expected_prev = entry.hash
+    rows.close()
+
+    _classify_unlinked(problems, unlinked)
+    if checkpoints and not public_keys:
+        message = f"checkpoint key missing: {len(checkpoints)} signed checkpoint(s) not checked"
+        return count, [*problems, ChainProblem(None, message, "no_key")]
+    for checkpoint in checkpoints:
+        problem = _check_against(checkpoint, count, head_found, at_position, public_keys)
+        if problem is not None:
+            problems.append(problem)
+    kept = {c.signature for c in stored}
+    for checkpoint in witnessed:
+        if checkpoint.signature not in kept:
+            problems.append(
+                ChainProblem(
+                    None,
+                    f"{_label(checkpoint)} (sequence {checkpoint.sequence}) is missing from the"
+                    " database: signed checkpoints were deleted",
+                    "checkpoint_missing",
+                )
+            )
     return count, problems
+
+
+def _label(checkpoint: AuditCheckpoint) -> str:
+    name = f"checkpoint {checkpoint.id}" if checkpoint.id is not None else "witnessed checkpoint"
+    return f"{name} of {checkpoint.created_at:%Y-%m-%d %H:%M} UTC"
+
+
+def _classify_unlinked(problems: list[ChainProblem], unlinked: dict[int, str]) -> None:
+    """A broken link whose predecessor is elsewhere in the chain means entries were reordered."""
+    if not unlinked:
+        return
+    owners = dict(
+        db.session.execute(
+            select(AuditEntry.hash, AuditEntry.id).where(
+                AuditEntry.hash.in_(set(unlinked.values()))
+            )
+        ).all()
+    )
+    for index, prev_hash in unlinked.items():
+        if prev_hash in owners:
+            problems[index] = replace(
+                problems[index],
+                message=f"out of order: it was appended after entry {owners[prev_hash]}",
+                kind="reordered",
+            )
+
+
+def _check_against(checkpoint, count, head_found, at_position, public_keys):
+    """The one problem a signed checkpoint reveals, or None when the chain agrees with it."""
+    label = _label(checkpoint)
+    key = public_keys.get(checkpoint.key_id)
+    if key is None:
+        return ChainProblem(
+            None,
+            f"{label} is signed by key {checkpoint.key_id}, not the configured checkpoint key",
+            "unknown_key",
+            checkpoint.id,
+        )
+    if not checkpoint_signing.is_valid(key, checkpoint.signed_fields(), checkpoint.signature):
+        return ChainProblem(
+            None,
+            f"{label}: signature invalid, the checkpoint was forged or altered",
+            "forged_checkpoint",
+            checkpoint.id,
+        )
+    found = head_found.get(checkpoint.head_hash)
+    if found is None and count < checkpoint.sequence:
+        return ChainProblem(
+            None,
+            f"chain truncated: {count} entries, but signed {label} covers {checkpoint.sequence}"
+            f" (up to entry {checkpoint.entry_id}): entries at the end were deleted",
+            "truncated",
+            checkpoint.id,
+        )
+    if found is None:
+        entry_id = at_position.get(checkpoint.sequence)
+        return ChainProblem(
+            entry_id,
+            f"chain rewritten: entry {entry_id} at position {checkpoint.sequence} does not match"
+            f" the head signed in {label}: entries up to it were changed and rehashed",
+            "rewritten",
+            checkpoint.id,
+        )
+    position, entry_id = found
+    if (position, entry_id) != (checkpoint.sequence, checkpoint.entry_id):
+        return ChainProblem(
+            entry_id,
+            f"the head signed in {label} (entry {checkpoint.entry_id}, position"
+            f" {checkpoint.sequence}) is now entry {entry_id} at position {position}: entries"
+            " before it were removed, inserted or renumbered",
+            "moved",
+            checkpoint.id,
+        )
+    return None

@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g
 from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
 
-from anxun.core.errors import HTTP_TITLES, problem
+from anxun.core.errors import HTTP_TITLES, PasswordChangeRequired, problem
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Actor:
     username: str
     display_name: str
     grants: tuple[Grant, ...] = field(default=())
+    must_change_password: bool = False
 
     @property
     def is_platform_admin(self) -> bool:
@@ -83,15 +84,27 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def authenticated(view):
-    """Require a valid access token and put the Actor on g.actor (built by the loader)."""
+    """Require a valid access token and put the Actor on g.actor (built by the loader).
+
+    A user who must change their password reaches only views marked `password_change_allowed`.
+    """
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         verify_jwt_in_request()
-        g.actor = current_app.extensions["anxun_actor_loader"](int(get_jwt_identity()))
+        actor = current_app.extensions["anxun_actor_loader"](int(get_jwt_identity()))
+        if actor.must_change_password and not getattr(view, "password_change_allowed", False):
+            raise PasswordChangeRequired("请先修改初始密码或重置后的密码，再继续使用。")
+        g.actor = actor
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def password_change_allowed(view):
+    """Mark a view (below @authenticated) as usable before a required password change."""
+    view.password_change_allowed = True
+    return view
 
 
 def current_actor() -> Actor:

@@ -54,6 +54,8 @@ def configure_sqlite(engine) -> None:
     Foreign keys are enforced, and every transaction starts with BEGIN IMMEDIATE: writers
     queue up (busy_timeout) instead of reading stale rows and then failing on a unique key or
     forking the audit chain. The driver's own transaction handling is switched off for this.
+    The journal is a write-ahead log (WAL): a commit appends instead of rewriting pages, and a
+    reader that takes no write lock (the backup API, the sqlite3 shell) never waits for a writer.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -64,6 +66,10 @@ def configure_sqlite(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
+        # Persistent in the file; an in-memory database answers "memory" and stays as it is.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL's recommended level: durable across application crashes, fsync at checkpoints.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -57,6 +57,13 @@ class Unauthorized(DomainError):
     status, type, title = 401, "/problems/unauthorized", HTTP_TITLES[401]
 
 
+class PasswordChangeRequired(Forbidden):
+    """The password was generated or reset by an administrator: change it before anything else."""
+
+    type = "/problems/password-change-required"
+    title = "请先修改密码"
+
+
 class Conflict(DomainError):
     status, type, title = 409, "/problems/conflict", HTTP_TITLES[409]
 

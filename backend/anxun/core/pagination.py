@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, or_
 
 from anxun.core.errors import ValidationFailed, field_error
+from anxun.core.schemas import INT_MAX, INT_MIN, MAX_YEAR, MIN_YEAR
 from anxun.extensions import db
 
 
@@ -67,7 +68,10 @@ def _python_type(column):
 
 
 def _coerce(column, value):
-    """Cursor values travel as JSON text; give them back the column's Python type."""
+    """Cursor values travel as JSON text; give them back the column's Python type.
+
+    A cursor is client input like any field, so it passes the same range, year and NUL checks.
+    """
     if value is None:
         return None
     python_type = _python_type(column)
@@ -76,13 +80,27 @@ def _coerce(column, value):
             moment = datetime.fromisoformat(value)
             if moment.tzinfo is None:
                 raise ValueError("cursor time without a zone")
-            return moment
+            return _within_years(moment)
         if python_type is date:
-            return date.fromisoformat(value)
+            return _within_years(date.fromisoformat(value))
         if python_type is uuid.UUID:
+            if not isinstance(value, str):
+                raise TypeError("cursor id is not text")
             return uuid.UUID(value)
+        if python_type is int:
+            if type(value) is not int or not INT_MIN <= value <= INT_MAX:
+                raise ValueError("cursor integer out of range")
+            return value
+        if python_type is str and (not isinstance(value, str) or "\x00" in value):
+            raise ValueError("cursor text is not text")
     except (TypeError, ValueError) as exc:
         raise ValidationFailed("分页游标无效。", [field_error("cursor", "分页游标无效。")]) from exc
+    return value
+
+
+def _within_years(value):
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError("cursor date out of range")
     return value
 
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from datetime import date
+from decimal import Decimal
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+# Values enter through one gate (BaseSchema.__init__ below): whatever a schema declares, an
+# integer fits PostgreSQL's `integer` (every id and count column), a date or time lies in years
+# the database, Python and date arithmetic can all hold, and text carries no NUL (PostgreSQL
+# refuses it in text and jsonb). Out-of-range values are 422s, never 500s.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 ZH_FIELD_MESSAGES = {
     fields.Field: {
@@ -19,6 +29,7 @@ ZH_FIELD_MESSAGES = {
     fields.Nested: {"type": "类型无效。"},
     fields.Number: {"invalid": "应为数字。", "too_large": "数值过大。"},
     fields.Float: {"special": "不允许 NaN 或无穷大。"},
+    fields.Decimal: {"special": "不允许 NaN 或无穷大。"},
     fields.String: {"invalid": "应为文本。", "invalid_utf8": "不是有效的 UTF-8 文本。"},
     fields.UUID: {"invalid_uuid": "应为 UUID。"},
     fields.Email: {"invalid": "不是有效的电子邮箱。"},
@@ -53,16 +64,108 @@ def install_chinese_messages() -> None:
 install_chinese_messages()
 
 
+def _within_years(value) -> bool:
+    # The local year, not UTC: 0001-01-01T00:00+14:00 is year 0 in UTC, which Python cannot hold.
+    return not isinstance(value, date) or MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _no_nul(value) -> None:
+    if _has_nul(value):
+        raise ValidationError("不能包含空字符（\\0）。")
+
+
+INT_RANGE = validate.Range(min=INT_MIN, max=INT_MAX, error="数值超出允许范围。")
+
+
+def _year_check(value) -> None:
+    if not _within_years(value):
+        raise ValidationError(f"日期应在 {MIN_YEAR} 年至 {MAX_YEAR} 年之间。")
+
+
+def guard_field(field: fields.Field) -> None:
+    """Add the range, year and NUL checks that fit the field's type (and its inner fields)."""
+    if getattr(field, "_anxun_guarded", False):
+        return
+    field._anxun_guarded = True
+    # A new list: a schema's copy of a declared field shares the declared field's list.
+    if isinstance(field, fields.Integer):
+        field.validators = [*field.validators, INT_RANGE]
+    elif isinstance(field, fields.DateTime | fields.Date):
+        field.validators = [*field.validators, _year_check]
+    elif isinstance(field, fields.String | fields.Raw | fields.Mapping):
+        field.validators = [*field.validators, _no_nul]
+    for inner in _inner_fields(field):
+        guard_field(inner)
+
+
+def _inner_fields(field: fields.Field) -> list[fields.Field]:
+    if isinstance(field, fields.List):
+        return [field.inner]
+    if isinstance(field, fields.Tuple):
+        return list(field.tuple_fields)
+    if isinstance(field, fields.Mapping):
+        return [f for f in (field.key_field, field.value_field) if f is not None]
+    return []
+
+
 class BaseSchema(Schema):
-    """Strict schemas: unknown fields are an error; integers do not accept floats."""
+    """Strict schemas: unknown fields are an error; integers do not accept floats; every field
+    passes the shared range, year and NUL checks."""
 
     class Meta:
         unknown = RAISE
         ordered = True
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Here rather than in on_bind_field, which schemas override for their own purposes.
+        for field in self.declared_fields.values():
+            guard_field(field)
+
 
 def Int(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
     return fields.Integer(strict=True, **kwargs)
+
+
+class Money(fields.Decimal):
+    """An amount in yuan, documented and dumped as a two-place decimal string ("1200.00").
+
+    Loads that string (a JSON number is accepted too) from 0 up to what a Numeric(digits, 2)
+    column holds.
+    """
+
+    default_error_messages = {
+        "range": "金额应在 0 至 {max} 元之间。",
+        "places": "金额最多保留两位小数。",
+    }
+
+    def __init__(self, *, digits: int, **kwargs):
+        self.max_amount = Decimal(10) ** (digits - 2) - Decimal("0.01")
+        metadata = {
+            "pattern": rf"^\d{{1,{digits - 2}}}(\.\d{{1,2}})?$",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(places=2, as_string=True, allow_nan=False, metadata=metadata, **kwargs)
+
+    def _validated(self, value):
+        amount = super()._validated(value)
+        if amount is None:
+            return None
+        if not Decimal(0) <= amount <= self.max_amount:
+            raise self.make_error("range", max=self.max_amount)
+        if amount != Decimal(str(value)):
+            raise self.make_error("places")
+        return amount
 
 
 class LabelledEnum(fields.Field):

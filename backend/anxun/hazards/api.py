@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from anxun.core.auth import authenticated, current_actor
 from anxun.hazards import queries, services
 from anxun.hazards.schemas import (
+    HazardCountsSchema,
     HazardListQuerySchema,
     HazardPageSchema,
     HazardReportSchema,
@@ -23,6 +24,15 @@ def list_hazards(args):
     """Hazards the caller may see, filtered, newest first unless `sort=deadline` (cursor pages)."""
     rows, next_cursor = queries.list_hazards(current_actor(), args)
     return {"items": queries.hazard_views(rows), "next_cursor": next_cursor}
+
+
+@blp.route("/hazards/counts", methods=["GET"])
+@authenticated
+@blp.arguments(HazardListQuerySchema, location="query")
+@blp.response(200, HazardCountsSchema)
+def count_hazards(args):
+    """Counts per state (and overdue) of the hazards `GET /hazards` would list with these filters."""
+    return queries.hazard_counts(current_actor(), args)
 
 
 @blp.route("/hazards", methods=["POST"])

@@ -6,7 +6,18 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    Uuid,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from anxun.core import clock
@@ -26,6 +37,8 @@ class Hazard(db.Model):
     inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspection.id"), index=True)
     # Set for a finding of an agency's audit run (source agency).
     audit_run_id: Mapped[int | None] = mapped_column(ForeignKey("audit_run.id"), index=True)
+    # Set for a failed item of a campaign's self-check (source campaign).
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
     item_id: Mapped[str | None] = mapped_column(String(64))
     checklist_version_id: Mapped[int | None] = mapped_column(ForeignKey("checklist_version.id"))
     basis: Mapped[list[dict]] = mapped_column(JSON, default=list)
@@ -68,7 +81,8 @@ class Hazard(db.Model):
             name="state_known",
         ),
         CheckConstraint(
-            "source IN ('self_inspection', 'direct', 'regulator', 'agency')", name="source_known"
+            "source IN ('self_inspection', 'direct', 'regulator', 'agency', 'campaign')",
+            name="source_known",
         ),
         CheckConstraint("proposed_level IN ('general', 'major')", name="proposed_level_known"),
         CheckConstraint("level IS NULL OR level IN ('general', 'major')", name="level_known"),
@@ -88,6 +102,16 @@ class Hazard(db.Model):
         ),
         CheckConstraint("funds IS NULL OR funds >= 0", name="funds_not_negative"),
         Index("ix_hazard_enterprise_state", "enterprise_id", "state"),
+        # Open hazards per enterprise (the regulator overview): closed and rejected ones, the
+        # vast majority at provincial size, are not in it.
+        Index(
+            "ix_hazard_open_enterprise",
+            "enterprise_id",
+            "deadline",
+            "level",
+            postgresql_where=text("state NOT IN ('closed', 'rejected')"),
+            sqlite_where=text("state NOT IN ('closed', 'rejected')"),
+        ),
     )
 
 

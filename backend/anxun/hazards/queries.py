@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 
 from anxun.accounts.models import User
 from anxun.checklists.models import ChecklistVersion
+from anxun.checklists.verification import people_citations
 from anxun.core import clock
 from anxun.core.auth import Actor
 from anxun.core.errors import NotFound
@@ -19,6 +20,7 @@ from anxun.hazards.models import Hazard, HazardTransition
 from anxun.inspections.models import Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, Regulator
+from anxun.standards import queries as standards_queries
 
 TERMINAL = sorted(s.value for s in workflow.TERMINAL_STATES)
 
@@ -27,6 +29,7 @@ SOURCE_LABELS = {
     "direct": "随手拍上报",
     "regulator": "监管检查",
     "agency": "第三方审核",
+    "campaign": "专项整治",
 }
 # The check item categories of checklists/README.md, which a hazard inherits.
 CATEGORY_LABELS = {
@@ -35,6 +38,8 @@ CATEGORY_LABELS = {
     "management": "管理上的缺陷",
     "environment": "环境不良因素",
 }
+# Enterprise size classes (GB/T 工业企业划型) where the head may verify their own rectification.
+SMALL_MICRO = ("small", "micro")
 REPORT_LABEL = "上报"
 MSG_NOT_FOUND = "未找到该隐患，或您无权查看。"
 
@@ -69,10 +74,13 @@ def workflow_level(hazard: Hazard) -> str:
 
 def workflow_facts(hazard: Hazard) -> dict:
     """Context keys the transition table reads from the stored hazard, not from the form."""
+    enterprise = db.session.get(Enterprise, hazard.enterprise_id)
     return {
+        "is_small_micro": enterprise.size_class in SMALL_MICRO,
         "has_plan": hazard.governance_plan_id is not None,
         "rectified_by_user_id": hazard.rectified_by_user_id,
         "plan_responsible_user_id": hazard.responsible_user_id,
+        "is_rejudge_pending": standards_queries.is_rejudge_pending(hazard.id),
     }
 
 
@@ -85,8 +93,8 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=clock.CHINA_TZ)
 
 
-def list_hazards(actor: Actor, args: dict):
-    """Hazards of the enterprises the actor may read, filtered; returns (rows, next_cursor)."""
+def filtered_hazards(actor: Actor, args: dict):
+    """The query of the hazards the actor may read, with the list filters of `args` (no order)."""
     query = (
         select(Hazard)
         .join(Enterprise, Enterprise.id == Hazard.enterprise_id)
@@ -113,6 +121,8 @@ def list_hazards(actor: Actor, args: dict):
         query = query.where(Hazard.place_id == args["place_id"])
     if args.get("source"):
         query = query.where(Hazard.source == args["source"])
+    if args.get("category"):
+        query = query.where(Hazard.category == args["category"])
     if args.get("date_from"):
         query = query.where(Hazard.reported_at >= _local_midnight(args["date_from"]))
     if args.get("date_to"):
@@ -133,6 +143,16 @@ def list_hazards(actor: Actor, args: dict):
                 Hazard.rectified_by_user_id == actor.user_id,
             )
         )
+    if args.get("reported_by") == "me":
+        query = query.where(Hazard.reported_by_user_id == actor.user_id)
+    if args.get("inspection_id") is not None:
+        query = query.where(Hazard.inspection_id == args["inspection_id"])
+    return query
+
+
+def list_hazards(actor: Actor, args: dict):
+    """Hazards of the enterprises the actor may read, filtered; returns (rows, next_cursor)."""
+    query = filtered_hazards(actor, args)
     if args.get("sort") == "deadline":
         # Earliest deadline first; hazards without a deadline (still unconfirmed) are left out.
         query = query.where(Hazard.deadline.is_not(None))
@@ -140,6 +160,21 @@ def list_hazards(actor: Actor, args: dict):
     return paginate(
         query, [Hazard.reported_at, Hazard.id], args.get("cursor"), args["limit"], descending=True
     )
+
+
+def hazard_counts(actor: Actor, args: dict) -> dict:
+    """How many of the filtered hazards are in each state, in all, and how many are overdue."""
+    query = filtered_hazards(actor, args)
+    rows = query.subquery()
+    by_state = db.session.execute(select(rows.c.state, func.count()).group_by(rows.c.state))
+    states = {state.value: 0 for state in workflow.HazardState}
+    states.update({state: count for state, count in by_state.all()})
+    overdue = query.where(overdue_clause(clock.today_local())).subquery()
+    return {
+        "total": sum(states.values()),
+        "states": states,
+        "overdue": db.session.scalar(select(func.count()).select_from(overdue)),
+    }
 
 
 def _action_label(action: str) -> str:
@@ -170,7 +205,8 @@ def _enterprise_names(enterprise_ids) -> dict[int, str]:
 
 
 def _basis_view(hazard: Hazard) -> list[dict]:
-    """The item's basis references with the title and number of each cited document."""
+    """The item's basis references with the title and number of each cited document, and the
+    reference as people read it: the article only where verified (issue #13)."""
     documents = {}
     if hazard.checklist_version_id is not None:
         version = db.session.get(ChecklistVersion, hazard.checklist_version_id)
@@ -178,14 +214,23 @@ def _basis_view(hazard: Hazard) -> list[dict]:
     view = []
     for ref in hazard.basis or []:
         document = documents.get(ref.get("doc"), {})
+        shown = people_citations([ref], documents)[0]
         view.append(
             {
                 **ref,
                 "title": document.get("title"),
                 "number": document.get("number"),
+                "citation": shown["text"],
+                "is_clause_pending": shown["is_clause_pending"],
             }
         )
     return view
+
+
+def _without_account(label: str) -> str:
+    """ "张三(officer-hc)" → "张三": actor labels carry the account name for the audit trail."""
+    name, bracket, _ = label.rpartition("(")
+    return name.strip() if bracket and label.endswith(")") and name.strip() else label
 
 
 def _history(hazard: Hazard) -> list[dict]:
@@ -194,6 +239,7 @@ def _history(hazard: Hazard) -> list[dict]:
         .where(HazardTransition.hazard_id == hazard.id)
         .order_by(HazardTransition.id)
     ).all()
+    names = _names(t.actor_user_id for t in rows)
     return [
         {
             "id": t.id,
@@ -204,6 +250,8 @@ def _history(hazard: Hazard) -> list[dict]:
             "to_state_label": workflow.STATE_LABELS.get(t.to_state),
             "actor_user_id": t.actor_user_id,
             "actor_label": t.actor_label,
+            # People see a name; the account name stays in actor_label and the audit log.
+            "actor_name": names.get(t.actor_user_id) or _without_account(t.actor_label),
             "created_at": t.created_at,
             "note": t.note,
             "evidence": t.evidence,
@@ -248,7 +296,40 @@ def hazard_view(hazard: Hazard, actor: Actor) -> dict:
     view["basis"] = _basis_view(hazard)
     view["history"] = _history(hazard)
     view["available_actions"] = available_actions(actor, hazard)
+    view["rejudge"] = standards_queries.hazard_rejudge(hazard.id)
+    view["orders"] = _orders(hazard)
     return view
+
+
+def _orders(hazard: Hazard) -> list[dict]:
+    """The regulators' rectification orders that name this hazard, with their 文号 and 签收."""
+    from anxun.oversight.models import RectificationOrder, RectificationOrderItem
+    from anxun.oversight.orders import ORDER_STATE_LABELS
+
+    # IN, not JOIN + DISTINCT: PostgreSQL cannot compare the order's JSON columns for DISTINCT.
+    naming = select(RectificationOrderItem.order_id).where(
+        RectificationOrderItem.hazard_id == hazard.id
+    )
+    orders = db.session.scalars(
+        select(RectificationOrder)
+        .where(
+            RectificationOrder.id.in_(naming),
+            RectificationOrder.enterprise_id == hazard.enterprise_id,
+        )
+        .order_by(RectificationOrder.id)
+    ).all()
+    return [
+        {
+            "id": o.id,
+            "number": o.number,
+            "issued_at": o.issued_at,
+            "deadline": o.deadline,
+            "state": o.state,
+            "state_label": ORDER_STATE_LABELS.get(o.state, o.state),
+            "acknowledged_at": o.acknowledged_at,
+        }
+        for o in orders
+    ]
 
 
 def _summary(hazard: Hazard, users, places, enterprises, today: date) -> dict:

@@ -1,17 +1,15 @@
 """Request and response schemas for hazards: list filters, direct reports, transitions, views."""
 
-from decimal import Decimal
-
 from marshmallow import fields, validate
 
-from anxun.core.schemas import BaseSchema, Int, PageQuerySchema
+from anxun.core.schemas import BaseSchema, Int, Money, PageQuerySchema
 from anxun.hazards.models import STATES
 from anxun.hazards.queries import CATEGORY_LABELS, SOURCE_LABELS
 from anxun.hazards.workflow import HazardAction, HazardLevel
+from anxun.standards.schemas import RejudgeItemSchema
 
 LEVELS = [level.value for level in HazardLevel]
 ACTIONS = [action.value for action in HazardAction]
-MAX_FUNDS = Decimal("9999999999.99")
 
 
 class HazardListQuerySchema(PageQuerySchema):
@@ -26,6 +24,11 @@ class HazardListQuerySchema(PageQuerySchema):
     overdue = fields.Boolean(load_default=None)
     place_id = fields.Integer(load_default=None)
     source = fields.String(load_default=None, validate=validate.OneOf(list(SOURCE_LABELS)))
+    category = fields.String(
+        load_default=None,
+        validate=validate.OneOf(list(CATEGORY_LABELS)),
+        metadata={"description": "隐患类别（继承自检查项）"},
+    )
     date_from = fields.Date(
         load_default=None, data_key="from", metadata={"description": "上报日期起（含）"}
     )
@@ -38,6 +41,12 @@ class HazardListQuerySchema(PageQuerySchema):
         validate=validate.OneOf(["me"]),
         metadata={"description": "me：我是整改责任人或整改提交人"},
     )
+    reported_by = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["me"]),
+        metadata={"description": "me：我上报的"},
+    )
+    inspection_id = fields.UUID(load_default=None, metadata={"description": "该排查记录生成的隐患"})
     sort = fields.String(
         load_default="reported_at",
         validate=validate.OneOf(["reported_at", "deadline"]),
@@ -66,9 +75,7 @@ class HazardTransitionSchema(BaseSchema):
     deadline = fields.Date(load_default=None)
     responsible_user_id = Int(load_default=None)
     measures = fields.String(load_default=None, validate=validate.Length(max=2000))
-    funds = fields.Decimal(
-        load_default=None, allow_nan=False, validate=validate.Range(max=MAX_FUNDS)
-    )
+    funds = Money(digits=12, load_default=None)  # hazard.funds is Numeric(12, 2)
     contingency = fields.String(load_default=None, validate=validate.Length(max=2000))
     governance_plan = fields.UUID(load_default=None)
     after_photos = fields.List(fields.UUID(), load_default=None, validate=validate.Length(max=20))
@@ -93,6 +100,7 @@ class HazardTransitionViewSchema(BaseSchema):
     to_state_label = fields.String(allow_none=True)
     actor_user_id = fields.Integer()
     actor_label = fields.String()
+    actor_name = fields.String()
     created_at = fields.DateTime()
     note = fields.String()
     evidence = fields.Dict()
@@ -104,6 +112,8 @@ class HazardBasisSchema(BaseSchema):
     verify = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
     number = fields.String(allow_none=True)
+    citation = fields.String()
+    is_clause_pending = fields.Boolean()
 
 
 class HazardSummarySchema(BaseSchema):
@@ -139,7 +149,7 @@ class HazardSummarySchema(BaseSchema):
     responsible_user_id = fields.Integer(allow_none=True)
     responsible_name = fields.String(allow_none=True)
     measures = fields.String(allow_none=True)
-    funds = fields.Float(allow_none=True)
+    funds = Money(digits=12, allow_none=True)
     contingency = fields.String(allow_none=True)
     governance_plan_id = fields.UUID(allow_none=True)
     plan_submitted_by_user_id = fields.Integer(allow_none=True)
@@ -150,10 +160,36 @@ class HazardSummarySchema(BaseSchema):
     closed_at = fields.DateTime(allow_none=True)
 
 
+class HazardOrderSchema(BaseSchema):
+    id = fields.Integer()
+    number = fields.String(metadata={"description": "整改指令书文号"})
+    issued_at = fields.DateTime()
+    deadline = fields.Date()
+    state = fields.String()
+    state_label = fields.String()
+    acknowledged_at = fields.DateTime(allow_none=True, metadata={"description": "企业签收时间"})
+
+
 class HazardSchema(HazardSummarySchema):
     basis = fields.List(fields.Nested(HazardBasisSchema))
     history = fields.List(fields.Nested(HazardTransitionViewSchema))
     available_actions = fields.List(fields.Nested(HazardActionSchema))
+    orders = fields.List(
+        fields.Nested(HazardOrderSchema),
+        metadata={"description": "列有该隐患的监管整改指令（文号、签收）"},
+    )
+    # 标准变更：需重新判定 — open items a standard change listed for this hazard.
+    rejudge = fields.List(fields.Nested(RejudgeItemSchema))
+
+
+class HazardCountsSchema(BaseSchema):
+    total = fields.Integer(metadata={"description": "符合筛选条件的隐患总数"})
+    states = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "各状态的隐患数（每个状态都有，可为 0）"},
+    )
+    overdue = fields.Integer(metadata={"description": "其中已逾期（未闭环且超过整改期限）"})
 
 
 class HazardPageSchema(BaseSchema):

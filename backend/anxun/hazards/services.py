@@ -44,6 +44,8 @@ from anxun.orgs.models import Enterprise
 from anxun.outbox.enqueue import enqueue
 from anxun.outbox.models import OutboxEvent
 from anxun.oversight import listing_services
+from anxun.standards import queries as standards_queries
+from anxun.standards import services as standards_services
 
 A = workflow.HazardAction
 S = workflow.HazardState
@@ -75,6 +77,8 @@ ACTION_FIELDS: dict[A, tuple[str, ...]] = {
     A.verify_reject: ("reason",),
     A.signoff: (),
     A.signoff_reject: ("reason",),
+    # from_level and the new basis are set by _regrade, so the history keeps old → new.
+    A.regrade: ("level", "reason", "from_level", "basis", "basis_version"),
 }
 # Values the form may leave out because the hazard already holds them.
 STORED_DEFAULTS = {"category": "category", "deadline": "deadline"}
@@ -333,6 +337,20 @@ def _no_fields(hazard: Hazard, context: dict, actor: Actor) -> None:
     return None
 
 
+def _regrade(hazard: Hazard, context: dict, actor: Actor) -> None:
+    """重新定级 under the new version of the checklist: the hazard takes the item's new basis
+    (when the item still exists), and its open re-judge items are resolved with the reason."""
+    context["from_level"] = hazard.level
+    current = standards_queries.current_item(hazard)
+    if current is not None:
+        version, item = current
+        hazard.basis = list(item.get("basis") or [])
+        context["basis_version"] = f"{version.version_label} {version.version_hash[:12]}"
+    context["basis"] = list(hazard.basis or [])
+    hazard.level = context["level"]
+    standards_services.resolve_hazard_items(actor, hazard, context["reason"].strip())
+
+
 FIELD_CHANGES: dict[A, Callable[[Hazard, dict, Actor], None]] = {
     A.confirm: _confirm,
     A.reject: _no_fields,
@@ -345,6 +363,7 @@ FIELD_CHANGES: dict[A, Callable[[Hazard, dict, Actor], None]] = {
     A.verify_reject: _no_fields,
     A.signoff: _no_fields,
     A.signoff_reject: _no_fields,
+    A.regrade: _regrade,
 }
 
 
@@ -430,12 +449,22 @@ NOTICES: dict[A, Notice] = {
     A.reject: Notice(
         lambda h, e: [h.reported_by_user_id], "rejected", "上报的隐患被驳回", _reason_body
     ),
+    A.regrade: Notice(
+        lambda h, e: [*_managers(h, e), h.responsible_user_id],
+        "regraded",
+        "隐患已重新定级",
+        lambda h, t, a: (
+            f"{workflow.LEVEL_LABELS.get(t.evidence.get('from_level'), '')} → "
+            f"{workflow.LEVEL_LABELS[h.level]}。理由：{t.evidence.get('reason', '')}"
+        ),
+    ),
 }
 
 
 def _after(actor, enterprise, hazard, step: A, transition: HazardTransition) -> None:
     """Side effects in the same transaction: regulator events and notifications."""
-    if step == A.confirm and hazard.level == workflow.HazardLevel.major:
+    became_major = step == A.regrade and transition.evidence.get("from_level") != hazard.level
+    if (step == A.confirm or became_major) and hazard.level == workflow.HazardLevel.major:
         payload = event_payload(hazard, enterprise)
         enqueue("major_hazard_confirmed", enterprise, "hazard", hazard.id, payload)
     if hazard.state == S.closed:
@@ -469,6 +498,23 @@ def _claim(hazard: Hazard) -> None:
     hazard.version += 1
 
 
+def _already_taken(actor: Actor, hazard: Hazard, action: str, client_id: uuid.UUID) -> bool:
+    """True when this client_id already took this step on this hazard (a replay); 409 when the
+    id names another step."""
+    previous = db.session.scalar(
+        select(HazardTransition).where(HazardTransition.client_id == client_id)
+    )
+    if previous is None:
+        return False
+    if (
+        previous.hazard_id == hazard.id
+        and previous.action == action
+        and previous.actor_user_id == actor.user_id
+    ):
+        return True
+    raise Conflict(MSG_CLIENT_ID_TAKEN, [field_error("client_id", MSG_CLIENT_ID_TAKEN)])
+
+
 def apply_transition(
     actor: Actor,
     hazard: Hazard,
@@ -484,18 +530,9 @@ def apply_transition(
     client saw is 409 and writes nothing.
     """
     enterprise = scoping.get_enterprise(actor, hazard.enterprise_id, scoping.WRITE)
-    if client_id is not None:
-        previous = db.session.scalar(
-            select(HazardTransition).where(HazardTransition.client_id == client_id)
-        )
-        if previous is not None:
-            if (
-                previous.hazard_id == hazard.id
-                and previous.action == action
-                and previous.actor_user_id == actor.user_id
-            ):
-                return hazard
-            raise Conflict(MSG_CLIENT_ID_TAKEN, [field_error("client_id", MSG_CLIENT_ID_TAKEN)])
+    if client_id is not None and _already_taken(actor, hazard, action, client_id):
+        db.session.refresh(hazard)  # read before that step committed, perhaps
+        return hazard
     if hazard.state != expected_state:
         raise StaleState(MSG_STALE, current_state=hazard.state)
 
@@ -521,7 +558,15 @@ def apply_transition(
     _check_responsible(enterprise, step, context)
     _check_media(enterprise, step, context)
 
-    _claim(hazard)
+    try:
+        _claim(hazard)
+    except StaleState:
+        # A copy of this very step (same client_id, a retry racing its first attempt) may be the
+        # one that moved the hazard: then this copy answers as its replay.
+        if client_id is not None and _already_taken(actor, hazard, action, client_id):
+            db.session.refresh(hazard)
+            return hazard
+        raise
     from_state = hazard.state
     FIELD_CHANGES[step](hazard, context, actor)
     hazard.state = decision.next_state.value

@@ -18,7 +18,11 @@
 #   has_plan                  approve_plan: True once a governance plan was submitted
 #   rectified_by_user_id      verify_pass, verify_reject: who submitted the rectification
 #   plan_responsible_user_id  submit_rectification: the plan's responsible person
+#   is_rejudge_pending        regrade: True while a standard change lists the hazard to re-judge
+#   is_small_micro            verify_pass, verify_reject: the enterprise is small or micro
 #   source                    any action: the hazard's source; a transition's `source_roles`
+#   level (regrade)           regrade: the level after re-judging, "general" or "major" (the same
+#                             level keeps it, on the record); `reason` cites the new basis
 #                             grant extra roles for hazards from that source
 #
 # Each transition has two checks. `precondition` needs only facts known before the actor fills a
@@ -63,6 +67,7 @@ class HazardAction(StrEnum):
     verify_reject = "verify_reject"
     signoff = "signoff"
     signoff_reject = "signoff_reject"
+    regrade = "regrade"
 
 
 STATE_LABELS = {
@@ -92,6 +97,7 @@ ACTION_LABELS = {
     HazardAction.verify_reject: "验收不通过",
     HazardAction.signoff: "核销",
     HazardAction.signoff_reject: "退回整改",
+    HazardAction.regrade: "重新定级",
 }
 
 TERMINAL_STATES = frozenset({HazardState.closed, HazardState.rejected})
@@ -242,9 +248,16 @@ def _not_the_rectifier(attempt: Attempt) -> list[dict]:
     rectified_by = attempt.context.get("rectified_by_user_id")
     if rectified_by is None:
         return _error("rectified_by_user_id", "未记录整改提交人，无法验收。")
-    if rectified_by == attempt.actor_user_id:
+    if rectified_by == attempt.actor_user_id and not _head_of_small_micro(attempt):
         return _error("actor", "验收人不能是整改提交人。")
     return []
+
+
+def _head_of_small_micro(attempt: Attempt) -> bool:
+    """In a small or micro enterprise the head is often its only manager (issue #17): the head
+    may verify a rectification they submitted, and the history shows who did both. 16号令 asks
+    the enterprise to verify; it names no second person."""
+    return attempt.context.get("is_small_micro") is True and HEAD in attempt.actor_roles
 
 
 # 五定: 措施、责任、资金、时限、预案.
@@ -257,16 +270,49 @@ _rectification_plan = _all(
 )
 
 
-def _after_verification(level: str) -> HazardState:
+def _after_verification(attempt: Attempt) -> HazardState:
     # 16号令: a major hazard is closed only after the regulator's 核销.
-    if level == HazardLevel.major:
+    if attempt.level == HazardLevel.major:
         return HazardState.awaiting_signoff
     return HazardState.closed
 
 
+def _regraded_level(attempt: Attempt) -> list[dict]:
+    if attempt.context.get("level") in set(HazardLevel):
+        return []
+    return _error("level", "请选择重新判定后的等级（一般隐患或重大隐患）。")
+
+
+def _rejudge_pending(attempt: Attempt) -> list[dict]:
+    if attempt.context.get("is_rejudge_pending") is True:
+        return []
+    return _error("is_rejudge_pending", "该隐患没有需重新判定的标准变更。")
+
+
+def _regrade_from(state: HazardState) -> Callable[[Attempt], HazardState]:
+    """A hazard re-graded general → major goes back to `confirmed`: work goes on only under a
+    governance plan approved by the head (16号令); any other re-grade keeps its state."""
+
+    def target(attempt: Attempt) -> HazardState:
+        if attempt.level == HazardLevel.general and attempt.context.get("level") == "major":
+            return HazardState.confirmed
+        return state
+
+    return target
+
+
+# 重新定级 after a standard change: the 主要负责人 is fully responsible for the unit's hazard
+# work (安全生产法 Art 21, 16号令) and approves every major hazard's governance plan, so the head
+# decides whether a finding is general or major under the new basis, and says why.
+_regrade_precondition = _all(_known_level, _rejudge_pending)
+_regrade_guard = _all(
+    _regraded_level, _text("reason", "请填写重新定级的理由，并引用新的判定依据。")
+)
+
+
 @dataclass(frozen=True)
 class Transition:
-    next_state: HazardState | Callable[[str], HazardState]
+    next_state: HazardState | Callable[[Attempt], HazardState]
     roles: frozenset[str]
     guard: Check = _nothing
     precondition: Check = _nothing
@@ -332,6 +378,21 @@ TRANSITIONS: dict[tuple[HazardState, HazardAction], Transition] = {
         guard=_text("reason", "请填写验收不通过的原因。"),
         precondition=_not_the_rectifier,
     ),
+    (S.confirmed, A.regrade): Transition(
+        S.confirmed, frozenset({HEAD}), guard=_regrade_guard, precondition=_regrade_precondition
+    ),
+    (S.rectifying, A.regrade): Transition(
+        _regrade_from(S.rectifying),
+        frozenset({HEAD}),
+        guard=_regrade_guard,
+        precondition=_regrade_precondition,
+    ),
+    (S.pending_verification, A.regrade): Transition(
+        _regrade_from(S.pending_verification),
+        frozenset({HEAD}),
+        guard=_regrade_guard,
+        precondition=_regrade_precondition,
+    ),
     (S.awaiting_signoff, A.signoff): Transition(S.closed, REGULATORS),
     (S.awaiting_signoff, A.signoff_reject): Transition(
         S.rectifying, REGULATORS, guard=_text("reason", "请填写退回整改的原因。")
@@ -371,7 +432,7 @@ def decide(
     if errors:
         return Decision(False, None, errors, "guard")
     target = transition.next_state
-    next_state = target if isinstance(target, HazardState) else target(level)
+    next_state = target if isinstance(target, HazardState) else target(attempt)
     return Decision(True, next_state, [], "ok")
 
 

@@ -17,7 +17,9 @@ from anxun.orgs.models import Enterprise
 
 def get_incident(actor: Actor, incident_id: uuid.UUID) -> Incident:
     """An incident of an enterprise the actor may read; anything else is 404."""
-    return scoping.get_scoped(actor, Incident, incident_id, "未找到该事故报告，或您无权查看。")
+    return scoping.get_scoped(
+        actor, Incident, incident_id, "未找到该事故报告，或您无权查看。", scoping.HAZARDS
+    )
 
 
 def list_incidents(actor: Actor, args: dict, limit_minutes: int) -> list[dict]:
@@ -29,7 +31,7 @@ def list_incidents(actor: Actor, args: dict, limit_minutes: int) -> list[dict]:
     query = (
         select(Incident)
         .join(Enterprise, Enterprise.id == Incident.enterprise_id)
-        .where(scoping.enterprise_clause(actor))
+        .where(scoping.enterprise_clause(actor, scoping.READ, scoping.HAZARDS))
     )
     if args.get("enterprise_id"):
         query = query.where(Incident.enterprise_id == args["enterprise_id"])

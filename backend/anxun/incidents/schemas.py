@@ -1,13 +1,9 @@
 """Request and response schemas for incidents, their quick and follow-up reports and timelines."""
 
-from decimal import Decimal
-
 from marshmallow import fields, validate
 
-from anxun.core.schemas import BaseSchema, Int, LabelledEnum
+from anxun.core.schemas import BaseSchema, Int, LabelledEnum, Money
 from anxun.incidents.rules import CATEGORIES, REPORT_KIND_LABELS
-
-MAX_LOSS = Decimal("999999999999.99")
 
 
 class ReportFieldsSchema(BaseSchema):
@@ -15,12 +11,10 @@ class ReportFieldsSchema(BaseSchema):
     deaths = Int(required=True, validate=validate.Range(min=0, max=100000))
     injuries = Int(required=True, validate=validate.Range(min=0, max=100000))
     missing = Int(required=True, validate=validate.Range(min=0, max=100000))
-    direct_loss_estimate = fields.Decimal(
+    direct_loss_estimate = Money(  # incident_report.direct_loss_estimate is Numeric(14, 2)
+        digits=14,
         load_default=None,
         allow_none=True,
-        allow_nan=False,
-        places=2,
-        validate=validate.Range(min=0, max=MAX_LOSS),
         metadata={"description": "直接经济损失估算（元）"},
     )
     description = fields.String(required=True, validate=validate.Length(min=1, max=4000))
@@ -54,7 +48,7 @@ class IncidentReportSchema(BaseSchema):
     deaths = fields.Integer()
     injuries = fields.Integer()
     missing = fields.Integer()
-    direct_loss_estimate = fields.Decimal(as_string=True, allow_none=True)
+    direct_loss_estimate = Money(digits=14, allow_none=True)
     description = fields.String()
     measures = fields.String()
     reported_by = fields.String()

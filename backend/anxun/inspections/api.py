@@ -3,12 +3,16 @@
 from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
-from anxun.inspections import queries, services
+from anxun.inspections import queries, services, sync
 from anxun.inspections.schemas import (
+    InspectionByCodeQuerySchema,
     InspectionListQuerySchema,
     InspectionPageSchema,
+    InspectionReceiptSchema,
     InspectionSubmitSchema,
     InspectionViewSchema,
+    SyncRequestSchema,
+    SyncResponseSchema,
 )
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1", description="排查记录")
@@ -17,17 +21,19 @@ blp = Blueprint("inspections", __name__, url_prefix="/api/v1", description="排�
 @blp.route("/inspections", methods=["POST"])
 @authenticated
 @blp.arguments(InspectionSubmitSchema)
-@blp.response(201, InspectionViewSchema)
+@blp.response(201, InspectionReceiptSchema)
 @blp.alt_response(
-    200, schema=InspectionViewSchema, description="An exact replay: the stored record."
+    200, schema=InspectionReceiptSchema, description="An exact replay: the same receipt."
 )
 @blp.alt_response(
     409, description="Other content under this id, or `missing_media` to upload first."
 )
 def submit_inspection(data):
-    """Submit one inspection from a device; replays of the same payload return the stored record."""
+    """Submit one inspection from a device; the answer is a receipt (the full record is at
+    `GET /inspections/<id>`). Replays of the same payload, also while the first is in flight,
+    answer the same receipt with 200."""
     inspection, created = services.submit_inspection(current_actor(), data)
-    return queries.inspection_view(inspection), 201 if created else 200
+    return queries.inspection_receipt(inspection), 201 if created else 200
 
 
 @blp.route("/inspections", methods=["GET"])
@@ -49,3 +55,33 @@ def list_inspections(args):
 def get_inspection(inspection_id):
     """One inspection with its answers, plausibility flags and the hazards it raised."""
     return queries.inspection_view(queries.get_inspection(current_actor(), inspection_id))
+
+
+@blp.route("/inspections/by-code/<code>", methods=["GET"])
+@authenticated
+@blp.arguments(InspectionByCodeQuerySchema, location="query")
+@blp.response(200, InspectionViewSchema)
+@blp.alt_response(
+    404, description="No readable inspection has this code (unknown or out of scope)."
+)
+@blp.alt_response(409, description="`/problems/ambiguous-code`: several readable records fit.")
+@blp.alt_response(422, description="Not a verification code (8 to 32 hex digits).")
+def get_inspection_by_code(args, code):
+    """The inspection a printed record's verification code (校验码, e.g. 1A7D-082D-93F0) names, for a
+    reader allowed to see it: the enterprise's staff, its supervising regulators, auditors engaged
+    for inspections. The record's QR code opens the workspace on it."""
+    inspection = queries.find_by_code(current_actor(), code, args["enterprise_id"])
+    return queries.inspection_view(inspection)
+
+
+@blp.route("/sync", methods=["POST"])
+@authenticated
+@blp.arguments(SyncRequestSchema)
+@blp.response(200, SyncResponseSchema)
+def sync_batch(data):
+    """Drain a device's outbox in one request: up to 50 inspections and hazard steps, in order,
+    each stored in its own transaction with its own result (201 stored, 200 replay, 409 conflict
+    or `missing-media`, 422 invalid, 404 hazard not found, 403). One refused item never rejects
+    the others; a retried batch answers the stored ones as replays. The request itself is 200
+    whenever it is well formed."""
+    return {"results": sync.sync_batch(current_actor(), data["items"])}

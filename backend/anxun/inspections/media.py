@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
+import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from anxun.accounts.roles import Role
 from anxun.audits.models import AuditRun
-from anxun.core import audit
+from anxun.core import audit, storage
 from anxun.core.auth import Actor
 from anxun.core.errors import (
     Conflict,
@@ -28,6 +28,7 @@ from anxun.core.errors import (
 )
 from anxun.extensions import db
 from anxun.inspections.models import Media
+from anxun.inspections.png_chunks import BrokenPng, png_parts
 from anxun.orgs import scoping
 from anxun.orgs.models import Engagement, EngagementEnterprise
 from anxun.oversight.models import Patrol
@@ -37,8 +38,18 @@ JPEG, PNG, WEBP = "image/jpeg", "image/png", "image/webp"
 PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
 EXTENSIONS = {JPEG: "jpg", PNG: "png", WEBP: "webp"}
 THUMB_SIDE = 320
-# Phones capture at most ~50 MP (the PWA scales to 1600 px); more is a decompression bomb.
-MAX_PIXELS = 50_000_000
+# EXIF orientation → the transposition that makes the picture upright (as ImageOps.exif_transpose).
+TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# One photo decodes at a time per process, so concurrent uploads cannot add up their pixels.
+_DECODING = threading.Lock()
 # Room for the other form fields and multipart headers when judging a body by Content-Length.
 FORM_OVERHEAD = 16 * 1024
 
@@ -47,7 +58,6 @@ PATROL_STAFF = frozenset({Role.regulator_inspector.value, Role.regulator_admin.v
 
 MSG_TYPE = "只接受 JPEG、PNG 或 WebP 照片。"
 MSG_BROKEN = "照片已损坏或不完整，无法读取，请重新拍摄或上传。"
-MSG_PIXELS = "照片像素过多（超过 5000 万像素）。"
 MSG_HASH = "照片校验值不一致，请重新上传。"
 MSG_REUSED = "该照片编号已用于另一张照片。"
 
@@ -60,10 +70,13 @@ class ImageFacts:
 
 
 def media_dir() -> Path:
-    """The storage root: ANXUN_MEDIA_DIR, or <INSTANCE_PATH>/media when empty."""
-    instance = Path(current_app.config["INSTANCE_PATH"])
-    configured = current_app.config.get("ANXUN_MEDIA_DIR") or ""
-    return instance / configured if configured else instance / "media"
+    """The local storage root: ANXUN_MEDIA_DIR, or <INSTANCE_PATH>/media when empty."""
+    return storage.media_dir()
+
+
+def media_store():
+    """Where photos and thumbnails live: the local folder, or object storage (core/storage.py)."""
+    return storage.media_store()
 
 
 def max_bytes() -> int:
@@ -115,29 +128,75 @@ def _file_error(message: str) -> ValidationFailed:
     return ValidationFailed(message, [field_error("file", message)])
 
 
-def inspect_image(content: bytes, content_type: str) -> ImageFacts:
-    """Decode the whole image (a truncated or forged file fails) and make its thumbnail."""
-    formats = [PILLOW_FORMATS[content_type]]
+def max_pixels() -> int:
+    return int(current_app.config["ANXUN_MAX_IMAGE_PIXELS"])
+
+
+def _pixels_error(limit: int) -> ValidationFailed:
+    amount = limit // 10_000 if limit % 10_000 == 0 else round(limit / 10_000, 1)
+    return _file_error(f"照片像素过多（超过 {amount} 万像素）。")
+
+
+def inspect_image(content: bytes, content_type: str, pixel_limit: int) -> ImageFacts:
+    """Check the whole file decodes (a truncated or forged file fails) and make its thumbnail.
+
+    The pixel count is read from the header and refused before any pixel is decoded. Decoding
+    goes through Image.frombytes, which refuses short or broken data whatever the process-wide
+    ImageFile.LOAD_TRUNCATED_IMAGES says (WeasyPrint sets it to True once a PDF is rendered).
+    JPEGs decode at the smallest DCT scale that still covers the thumbnail.
+    """
     try:
-        # Opening reads only the header, so the pixel count is checked before any decoding.
-        with Image.open(io.BytesIO(content), formats=formats) as probe:
-            if probe.width * probe.height > MAX_PIXELS:
-                raise _file_error(MSG_PIXELS)
-            probe.verify()
-        with Image.open(io.BytesIO(content), formats=formats) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            return ImageFacts(upright.width, upright.height, _thumbnail(upright))
-    except Image.DecompressionBombError as exc:
-        raise _file_error(MSG_PIXELS) from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        with Image.open(io.BytesIO(content), formats=[PILLOW_FORMATS[content_type]]) as image:
+            width, height = image.size
+            if width * height > pixel_limit:
+                raise _pixels_error(pixel_limit)
+            with _DECODING:
+                decoded, exif = _decode(image, content, content_type)
+                orientation = exif.get(ExifTags.Base.Orientation, 1)
+                thumbnail = _thumbnail(decoded, TRANSPOSE.get(orientation))
+                del decoded
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _pixels_error(pixel_limit) from exc
+    except (OSError, SyntaxError, ValueError, EOFError, BrokenPng) as exc:
         raise _file_error(MSG_BROKEN) from exc
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return ImageFacts(width, height, thumbnail)
 
 
-def _thumbnail(image: Image.Image) -> bytes:
-    """A JPEG whose longest side is THUMB_SIDE (smaller images keep their size)."""
-    thumb = image.copy()
+def _decode(image, content: bytes, content_type: str) -> tuple[Image.Image, Image.Exif]:
+    """The pixels (a JPEG drafted down towards thumbnail size) and the EXIF, strictly decoded."""
+    if content_type == WEBP:
+        # libwebp decodes the whole buffer itself and fails on short data; Pillow's flag is unused.
+        image.load()
+        return image, image.getexif()
+    if content_type == PNG:
+        parts = png_parts(content)
+        data, exif = parts.image_data, Image.Exif()
+        if parts.exif:
+            exif.load(parts.exif)
+    else:
+        image.draft(None, (THUMB_SIDE, THUMB_SIDE))
+        data, exif = None, image.getexif()
+    if len(image.tile) != 1:
+        raise ValueError("unexpected tile layout")
+    codec, _, offset, args = image.tile[0]
+    if data is None:
+        data = content[offset:]
+    args = args if isinstance(args, tuple) else (args,)
+    decoded = Image.frombytes(image.mode, image.size, data, codec, *args, *image.decoderconfig)
+    if image.palette is not None:
+        decoded.putpalette(image.palette)
+    decoded.info.update(image.info)
+    return decoded, exif
+
+
+def _thumbnail(image: Image.Image, transpose: Image.Transpose | None) -> bytes:
+    """A JPEG whose longest side is THUMB_SIDE (smaller images keep their size), upright."""
+    thumb = image
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    if transpose is not None:
+        thumb = thumb.transpose(transpose)
     if thumb.mode in ("RGBA", "LA", "PA") or "transparency" in thumb.info:
         rgba = thumb.convert("RGBA")
         thumb = Image.new("RGB", rgba.size, "white")
@@ -155,23 +214,6 @@ def content_paths(sha256: str, content_type: str) -> tuple[str, str]:
     """Storage paths relative to the media folder: shared by every upload of the same bytes."""
     original = f"{sha256[:2]}/{sha256[2:4]}/{sha256}.{EXTENSIONS[content_type]}"
     return original, f"thumbs/{sha256}.jpg"
-
-
-def _write_once(path: Path, content: bytes) -> None:
-    """Write atomically (temp file + rename); content-addressed files never change once there."""
-    if path.is_file():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _has_open_audit_run(actor: Actor, enterprise_id: int) -> bool:
@@ -262,11 +304,11 @@ def upload_media(actor: Actor, data: dict, content: bytes) -> tuple[Media, bool]
     content_type = sniff(content)
     if content_type is None:
         raise _file_error(MSG_TYPE)
-    facts = inspect_image(content, content_type)
+    facts = inspect_image(content, content_type, max_pixels())
     storage_path, thumb_path = content_paths(sha256, content_type)
-    root = media_dir()
-    _write_once(root / storage_path, content)
-    _write_once(root / thumb_path, facts.thumbnail)
+    store = media_store()
+    store.put_once(storage_path, content)
+    store.put_once(thumb_path, facts.thumbnail)
 
     media = Media(
         id=data["id"],
@@ -281,7 +323,19 @@ def upload_media(actor: Actor, data: dict, content: bytes) -> tuple[Media, bool]
         thumb_path=thumb_path,
     )
     db.session.add(media)
-    db.session.flush()
+    enterprise_id = enterprise.id
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another copy of this upload committed the same id first (PostgreSQL waits for it, then
+        # refuses ours): answer as its replay. The files are content-addressed, so shared.
+        db.session.rollback()
+        winner = db.session.get(Media, data["id"])
+        if winner is None:
+            raise
+        if winner.sha256 == sha256 and winner.enterprise_id == enterprise_id:
+            return winner, False
+        raise Conflict(MSG_REUSED, [field_error("id", MSG_REUSED)]) from None
     audit.record(
         actor,
         "upload_media",
@@ -317,12 +371,132 @@ def get_readable_media(actor: Actor, media_id: uuid.UUID) -> Media:
     return media
 
 
-def media_file(media: Media, thumbnail: bool = False) -> Path:
-    """The file on disk holding the photo (or its thumbnail)."""
-    path = media_dir() / (media.thumb_path if thumbnail else media.storage_path)
-    if not path.is_file():
-        raise NotFound("照片文件缺失，请联系管理员。")
+def stored_sha256(relative_path: str, store=None) -> str | None:
+    """SHA-256 of a stored file, read in chunks; None when the file is missing."""
+    return storage.sha256_of(store or media_store(), relative_path)
+
+
+def is_stored(relative_path: str, store=None) -> bool:
+    return (store or media_store()).exists(relative_path)
+
+
+@dataclass(frozen=True)
+class MediaProblem:
+    """One finding; `kind` is stable for programs: missing, altered, thumbnail_missing,
+    not_audited, audit_mismatch."""
+
+    media_id: str
+    kind: str
+    message: str
+
+
+@dataclass
+class MediaReport:
+    checked: int = 0
+    problems: list[MediaProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+VERIFY_BATCH = 500
+
+
+def verify_files() -> MediaReport:
+    """Recompute every stored photo's SHA-256 and hold it against its record and against the
+    hash the audit chain recorded at upload: reports missing and altered files, missing
+    thumbnails, and records whose hash disagrees with (or is absent from) the audit chain.
+    The chain itself is checked by `audit.verify_chain`; run both."""
+    report = MediaReport()
+    store = media_store()
+    digests: dict[str, str | None] = {}  # one read per file: uploads of the same bytes share it
+    last_id = None
+    while True:
+        query = select(Media).order_by(Media.id).limit(VERIFY_BATCH)
+        if last_id is not None:
+            query = query.where(Media.id > last_id)
+        batch = db.session.scalars(query).all()
+        if not batch:
+            return report
+        last_id = batch[-1].id
+        audited = dict(
+            db.session.execute(
+                select(audit.AuditEntry.entity_id, audit.AuditEntry.change).where(
+                    audit.AuditEntry.action == "upload_media",
+                    audit.AuditEntry.entity_type == "media",
+                    audit.AuditEntry.entity_id.in_([str(m.id) for m in batch]),
+                )
+            ).all()
+        )
+        for media in batch:
+            report.checked += 1
+            report.problems.extend(
+                _media_problems(store, media, audited.get(str(media.id)), digests)
+            )
+        db.session.expunge_all()
+
+
+def _media_problems(store, media: Media, change: dict | None, digests: dict) -> list[MediaProblem]:
+    found = []
+    key = str(media.id)
+    if media.storage_path not in digests:
+        digests[media.storage_path] = stored_sha256(media.storage_path, store)
+    actual = digests[media.storage_path]
+    if actual is None:
+        found.append(MediaProblem(key, "missing", f"file missing: {media.storage_path}"))
+    elif actual != media.sha256:
+        found.append(
+            MediaProblem(key, "altered", f"file altered: {media.storage_path} has SHA-256 {actual}")
+        )
+    if not is_stored(media.thumb_path, store):
+        found.append(
+            MediaProblem(key, "thumbnail_missing", f"thumbnail missing: {media.thumb_path}")
+        )
+    if change is None:
+        found.append(MediaProblem(key, "not_audited", "no upload_media entry in the audit chain"))
+    elif change.get("sha256") != media.sha256:
+        found.append(
+            MediaProblem(
+                key,
+                "audit_mismatch",
+                f"record SHA-256 {media.sha256} differs from the audit chain's"
+                f" {change.get('sha256')}",
+            )
+        )
+    return found
+
+
+MSG_FILE_MISSING = "照片文件缺失，请联系管理员。"
+
+
+def media_file(media: Media, thumbnail: bool = False) -> Path | None:
+    """The local file holding the photo (or its thumbnail); None when it lives in object storage.
+    NotFound when a local file is missing."""
+    store = media_store()
+    key = media.thumb_path if thumbnail else media.storage_path
+    if store.kind != "local":
+        return None
+    path = store.local_path(key)
+    if path is None:
+        raise NotFound(MSG_FILE_MISSING)
     return path
+
+
+def open_media(media: Media, thumbnail: bool = False):
+    """A readable stream of the photo (or its thumbnail) from wherever it is stored."""
+    try:
+        return media_store().open(media.thumb_path if thumbnail else media.storage_path)
+    except FileNotFoundError as exc:
+        raise NotFound(MSG_FILE_MISSING) from exc
+
+
+def media_bytes(media: Media, thumbnail: bool = False) -> bytes:
+    handle = open_media(media, thumbnail)
+    try:
+        return handle.read()
+    finally:
+        handle.close()
 
 
 def _as_uuid(value) -> uuid.UUID | None:

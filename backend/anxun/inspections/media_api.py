@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import request, send_file
+from flask import Response, request, send_file, stream_with_context
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
@@ -10,9 +10,6 @@ from werkzeug.datastructures import CombinedMultiDict
 from anxun.core.auth import authenticated, current_actor
 from anxun.inspections import media
 from anxun.inspections.media_schemas import MediaSchema, MediaUploadSchema
-
-# Content-addressed: the bytes behind a photo id never change.
-CACHE_CONTROL = "private, max-age=31536000, immutable"
 
 
 class _MultipartParser(FlaskParser):
@@ -56,15 +53,30 @@ def upload_media(data):
 
 
 def _send(media_id, thumbnail: bool):
+    """The photo after the same authorization as always; from the local folder, or streamed
+    from object storage (never buffered whole) when ANXUN_STORAGE_URL is set."""
     record = media.get_readable_media(current_actor(), media_id)
+    mimetype = "image/jpeg" if thumbnail else record.content_type
+    etag = f"{record.sha256}-thumb" if thumbnail else record.sha256
     path = media.media_file(record, thumbnail)
-    response = send_file(
-        path,
-        mimetype="image/jpeg" if thumbnail else record.content_type,
-        etag=f"{record.sha256}-thumb" if thumbnail else record.sha256,
-        conditional=True,
-    )
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    if path is not None:
+        return send_file(path, mimetype=mimetype, etag=etag, conditional=True)
+    if etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(etag)
+        return response
+    body = media.open_media(record, thumbnail)
+
+    def chunks():
+        try:
+            yield from iter(lambda: body.read(64 * 1024), b"")
+        finally:
+            body.close()
+
+    response = Response(stream_with_context(chunks()), mimetype=mimetype, direct_passthrough=True)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    response.content_length = record.size if not thumbnail else None
     return response
 
 

@@ -1,15 +1,18 @@
 """HTTP endpoints for places and their QR labels, inspection plans, stop periods, the task list
 and the online operation rate."""
 
-from flask import Response, request
+from flask import Response
 from flask_smorest import Blueprint
 
 from anxun.core import clock
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.public_url import public_base_url
 from anxun.core.schemas import PageQuerySchema
 from anxun.inspections import planning
 from anxun.inspections import planning_queries as queries
 from anxun.inspections.planning_schemas import (
+    CalendarQuerySchema,
+    CalendarSchema,
     LabelsQuerySchema,
     PlaceCreateSchema,
     PlaceListQuerySchema,
@@ -65,7 +68,7 @@ def place_labels(args, enterprise_id):
     actor = current_actor()
     enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.INSPECTIONS)
     places = queries.label_places(actor, enterprise.id, args["place_id"])
-    pdf = queries.labels_pdf(enterprise, places, request.host_url)
+    pdf = queries.labels_pdf(enterprise, places, public_base_url())
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="place-labels.pdf"'
     return response
@@ -201,3 +204,20 @@ def operation_rate(args, enterprise_id):
     _, end = queries.rate_period(args["from_"], args["to"])
     planning.materialize_enterprise(enterprise.id, min(end, now))
     return queries.operation_rate(enterprise.id, args["from_"], args["to"], now)
+
+
+@blp.route("/enterprises/<int:enterprise_id>/task-calendar", methods=["GET"])
+@authenticated
+@blp.arguments(CalendarQuerySchema, location="query")
+@blp.response(200, CalendarSchema)
+def task_calendar(args, enterprise_id):
+    """The enterprise's task occurrences meeting the local days `from`–`to` (at most 62), each
+    with its state now: done, late, missed, open, upcoming or suspended. Future windows show as
+    far ahead as task generation goes (a week), not further."""
+    actor = current_actor()
+    enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.INSPECTIONS)
+    now = clock.now()
+    _, end = queries.rate_period(args["from_"], args["to"])
+    planning.materialize_enterprise(enterprise.id, min(end, now + planning.LOOKAHEAD))
+    items = queries.occurrence_calendar(enterprise.id, args["from_"], args["to"], now)
+    return {"items": items}

@@ -280,15 +280,18 @@ def rate_period(day_from: date, day_to: date) -> tuple[datetime, datetime]:
 def operation_rate(enterprise_id: int, day_from: date, day_to: date, now: datetime) -> dict:
     """在线运行率 over the occurrences whose window ends inside the period (done on time / due)."""
     start, end = rate_period(day_from, day_to)
-    occurrences = db.session.scalars(
-        select(TaskOccurrence).where(
+    rows = db.session.execute(
+        select(TaskOccurrence, InspectionPlan, Place)
+        .join(InspectionPlan, InspectionPlan.id == TaskOccurrence.plan_id)
+        .outerjoin(Place, Place.id == TaskOccurrence.place_id)
+        .where(
             TaskOccurrence.enterprise_id == enterprise_id,
             TaskOccurrence.due_end > start,
             TaskOccurrence.due_end <= end,
         )
     ).all()
     stops = enterprise_stops(enterprise_id)
-    states = [occurrence_state(o, now, stops) for o in occurrences]
+    states = [occurrence_state(o, now, stops) for o, _, _ in rows]
     counts = {s: states.count(s) for s in scheduling.OccurrenceState}
     done, late, missed = (
         counts[scheduling.OccurrenceState.done],
@@ -302,7 +305,59 @@ def operation_rate(enterprise_id: int, day_from: date, day_to: date, now: dateti
         "missed": missed,
         "counted": done + late + missed,
         "period": {"from": day_from.isoformat(), "to": day_to.isoformat()},
+        "lowered_by": _lowered_by(rows, states),
     }
+
+
+def _lowered_by(rows, states: list[scheduling.OccurrenceState]) -> list[dict]:
+    """What lowered the rate: per plan and place, the occurrences missed or done late."""
+    losses: dict[tuple, dict] = {}
+    for (_, plan, place), state in zip(rows, states, strict=True):
+        if state not in (scheduling.OccurrenceState.missed, scheduling.OccurrenceState.late):
+            continue
+        key = (plan.id, place.id if place else None)
+        entry = losses.setdefault(
+            key,
+            {
+                "plan_id": plan.id,
+                "plan_title": plan.title,
+                "place": _place_ref(place),
+                "missed": 0,
+                "late": 0,
+            },
+        )
+        entry[state.value] += 1
+    return sorted(
+        losses.values(), key=lambda e: (-(e["missed"] + e["late"]), e["plan_id"], str(e["place"]))
+    )
+
+
+def _place_ref(place: Place | None) -> dict | None:
+    return {"id": place.id, "name": place.name, "qr_token": place.qr_token} if place else None
+
+
+def occurrence_calendar(
+    enterprise_id: int, day_from: date, day_to: date, now: datetime
+) -> list[dict]:
+    """Every occurrence whose window meets the local days [day_from, day_to], with its state at
+    `now` (missed ones included), ordered by window start; the caller checked the scope."""
+    start, end = rate_period(day_from, day_to)
+    rows = db.session.execute(
+        select(TaskOccurrence, InspectionPlan, Place)
+        .join(InspectionPlan, InspectionPlan.id == TaskOccurrence.plan_id)
+        .outerjoin(Place, Place.id == TaskOccurrence.place_id)
+        .where(
+            TaskOccurrence.enterprise_id == enterprise_id,
+            TaskOccurrence.due_start < end,
+            TaskOccurrence.due_end > start,
+        )
+        .order_by(TaskOccurrence.due_start, TaskOccurrence.id)
+    ).all()
+    stops = enterprise_stops(enterprise_id)
+    return [
+        task_view(occurrence, plan, place, occurrence_state(occurrence, now, stops))
+        for occurrence, plan, place in rows
+    ]
 
 
 # ---- printable QR labels -------------------------------------------------------------------
@@ -340,7 +395,7 @@ def labels_pdf(enterprise: Enterprise, places: list[Place], base_url: str) -> by
             "token": place.qr_token,
             # segno's inline SVG is generated markup, safe to embed as is.
             "qr": Markup(  # noqa: S704
-                segno.make(f"{base_url}#/p/{place.qr_token}", error="m").svg_inline(
+                segno.make(f"{base_url.rstrip('/')}/#/p/{place.qr_token}", error="m").svg_inline(
                     omitsize=True, border=2
                 )
             ),

@@ -295,6 +295,14 @@ class RateQuerySchema(BaseSchema):
                 raise ValidationError(f"统计区间不能超过 {MAX_RATE_DAYS} 天。", "to")
 
 
+class RateLossSchema(BaseSchema):
+    plan_id = fields.Integer()
+    plan_title = fields.String()
+    place = fields.Nested(PlaceRefSchema, allow_none=True)
+    missed = fields.Integer(metadata={"description": "未完成的排查任务数"})
+    late = fields.Integer(metadata={"description": "逾期完成的排查任务数"})
+
+
 class RateSchema(BaseSchema):
     rate = fields.Float(allow_none=True)
     done = fields.Integer()
@@ -302,3 +310,22 @@ class RateSchema(BaseSchema):
     missed = fields.Integer()
     counted = fields.Integer()
     period = fields.Dict()
+    lowered_by = fields.List(
+        fields.Nested(RateLossSchema),
+        metadata={
+            "description": "拉低在线运行率的排查任务（按计划和地点，未完成与逾期完成最多者在前）"
+        },
+    )
+
+
+class CalendarQuerySchema(RateQuerySchema):
+    """A calendar period: at most 62 days (two months as a desk calendar shows them)."""
+
+    @validates_schema
+    def short(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and (data["to"] - data["from_"]).days > 61:
+            raise ValidationError("日历区间不能超过 62 天。", "to")
+
+
+class CalendarSchema(BaseSchema):
+    items = fields.List(fields.Nested(TaskSchema))

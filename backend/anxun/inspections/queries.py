@@ -7,10 +7,11 @@ from sqlalchemy import select
 from anxun.accounts.models import User
 from anxun.checklists.models import ChecklistVersion
 from anxun.core.auth import Actor
-from anxun.core.errors import NotFound
+from anxun.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from anxun.core.pagination import paginate
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
+from anxun.inspections import codes
 from anxun.inspections.models import Inspection
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
@@ -23,6 +24,45 @@ def get_inspection(actor: Actor, inspection_id) -> Inspection:
     # 404 when out of scope (or outside an auditor's engagement scope)
     scoping.get_enterprise(actor, inspection.enterprise_id, area=scoping.INSPECTIONS)
     return inspection
+
+
+class AmbiguousCode(Conflict):
+    type = "/problems/ambiguous-code"
+
+
+def find_by_code(actor: Actor, code: str, enterprise_id: int | None = None) -> Inspection:
+    """The one inspection the actor may read whose id starts with the printed verification code
+    (optionally within one enterprise). Unknown and out-of-scope codes are the same 404; a code
+    that fits several readable records is refused rather than guessed (409)."""
+    digits = codes.parse_code(code)
+    if digits is None:
+        raise ValidationFailed(
+            "校验码格式不正确。",
+            errors=[field_error("code", "校验码应为 12 位数字或字母 A–F，如 1A7D-082D-93F0。")],
+        )
+    low, high = codes.id_range(digits)
+    query = (
+        select(Inspection)
+        .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
+        .where(
+            Inspection.id >= low,
+            Inspection.id <= high,
+            scoping.enterprise_clause(actor, area=scoping.INSPECTIONS),
+        )
+        .order_by(Inspection.id)
+        .limit(2)
+    )
+    if enterprise_id is not None:
+        query = query.where(Inspection.enterprise_id == enterprise_id)
+    found = db.session.scalars(query).all()
+    if not found:
+        raise NotFound("未找到该校验码对应的检查记录，或您无权查看。")
+    if len(found) > 1:
+        raise AmbiguousCode(
+            "该校验码对应多条检查记录，无法确定是哪一条。请输入完整的 12 位校验码，"
+            "或在该企业的排查记录中按检查时间核对。"
+        )
+    return found[0]
 
 
 def list_inspections(actor: Actor, args: dict):
@@ -41,6 +81,38 @@ def list_inspections(actor: Actor, args: dict):
     )
 
 
+def inspection_receipt(inspection: Inspection) -> dict:
+    """The small answer to a submit: no re-reading of checklist, inspector or answers. The hazards
+    are those the submit raised (kept on the object) or, for a replay, read back; in item order
+    either way, so a replay's body equals the first answer's."""
+    hazards = getattr(inspection, "raised_hazards", None)
+    if hazards is None:
+        hazards = db.session.scalars(
+            select(Hazard).where(Hazard.inspection_id == inspection.id)
+        ).all()
+    return {
+        "id": str(inspection.id),
+        "verification_code": codes.verification_code(inspection.id),
+        "received_at": inspection.received_at,
+        "summary": inspection.summary,
+        "flags": inspection.flags,
+        "hazards": [
+            {
+                "id": str(h.id),
+                "item_id": h.item_id,
+                "proposed_level": h.proposed_level,
+                "state": h.state,
+            }
+            for h in sorted(hazards, key=lambda h: (h.item_id or "", str(h.id)))
+        ],
+        "receipt": {
+            "id": str(inspection.id),
+            "digest": inspection.payload_digest,
+            "received_at": inspection.received_at.isoformat(),
+        },
+    }
+
+
 def inspection_view(inspection: Inspection, *, with_answers: bool = True) -> dict:
     version = db.session.get(ChecklistVersion, inspection.checklist_version_id)
     inspector = db.session.get(User, inspection.inspector_user_id)
@@ -51,6 +123,7 @@ def inspection_view(inspection: Inspection, *, with_answers: bool = True) -> dic
     ).all()
     view = {
         "id": str(inspection.id),
+        "verification_code": codes.verification_code(inspection.id),
         "enterprise_id": inspection.enterprise_id,
         "checklist_code": version.code,
         "checklist_version": version.version_hash,

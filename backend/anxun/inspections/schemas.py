@@ -30,7 +30,10 @@ class AnswerSchema(BaseSchema):
     value = fields.Raw(load_default=None, allow_none=True)
     note = fields.String(load_default="", validate=validate.Length(max=2000))
     media = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
-    deduction = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    # inspection_answer.deduction is Numeric(6, 2).
+    deduction = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=9999.99)
+    )
 
 
 class InspectionSubmitSchema(BaseSchema):
@@ -85,6 +88,11 @@ class AnswerViewSchema(BaseSchema):
 
 class InspectionViewSchema(BaseSchema):
     id = fields.String()
+    verification_code = fields.String(
+        metadata={
+            "description": "校验码：打印在排查记录上的短码（id 前 12 位十六进制），如 1A7D-082D-93F0"
+        }
+    )
     enterprise_id = fields.Integer()
     checklist_code = fields.String()
     checklist_version = fields.String()
@@ -109,9 +117,71 @@ class InspectionViewSchema(BaseSchema):
     receipt = fields.Dict()
 
 
+class InspectionReceiptSchema(BaseSchema):
+    """What `POST /inspections` answers: enough for the device to mark the record sent and show
+    what it raised; the full record is at `GET /inspections/<id>`."""
+
+    id = fields.String()
+    verification_code = fields.String()
+    received_at = fields.DateTime()
+    summary = fields.Dict(
+        metadata={"description": "pass/fail/na counts, pass_rate, major_failures"}
+    )
+    flags = fields.List(fields.Dict(), metadata={"description": "Plausibility flags"})
+    hazards = fields.List(fields.Nested(HazardRefSchema), metadata={"description": "Raised"})
+    receipt = fields.Dict(metadata={"description": "id, digest and received_at (ISO)"})
+
+
+class SyncItemSchema(BaseSchema):
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(("inspection", "transition"), error="未知的记录类型。"),
+        metadata={
+            "description": "inspection: body as POST /inspections; transition: body as "
+            "POST /hazards/<hazard_id>/transitions"
+        },
+    )
+    id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "The device's own key for the item, echoed in its result"},
+    )
+    hazard_id = fields.UUID(load_default=None, allow_none=True)
+    body = fields.Dict(required=True)
+
+
+class SyncRequestSchema(BaseSchema):
+    items = fields.List(
+        fields.Nested(SyncItemSchema),
+        required=True,
+        validate=validate.Length(min=1, max=50, error="每批 1 至 50 条记录。"),
+    )
+
+
+class SyncResultSchema(BaseSchema):
+    index = fields.Integer()
+    kind = fields.String()
+    id = fields.String(allow_none=True)
+    status = fields.Integer(metadata={"description": "201 stored, 200 replay, 409, 422, 404, 403"})
+    body = fields.Raw(metadata={"description": "The receipt (inspection) or the hazard (step)"})
+    problem = fields.Raw(metadata={"description": "problem+json of a refused item"})
+
+
+class SyncResponseSchema(BaseSchema):
+    results = fields.List(fields.Nested(SyncResultSchema))
+
+
 class InspectionListQuerySchema(PageQuerySchema):
     enterprise_id = fields.Integer(load_default=None)
     place_id = fields.Integer(load_default=None)
+
+
+class InspectionByCodeQuerySchema(BaseSchema):
+    enterprise_id = fields.Integer(
+        load_default=None,
+        metadata={"description": "只在该企业的记录中查找（二维码链接带有企业编号）"},
+    )
 
 
 class InspectionSummaryViewSchema(InspectionViewSchema):

@@ -6,15 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.orm.util import identity_key
 
 from anxun.accounts.roles import ENTERPRISE_ROLES
+from anxun.campaigns import queries as campaign_queries
 from anxun.checklists import queries as checklist_queries
-from anxun.checklists.loader import item_index, judge_answer, profile_item_ids
+from anxun.checklists.loader import judge_answer, profile_item_ids
 from anxun.checklists.scoring import score_jgj59, summarize
 from anxun.core import audit, clock
 from anxun.core.auth import Actor
 from anxun.core.errors import Conflict, Forbidden, MissingMedia, ValidationFailed, field_error
+from anxun.core.idempotency import first_writer_wins
 from anxun.extensions import db
 from anxun.hazards import services as hazard_services
 from anxun.hazards.models import Hazard
@@ -57,7 +60,9 @@ def _enterprise_for(actor: Actor, enterprise_id: int | None):
     return enterprise
 
 
-def _expected_items(doc: dict, data: dict, occurrence: TaskOccurrence | None) -> list[str]:
+def _expected_items(
+    doc: dict, index: dict[str, dict], data: dict, occurrence: TaskOccurrence | None
+) -> list[str]:
     """Which items must be answered: the plan's subset, a profile, or the whole checklist."""
     if occurrence is not None:
         plan = db.session.get(InspectionPlan, occurrence.plan_id)
@@ -72,7 +77,7 @@ def _expected_items(doc: dict, data: dict, occurrence: TaskOccurrence | None) ->
             raise ValidationFailed(
                 "检查表没有该简版。", [field_error("profile", "检查表中没有该简版。")]
             ) from exc
-    return list(item_index(doc))
+    return list(index)
 
 
 def _occurrence(enterprise, data: dict) -> TaskOccurrence | None:
@@ -86,9 +91,9 @@ def _occurrence(enterprise, data: dict) -> TaskOccurrence | None:
     return occurrence
 
 
-def _judge_answers(doc: dict, expected: list[str], answers: list[dict]) -> list[dict]:
-    """Effective results per answer; every problem becomes a field error."""
-    index = item_index(doc)
+def _judge_answers(index: dict[str, dict], expected: list[str], answers: list[dict]) -> list[dict]:
+    """Effective results per answer (`index`: the version's items by id); every problem becomes
+    a field error."""
     allowed = set(expected)
     errors: list[dict] = []
     judged: list[dict] = []
@@ -155,15 +160,33 @@ def _is_measure_checklist(version) -> bool:
     return version.code == MEASURE_CHECKLIST_CODE and version.owner_enterprise_id is not None
 
 
-def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
-    """Store one inspection exactly once. Returns (inspection, created)."""
-    digest = payload_digest(data)
-    existing = db.session.get(Inspection, data["id"])
-    if existing is not None:
-        if existing.payload_digest == digest and existing.inspector_user_id == actor.user_id:
-            return existing, False
-        raise Conflict("该检查记录编号已用于另一份内容。", [field_error("id", "编号重复。")])
+def _stored(actor: Actor, inspection_id, digest: str) -> tuple[Inspection, bool] | None:
+    """The record already stored under this id: an exact replay returns it, other content is 409."""
+    existing = db.session.get(Inspection, inspection_id)
+    if existing is None:
+        return None
+    if existing.payload_digest == digest and existing.inspector_user_id == actor.user_id:
+        return existing, False
+    raise Conflict("该检查记录编号已用于另一份内容。", [field_error("id", "编号重复。")])
 
+
+def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
+    """Store one inspection exactly once. Returns (inspection, created).
+
+    Copies racing each other (a retry sent while the first attempt is in flight) store one record;
+    the others answer as replays of it (core/idempotency.py).
+    """
+    digest = payload_digest(data)
+    if identity_key(Inspection, data["id"]) in db.session.identity_map:
+        # Already in this session (a batch that repeats an item): answer without a statement.
+        return _stored(actor, data["id"], digest)
+    # No lookup first: a replay is rare, and its INSERT fails on the key like a racing copy's.
+    return first_writer_wins(
+        lambda: _create(actor, data, digest), lambda: _stored(actor, data["id"], digest)
+    )
+
+
+def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
     audit_run = None
     if data.get("audit_run_id") is not None:
         from anxun.audits.services import audit_run_for_inspection
@@ -176,14 +199,16 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
     else:
         enterprise = _enterprise_for(actor, data["enterprise_id"])
     source = "agency" if audit_run is not None else "self_inspection"
-    version = checklist_queries.get_version_by_hash(data["checklist_version"], enterprise.id)
+    version = checklist_queries.get_version_for_submit(data["checklist_version"], enterprise.id)
     if version is None or version.code != data["checklist_code"]:
         raise ValidationFailed(
             "未知的检查表或版本。", [field_error("checklist_version", "未知的检查表版本。")]
         )
-    doc = version.document
+    doc, index = checklist_queries.parsed_version(version)
     occurrence = _occurrence(enterprise, data)
-    judged = _judge_answers(doc, _expected_items(doc, data, occurrence), data["answers"])
+    # A campaign's task: its failed items are hazards of the campaign (source campaign).
+    campaign_id = campaign_queries.campaign_for_occurrence(occurrence.id if occurrence else None)
+    judged = _judge_answers(index, _expected_items(doc, index, data, occurrence), data["answers"])
 
     place_id = (
         data["place_id"]
@@ -242,26 +267,31 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
             else None,
         ),
     )
-    inspection.answers = [
-        InspectionAnswer(
-            position=a["position"],
-            item_id=a["item_id"],
-            entered_result=a["result"],
-            result=a["effective"],
-            value=a["value"],
-            note=a["note"],
-            media_ids=[str(m) for m in a["media"]],
-            deduction=a["deduction"],
-        )
-        for a in judged
-    ]
     db.session.add(inspection)
     db.session.flush()
+    # All answers in one statement (an executemany), not one INSERT per answer.
+    db.session.execute(
+        insert(InspectionAnswer),
+        [
+            {
+                "inspection_id": inspection.id,
+                "position": a["position"],
+                "item_id": a["item_id"],
+                "entered_result": a["result"],
+                "result": a["effective"],
+                "value": a["value"],
+                "note": a["note"],
+                "media_ids": [str(m) for m in a["media"]],
+                "deduction": a["deduction"],
+            }
+            for a in judged
+        ],
+    )
 
     if occurrence is not None:
         planning.complete_occurrence(occurrence.id, inspection, enterprise.id)
     already = _items_with_hazards(corrected.id) if corrected else set()
-    raised = 0
+    raised_hazards = []
     for answer in judged:
         if answer["effective"] != "fail" or answer["item_id"] in already:
             continue
@@ -276,18 +306,23 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
                 "photo_ids": [str(m) for m in answer["media"]],
                 "proposed_level": "major" if item["major"] else "general",
             },
-            source=source,
+            source="campaign" if campaign_id is not None else source,
             inspection=inspection,
             item=item,
             checklist_version_id=version.id,
         )
         if audit_run is not None:
             hazard.audit_run_id = audit_run.id
+        hazard.campaign_id = campaign_id
         measure_id = measure_id_from_item(item["id"]) if _is_measure_checklist(version) else None
         if measure_id is not None:
             # A failed check of a control measure raises the risk of its unit while open.
             registry.link_hazard_to_measure(hazard, measure_id)
-        raised += 1
+        raised_hazards.append(hazard)
+    raised = len(raised_hazards)
+    inspection.raised_hazards = raised_hazards  # for the receipt (queries.inspection_receipt)
+    outbox_events.inspection_summary(inspection, version, place, raised, enterprise)
+    # The audit entry last: PostgreSQL's chain lock is then held only until the commit.
     audit.record(
         actor,
         "submit_inspection",
@@ -303,5 +338,4 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
             "audit_run_id": audit_run.id if audit_run is not None else None,
         },
     )
-    outbox_events.inspection_summary(inspection, version, place, raised, enterprise)
     return inspection, True

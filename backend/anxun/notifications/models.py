@@ -21,6 +21,7 @@ class Notification(db.Model):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
     kind: Mapped[str] = mapped_column(String(32))
     hazard_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazard.id"))
+    permit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("permit.id"))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(String(1000), default="")
     dedupe_key: Mapped[str] = mapped_column(String(120))

@@ -15,6 +15,7 @@ class NotificationSchema(BaseSchema):
     kind = LabelledEnum(KIND_LABELS)
     enterprise_id = fields.Integer()
     hazard_id = fields.UUID(allow_none=True)
+    permit_id = fields.UUID(allow_none=True)
     title = fields.String()
     body = fields.String()
     created_at = fields.DateTime()

@@ -27,6 +27,12 @@ KIND_LABELS = {
     "follow_up_due": "整改复查到期",
     "patrol_submitted": "巡查待审核",
     "incident_reported": "事故信息报告",
+    "supervision_changed": "监管部门变更",
+    "standard_change": "标准变更需重新判定",
+    "standard_change_summary": "标准变更汇总",
+    "regraded": "隐患已重新定级",
+    "evidence_requested": "远程核查待回应",
+    "reanalysis_due": "作业票复检将到期",
 }
 
 
@@ -38,6 +44,7 @@ def notify(
     title: str,
     body: str,
     dedupe_key: str,
+    permit_id=None,
 ) -> list[Notification]:
     """Notify each person once per `dedupe_key`; returns the notifications actually written.
 
@@ -60,6 +67,7 @@ def notify(
             enterprise_id=enterprise_id,
             kind=kind,
             hazard_id=hazard.id if hazard is not None else None,
+            permit_id=permit_id,
             title=title[:200],
             body=body[:1000],
             dedupe_key=dedupe_key[:120],

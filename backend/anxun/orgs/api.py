@@ -74,7 +74,7 @@ def import_enterprises():
 @blp.response(200, EnterpriseSchema)
 def get_enterprise(enterprise_id):
     """One enterprise, if the caller may see it (404 otherwise)."""
-    return scoping.get_enterprise(current_actor(), enterprise_id)
+    return queries.get_enterprise(current_actor(), enterprise_id)
 
 
 @blp.route("/enterprises/<int:enterprise_id>", methods=["PATCH"])

@@ -15,6 +15,7 @@ from anxun.accounts.models import User
 from anxun.core import clock
 from anxun.core.auth import SYSTEM, Actor, Grant
 from anxun.extensions import db
+from anxun.inspections.models import Place
 from anxun.orgs import services
 from anxun.orgs.models import Enterprise
 from anxun.orgs.rules import uscc_with_check
@@ -36,6 +37,7 @@ ENTERPRISES = {
         "safety_head_phone": "13805740102",
         "has_major_hazard_source": True,
         "hazchem_registration_code": "330210078",
+        "document_abbreviation": "澄化",
         "people": {"head": "周立新", "officer": "陈海波", "rectifier": "王志强"},
     },
     "con": {
@@ -51,6 +53,7 @@ ENTERPRISES = {
         "safety_head_name": "郑晓东",
         "safety_head_phone": "13805740202",
         "has_major_hazard_source": False,
+        "document_abbreviation": "甬港建",
         "people": {"head": "林国栋", "officer": "郑晓东", "rectifier": "徐建平"},
     },
     "dust": {
@@ -66,6 +69,7 @@ ENTERPRISES = {
         "safety_head_name": "吴丽华",
         "safety_head_phone": "13805740302",
         "has_major_hazard_source": False,
+        "document_abbreviation": "恒锐",
         "people": {"head": "方志明", "officer": "吴丽华", "rectifier": "孙永强"},
     },
     "cs": {
@@ -81,6 +85,7 @@ ENTERPRISES = {
         "safety_head_name": "蒋文斌",
         "safety_head_phone": "13805740402",
         "has_major_hazard_source": False,
+        "document_abbreviation": "清源",
         "people": {"head": "何建华", "officer": "蒋文斌", "rectifier": "马小军"},
     },
 }
@@ -89,6 +94,7 @@ AGENCY = {
     "name": "浙江安信安全技术服务有限公司",
     "uscc": uscc_with_check("91330200MA2AXY8K3"),
     "qualification": "安全评价机构资质（乙级）",
+    "qualification_certificate_no": "APJ-（浙）-518",
 }
 
 
@@ -99,22 +105,22 @@ OPERATIONS = {
             ("液氨罐区", "area", 29.9823, 121.6410),
             ("合成车间", "unit", 29.9818, 121.6420),
         ],
-        "checklist": ("hazardous-chemicals", "small_micro"),
+        "checklist": ("hazardous-chemicals", "daily_field"),
     },
     "con": {
         "places": [
             ("1#楼施工现场", "area", 29.9575, 121.6013),
             ("塔吊 QTZ80", "equipment", None, None),
         ],
-        "checklist": ("construction", "daily_patrol"),
+        "checklist": ("construction", "daily_field"),
     },
     "dust": {
         "places": [("抛光车间", "unit", 29.9703, 121.6656), ("除尘器", "equipment", None, None)],
-        "checklist": ("dust-explosion", "small_micro"),
+        "checklist": ("dust-explosion", "daily_field"),
     },
     "cs": {
         "places": [("污水提升泵站", "area", 29.9390, 121.5895), ("污泥池", "area", None, None)],
-        "checklist": ("confined-space", "small_micro"),
+        "checklist": ("confined-space", "daily_field"),
     },
 }
 
@@ -169,10 +175,19 @@ def _seed_risk_register(head: Actor, enterprise: Enterprise) -> None:
             "accountable_operational": "王志强",
         },
     )
+    # The unit stands at the 液氨罐区 place, so its risk card shows the unit's level.
+    place_id = db.session.scalar(
+        select(Place.id).where(Place.enterprise_id == enterprise.id, Place.name == "液氨罐区")
+    )
     unit = registry.create_risk_unit(
         head,
         risk_object.id,
-        {"name": "1#液氨储罐", "department": "储运车间", "responsible_name": "王志强"},
+        {
+            "name": "1#液氨储罐",
+            "department": "储运车间",
+            "responsible_name": "王志强",
+            "place_id": place_id,
+        },
     )
     event = registry.create_risk_event(
         head,
@@ -183,28 +198,66 @@ def _seed_risk_register(head: Actor, enterprise: Enterprise) -> None:
             "accident_types": ["中毒和窒息"],
         },
     )
-    for description, classify1, classify2, check in (
+    # One measure of each of the five kinds a register lists; classify1/2 are the national codes.
+    for description, kind, classify1, classify2, level, check in (
         (
             "罐区设置有毒气体检测报警仪并与喷淋联锁",
             "engineering",
+            "engineering",
             "1-4",
+            "workshop",
             "报警仪完好、在检定期内，联锁投用",
         ),
         (
             "储罐液位、压力远传监控，高低限报警",
             "engineering",
+            "engineering",
             "1-1",
+            "team",
             "液位、压力远传正常，报警设定正确",
         ),
-        ("罐区配备正压式空气呼吸器和防化服", "emergency", "4-2", "呼吸器气压充足，防化服完好"),
+        (
+            "执行液氨装卸作业票制度，装卸全程专人监护",
+            "management",
+            "operation",
+            "3-2",
+            "team",
+            "作业票齐全，监护记录完整",
+        ),
+        (
+            "罐区操作人员持证上岗，每年接受液氨泄漏处置培训",
+            "training",
+            "operation",
+            "3-1",
+            "workshop",
+            "培训记录和上岗证在有效期内",
+        ),
+        (
+            "进入罐区佩戴便携式氨气检测仪和防毒面具",
+            "ppe",
+            "operation",
+            "3-4",
+            "post",
+            "检测仪在检定期内，防毒面具滤毒罐未过期",
+        ),
+        (
+            "罐区配备正压式空气呼吸器和防化服，每半年开展泄漏应急演练",
+            "emergency",
+            "emergency",
+            "4-2",
+            "workshop",
+            "呼吸器气压充足，防化服完好，演练记录完整",
+        ),
     ):
         registry.create_control_measure(
             head,
             event.id,
             {
                 "description": description,
+                "kind": kind,
                 "classify1": classify1,
                 "classify2": classify2,
+                "control_level": level,
                 "data_source": "hazard_inspection",
                 "check_content": check,
             },
@@ -260,19 +313,28 @@ def seed_demo(
             "industries": ["construction"],
         },
     )
+    # Invented 执法证号: every enforcement officer carries one (orders need two officers).
     regulator_users = [
-        ("regulator", "赵振华", Grant("regulator_inspector", regulator_id=em.id), em.name),
-        ("regulator-admin", "钱思远", Grant("regulator_admin", regulator_id=em.id), em.name),
+        ("regulator", "赵振华", "33021120001", Grant("regulator_inspector", regulator_id=em.id)),
+        ("regulator-admin", "钱思远", "33021120002", Grant("regulator_admin", regulator_id=em.id)),
         (
             "regulator-con",
             "冯建军",
+            "33021130001",
             Grant("regulator_inspector", regulator_id=housing.id),
-            housing.name,
         ),
     ]
-    for username, name, grant, org in regulator_users:
+    for username, name, certificate, grant in regulator_users:
+        org = em.name if grant.regulator_id == em.id else housing.name
         accounts.create_user(
-            actor, {"username": username, "display_name": name, "password": password}, [grant]
+            actor,
+            {
+                "username": username,
+                "display_name": name,
+                "password": password,
+                "enforcement_certificate_no": certificate,
+            },
+            [grant],
         )
         logins.append(
             (username, "监管执法人员" if "inspector" in grant.role else "监管部门管理员", org)
@@ -342,10 +404,16 @@ def seed_demo(
 
         seed_listing_demo(enterprises)
         seed_incident_demo(enterprises["hc"])
+        from anxun.permits.demo import seed_permit_demo
+
+        seed_permit_demo(enterprises["hc"])
         from anxun.audits.demo import seed_audits
 
         seed_audits()
         from anxun.oversight.dashboard_demo import seed_jurisdiction
 
         seed_jurisdiction(actor, password)
+        from anxun.campaigns.demo import seed_campaign_demo
+
+        seed_campaign_demo(enterprises["hc"])
     return logins

@@ -39,6 +39,8 @@ class Enterprise(db.Model):
     has_major_hazard_source: Mapped[bool] = mapped_column(default=False)
     # 9-digit 危险化学品登记编码 (companyCode of the national hazchem data chain), when registered.
     hazchem_registration_code: Mapped[str | None] = mapped_column(String(9))
+    # The 代字 of the enterprise's own document series, e.g. 澄化 in 澄化隐改〔2026〕12号.
+    document_abbreviation: Mapped[str] = mapped_column(String(8), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
@@ -104,6 +106,9 @@ class Agency(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
     qualification: Mapped[str] = mapped_column(String(120), default="")
+    qualification_certificate_no: Mapped[str] = mapped_column(
+        String(64), default="", server_default=""
+    )
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 

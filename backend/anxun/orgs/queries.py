@@ -17,6 +17,30 @@ from anxun.orgs.models import (
 )
 
 
+class _WithoutPhones:
+    """An enterprise as an agency's auditor reads it: the contact phones withheld."""
+
+    head_phone = None
+    safety_head_phone = None
+
+    def __init__(self, enterprise: Enterprise):
+        self._enterprise = enterprise
+
+    def __getattr__(self, name):
+        return getattr(self._enterprise, name)
+
+
+def enterprise_view(actor: Actor, enterprise: Enterprise):
+    """The enterprise as the actor may read it (scoping.may_see_phones decides the phones)."""
+    if scoping.may_see_phones(actor, enterprise.id):
+        return enterprise
+    return _WithoutPhones(enterprise)
+
+
+def get_enterprise(actor: Actor, enterprise_id: int):
+    return enterprise_view(actor, scoping.get_enterprise(actor, enterprise_id))
+
+
 def list_enterprises(actor: Actor, args: dict):
     query = scoping.visible_enterprises(actor)
     if args.get("industry"):
@@ -38,7 +62,8 @@ def list_enterprises(actor: Actor, args: dict):
         "name": [Enterprise.name, Enterprise.id],
         "region_code": [Enterprise.region_code, Enterprise.id],
     }[args["sort"]]
-    return paginate(query, sort, args.get("cursor"), args["limit"])
+    items, next_cursor = paginate(query, sort, args.get("cursor"), args["limit"])
+    return [enterprise_view(actor, e) for e in items], next_cursor
 
 
 def list_regions(parent: str | None):

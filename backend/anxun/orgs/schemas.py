@@ -35,11 +35,17 @@ class EnterpriseSchema(BaseSchema):
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     head_name = fields.String()
-    head_phone = fields.String()
+    # None for an agency's auditors (orgs.queries.enterprise_view): phones are personal data.
+    head_phone = fields.String(allow_none=True)
     safety_head_name = fields.String()
-    safety_head_phone = fields.String()
+    safety_head_phone = fields.String(allow_none=True)
     has_major_hazard_source = fields.Boolean()
     hazchem_registration_code = fields.String(allow_none=True)
+    document_abbreviation = fields.String(
+        metadata={
+            "description": "企业文书代字，如“澄化”（隐患整改通知单编号 澄化隐改〔2026〕12号）"
+        }
+    )
 
 
 class EnterpriseWriteSchema(BaseSchema):
@@ -61,6 +67,10 @@ class EnterpriseWriteSchema(BaseSchema):
     hazchem_registration_code = fields.String(
         allow_none=True,
         validate=validate.Regexp(r"^\d{9}$", error="危险化学品登记编码应为9位数字。"),
+    )
+    document_abbreviation = fields.String(
+        validate=validate.Regexp(r"^[\u4e00-\u9fff]{0,8}$", error="文书代字应为不超过8个汉字。"),
+        metadata={"description": "企业文书代字（不超过8个汉字；留空时取企业名称的前两个字）"},
     )
 
 
@@ -105,6 +115,7 @@ class AgencySchema(BaseSchema):
     name = fields.String()
     uscc = fields.String()
     qualification = fields.String()
+    qualification_certificate_no = fields.String(metadata={"description": "资质证书编号"})
 
 
 class EngagementSchema(BaseSchema):

@@ -20,13 +20,21 @@ from anxun.orgs.rules import jurisdiction_prefix
 
 READ = "read"
 WRITE = "write"
-# Data areas an engagement's scope grants to its agency's auditors (Engagement.scope). Reads of
-# these areas pass `area=`; an enterprise's basic record needs no area.
+# Data areas an engagement's scope grants to its agency's auditors (Engagement.scope). Every read
+# of an enterprise's data passes `area=` (one area, or a tuple when a response carries several:
+# the engagement must grant them all); only the enterprise's basic record needs none. Incidents
+# and enforcement records are read as HAZARDS: what went wrong and what was done about it.
 INSPECTIONS = "inspections"
 HAZARDS = "hazards"
 RISK = "risk"
 DOCUMENTS = "documents"
 AREAS = (INSPECTIONS, HAZARDS, RISK, DOCUMENTS)
+
+
+def _areas(area: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if area is None:
+        return ()
+    return (area,) if isinstance(area, str) else tuple(area)
 
 
 def _regulator_clause(regulators: list[Regulator]):
@@ -52,8 +60,8 @@ def valid_engagement(agency_ids) -> ColumnElement[bool]:
     )
 
 
-def _engagement_clause(agency_ids: set[int], area: str | None = None):
-    if area is not None:
+def _engagement_clause(agency_ids: set[int], area: str | tuple[str, ...] | None = None):
+    if _areas(area):
         return Enterprise.id.in_(sorted(engaged_enterprises(agency_ids, area)))
     engaged = (
         select(EngagementEnterprise.enterprise_id)
@@ -63,9 +71,12 @@ def _engagement_clause(agency_ids: set[int], area: str | None = None):
     return Enterprise.id.in_(engaged)
 
 
-def engaged_enterprises(agency_ids: set[int], area: str | None = None) -> dict[int, Engagement]:
+def engaged_enterprises(
+    agency_ids: set[int], area: str | tuple[str, ...] | None = None
+) -> dict[int, Engagement]:
     """{enterprise id: engagement} the agencies reach today (valid_from..valid_to, Beijing date),
-    limited to engagements whose scope names `area` when given; the lowest engagement id wins."""
+    limited to engagements whose scope names `area` (every one of them, for a tuple) when given;
+    the lowest engagement id wins."""
     if not agency_ids:
         return {}
     # Labelled so the auditors' read log (audits/reads.py) does not take it for a data read.
@@ -75,14 +86,15 @@ def engaged_enterprises(agency_ids: set[int], area: str | None = None) -> dict[i
         .where(valid_engagement(agency_ids))
         .order_by(Engagement.id)
     ).all()
+    wanted = set(_areas(area))
     reached: dict[int, Engagement] = {}
     for enterprise_id, engagement in rows:
-        if area is None or area in (engagement.scope or []):
+        if wanted <= set(engagement.scope or []):
             reached.setdefault(enterprise_id, engagement)
     return reached
 
 
-def enterprise_clause(actor: Actor, access: str = READ, area: str | None = None):
+def enterprise_clause(actor: Actor, access: str = READ, area: str | tuple[str, ...] | None = None):
     """A WHERE clause over Enterprise for what the actor may read (or write); with `area`, an
     auditor reaches only enterprises whose engagement scope names that data area."""
     if actor.is_platform_admin:
@@ -106,27 +118,34 @@ def visible_enterprises(actor: Actor):
 
 
 def get_enterprise(
-    actor: Actor, enterprise_id: int, access: str = READ, area: str | None = None
+    actor: Actor,
+    enterprise_id: int,
+    access: str = READ,
+    area: str | tuple[str, ...] | None = None,
 ) -> Enterprise:
     """Load an enterprise the actor may see; out of scope is 404, read-only access to write is 403.
 
-    `area` names the data area being read (INSPECTIONS, HAZARDS, RISK, DOCUMENTS): an auditor
-    whose engagement scope lacks it gets 404, as if the enterprise were not engaged at all."""
-    enterprise = db.session.scalar(
-        select(Enterprise).where(
+    `area` names the data area being read (INSPECTIONS, HAZARDS, RISK, DOCUMENTS), or a tuple of
+    them: an auditor whose engagement scope lacks one gets 404, as if the enterprise were not
+    engaged at all."""
+    # One statement: the row if readable, and whether it is writable too.
+    writable = enterprise_clause(actor, WRITE) if access == WRITE else true()
+    row = db.session.execute(
+        select(Enterprise, writable.label("writable")).where(
             Enterprise.id == enterprise_id, enterprise_clause(actor, READ, area)
         )
-    )
-    if enterprise is None:
+    ).first()
+    if row is None:
         raise NotFound("未找到该企业，或您无权查看。")
-    if access == WRITE and not db.session.scalar(
-        select(Enterprise.id).where(Enterprise.id == enterprise_id, enterprise_clause(actor, WRITE))
-    ):
+    enterprise, may_write = row
+    if not may_write:
         raise Forbidden("您对该企业只有查看权限。")
     return enterprise
 
 
-def get_scoped(actor: Actor, model, row_id, not_found: str, area: str | None = None):
+def get_scoped(
+    actor: Actor, model, row_id, not_found: str, area: str | tuple[str, ...] | None = None
+):
     """A row of `model` (a table with `enterprise_id`) belonging to an enterprise the actor may
     read; anything else is 404 with `not_found`, so its existence does not leak."""
     row = db.session.scalar(
@@ -139,7 +158,7 @@ def get_scoped(actor: Actor, model, row_id, not_found: str, area: str | None = N
     return row
 
 
-def require_area(actor: Actor, enterprise_id: int, area: str) -> Enterprise:
+def require_area(actor: Actor, enterprise_id: int, area: str | tuple[str, ...]) -> Enterprise:
     """The engagement gate for one data area of one enterprise (see get_enterprise)."""
     return get_enterprise(actor, enterprise_id, READ, area)
 
@@ -150,6 +169,16 @@ def require_enterprise_role(actor: Actor, enterprise: Enterprise, roles: set[str
         return
     if not actor.roles_in_enterprise(enterprise.id) & roles:
         raise Forbidden("您在该企业没有执行此操作的角色。")
+
+
+def may_see_phones(actor: Actor, enterprise_id: int) -> bool:
+    """Contact phones are personal data: platform admins, the enterprise's own staff and the
+    supervising regulators may call; an agency's auditors may not."""
+    return (
+        actor.is_platform_admin
+        or enterprise_id in actor.enterprise_ids
+        or bool(actor.regulator_ids)
+    )
 
 
 def is_enterprise_staff(actor: Actor, enterprise_id: int) -> bool:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from anxun.accounts.roles import Role
-from anxun.core import audit
+from anxun.accounts.queries import active_member_ids
+from anxun.accounts.roles import REGULATOR_ROLES, Role
+from anxun.core import audit, clock, disclosure
 from anxun.core.auth import Actor
 from anxun.core.errors import Forbidden, ValidationFailed, field_error
 from anxun.extensions import db
+from anxun.notifications import services as notifications
 from anxun.orgs import scoping
 from anxun.orgs.models import (
     Agency,
@@ -19,6 +21,7 @@ from anxun.orgs.models import (
     Regulator,
 )
 from anxun.orgs.rules import (
+    INDUSTRY_LABELS,
     REGION_CODE,
     Industry,
     parent_region_code,
@@ -40,6 +43,7 @@ ENTERPRISE_FIELDS = (
     "safety_head_phone",
     "has_major_hazard_source",
     "hazchem_registration_code",
+    "document_abbreviation",
 )
 # What enterprise staff may correct themselves; identity fields stay with regulators.
 ENTERPRISE_SELF_FIELDS = {
@@ -51,6 +55,7 @@ ENTERPRISE_SELF_FIELDS = {
     "safety_head_name",
     "safety_head_phone",
     "has_major_hazard_source",
+    "document_abbreviation",
 }
 
 
@@ -86,6 +91,11 @@ def upsert_regions(actor: Actor, rows: list[tuple[str, str]]) -> int:
 
 def _enterprise_problems(data: dict, current: Enterprise | None = None) -> list[dict]:
     errors = []
+    # The name is published (公示 of listings and spot checks).
+    if "name" in data:
+        errors.extend(
+            field_error("name", m) for m in disclosure.personal_data_problems(data["name"])
+        )
     if "uscc" in data:
         message = uscc_problem(data["uscc"])
         if message:
@@ -139,6 +149,12 @@ def update_enterprise(actor: Actor, enterprise: Enterprise, data: dict) -> Enter
     )
     if not is_admin and not (is_head and set(data) <= ENTERPRISE_SELF_FIELDS):
         raise Forbidden("您无权修改这些企业信息。")
+    changes_industries = "industries" in data and set(data["industries"]) != set(
+        enterprise.industries
+    )
+    if changes_industries and not actor.is_platform_admin:
+        # The industries decide which bureau supervises the enterprise (scoping.regulator_covers).
+        raise Forbidden("企业行业决定其监管部门，只有平台管理员可以变更。")
     errors = _enterprise_problems(data, enterprise)
     if errors:
         raise ValidationFailed("企业信息有误。", errors)
@@ -149,6 +165,7 @@ def update_enterprise(actor: Actor, enterprise: Enterprise, data: dict) -> Enter
             data.get("industries", enterprise.industries),
         )
     before = _snapshot(enterprise)
+    supervisors_before = supervising_regulators(enterprise.region_code, enterprise.industries)
     for key in ENTERPRISE_FIELDS:
         if key in data:
             setattr(enterprise, key, data[key].upper() if key == "uscc" else data[key])
@@ -157,8 +174,53 @@ def update_enterprise(actor: Actor, enterprise: Enterprise, data: dict) -> Enter
     db.session.flush()
     after = _snapshot(enterprise)
     diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    supervisors_after = supervising_regulators(enterprise.region_code, enterprise.industries)
+    if supervisors_before != supervisors_after or changes_industries:
+        diff["supervising_regulator_ids"] = [
+            [r.id for r in supervisors_before],
+            [r.id for r in supervisors_after],
+        ]
     audit.record(actor, "update_enterprise", "enterprise", enterprise.id, diff)
+    if changes_industries:
+        _notify_supervision_change(enterprise, before["industries"], supervisors_before)
     return enterprise
+
+
+def supervising_regulators(region_code: str, industries: list[str]) -> list[Regulator]:
+    """The regulators covering an enterprise with this region and these industries, by id."""
+    regulators = db.session.scalars(select(Regulator).order_by(Regulator.id)).all()
+    return [r for r in regulators if scoping.regulator_covers(r, region_code, industries)]
+
+
+def _industry_text(industries: list[str]) -> str:
+    return "、".join(INDUSTRY_LABELS.get(Industry(i), i) for i in industries) or "无"
+
+
+def _notify_supervision_change(
+    enterprise: Enterprise, old_industries: list[str], old_supervisors: list[Regulator]
+) -> None:
+    """Tell the members of the bureaus that supervised the enterprise and of those that now do."""
+    new_supervisors = supervising_regulators(enterprise.region_code, enterprise.industries)
+    names = {
+        "old": "、".join(r.name for r in old_supervisors) or "无",
+        "new": "、".join(r.name for r in new_supervisors) or "无",
+    }
+    regulator_ids = sorted({r.id for r in old_supervisors} | {r.id for r in new_supervisors})
+    members = [
+        user_id
+        for regulator_id in regulator_ids
+        for user_id in active_member_ids(REGULATOR_ROLES, regulator_id=regulator_id)
+    ]
+    notifications.notify(
+        members,
+        enterprise.id,
+        "supervision_changed",
+        None,
+        f"{enterprise.name}行业变更，监管部门调整",
+        f"行业由“{_industry_text(old_industries)}”变更为“{_industry_text(enterprise.industries)}”；"
+        f"监管部门由“{names['old']}”变为“{names['new']}”。",
+        f"supervision_changed:{enterprise.id}:{clock.now().isoformat()}",
+    )
 
 
 def _snapshot(enterprise: Enterprise) -> dict:
@@ -170,10 +232,11 @@ def _snapshot(enterprise: Enterprise) -> dict:
 def create_regulator(actor: Actor, data: dict) -> Regulator:
     if not actor.is_platform_admin:
         raise Forbidden("只有平台管理员可以登记监管部门。")
+    errors = [field_error("name", m) for m in disclosure.personal_data_problems(data["name"])]
     if db.session.get(Region, data["region_code"]) is None:
-        raise ValidationFailed(
-            "监管部门信息有误。", [field_error("region_code", "行政区划代码不存在。")]
-        )
+        errors.append(field_error("region_code", "行政区划代码不存在。"))
+    if errors:
+        raise ValidationFailed("监管部门信息有误。", errors)
     regulator = Regulator(
         name=data["name"],
         kind=data["kind"],
@@ -194,7 +257,10 @@ def create_agency(actor: Actor, data: dict) -> Agency:
     if message:
         raise ValidationFailed("机构信息有误。", [field_error("uscc", message)])
     agency = Agency(
-        name=data["name"], uscc=data["uscc"].upper(), qualification=data.get("qualification", "")
+        name=data["name"],
+        uscc=data["uscc"].upper(),
+        qualification=data.get("qualification", ""),
+        qualification_certificate_no=data.get("qualification_certificate_no", ""),
     )
     db.session.add(agency)
     db.session.flush()
@@ -303,9 +369,15 @@ def import_enterprises(actor: Actor, raw_rows: list[dict]) -> dict:
             accounts_to_make.append((data["officer_username"], name, Role.safety_officer))
         for username, display_name, role in accounts_to_make:
             password = data.get("initial_password") or accounts.generate_password()
+            # The regulator admin knows this password: the owner must replace it at first login.
             accounts.create_user(
                 actor,
-                {"username": username, "display_name": display_name, "password": password},
+                {
+                    "username": username,
+                    "display_name": display_name,
+                    "password": password,
+                    "must_change_password": True,
+                },
                 [Grant(role.value, enterprise_id=enterprise.id)],
             )
             if not data.get("initial_password"):

@@ -1,21 +1,23 @@
-"""After a request commits: deliver its outbox events inline (embedded) or hand them to RQ."""
+"""After a request commits: wake the embedded worker (embedded mode) or hand its outbox events to
+RQ (production). Delivery never runs inside a request or its transaction."""
 
 from __future__ import annotations
 
 from flask import Flask, current_app, g
 
-from anxun.outbox import dispatcher
+from anxun.outbox import dispatcher, worker
 
-MODES = ("inline", "rq", "off")
+MODES = ("embedded", "rq", "off")
 
 
 def after_request_commit() -> None:
     event_ids = g.pop("outbox_event_ids", None)
+    if not event_ids:
+        return
     mode = current_app.config["ANXUN_DISPATCH_MODE"]
-    if mode == "inline":
-        # Embedded mode: deliver this request's events and any retries that have come due.
-        dispatcher.dispatch_due(limit=20)
-    elif mode == "rq" and event_ids:
+    if mode == "embedded":
+        worker.for_app(current_app._get_current_object()).nudge()
+    elif mode == "rq":
         enqueue_job(event_ids)
 
 
@@ -33,3 +35,10 @@ def register(app: Flask) -> None:
     from anxun.core.uow import after_commit
 
     after_commit(app, after_request_commit)
+
+    @app.before_request
+    def _start_worker():
+        # Embedded mode: the worker starts with the first request after a server's fork, so that
+        # deliveries left from before a restart go out without waiting for a new event.
+        if app.config["ANXUN_DISPATCH_MODE"] == "embedded":
+            worker.for_app(app)

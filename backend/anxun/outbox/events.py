@@ -1,17 +1,21 @@
-"""Outbox events raised outside the hazard loop: inspection summaries and risk-register changes.
+"""Outbox events raised outside the hazard loop: inspection summaries, risk-register changes and
+audit-chain checkpoints.
 
 Callers invoke these inside the transaction of the change, so an event exists exactly when the
 change was committed."""
 
 from __future__ import annotations
 
+from anxun.core import checkpoint_signing
+from anxun.core.audit import AuditCheckpoint
 from anxun.extensions import db
 from anxun.orgs.models import Enterprise
-from anxun.outbox.enqueue import enqueue
+from anxun.outbox.enqueue import enqueue, enqueue_platform
 from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
 
 INSPECTION_SUMMARY = "inspection_summary"
 RISK_REGISTER_CHANGED = "risk_register_changed"
+AUDIT_CHECKPOINT = "audit_checkpoint"
 
 
 def _iso(moment) -> str | None:
@@ -70,3 +74,20 @@ def risk_register_changed(entity_type: str, row, action: str, change: dict | Non
         "changed_fields": sorted(change) if change else [],
     }
     return enqueue(RISK_REGISTER_CHANGED, enterprise, entity_type, row.id, payload)
+
+
+def audit_checkpoint(checkpoint: AuditCheckpoint, public_key_pem: str):
+    """A signed chain head for the regulators' platforms to keep as outside witnesses.
+
+    The audit chain is one chain for the whole platform, so every active endpoint receives it:
+    each regulator that keeps a copy is one more party an insider would have to corrupt to
+    rewrite history. The payload holds only positions and hashes, no enterprise data; with the
+    public key a witness checks the signature over checkpoint_signing.message(signed)."""
+    payload = {
+        "format": checkpoint_signing.FORMAT,
+        "algorithm": checkpoint_signing.ALGORITHM,
+        "signed": checkpoint.signed_fields(),
+        "signature": checkpoint.signature,
+        "public_key": public_key_pem,
+    }
+    return enqueue_platform(AUDIT_CHECKPOINT, "audit_checkpoint", checkpoint.id, payload)

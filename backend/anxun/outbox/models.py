@@ -13,14 +13,15 @@ from anxun.extensions import db
 
 
 class OutboxEvent(db.Model):
-    """An event for regulators, written in the same transaction as the change itself."""
+    """An event for regulators, written in the same transaction as the change itself; platform
+    events (audit-chain checkpoints) belong to no enterprise."""
 
     __tablename__ = "outbox_event"
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     event_type: Mapped[str] = mapped_column(String(48), index=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
-    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(6), index=True)
     aggregate_type: Mapped[str] = mapped_column(String(32))
     aggregate_id: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict] = mapped_column(JSON)
@@ -52,6 +53,9 @@ class OutboxDelivery(db.Model):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     last_status: Mapped[int | None]
     delivered_at: Mapped[datetime | None]
+    # Set while one dispatcher holds the delivery (it is sending); another may take it only once
+    # the lease has run out (a crashed worker). The value doubles as the holder's fencing token.
+    lease_expires_at: Mapped[datetime | None]
 
     __table_args__ = (
         UniqueConstraint("event_id", "endpoint_id", name="once_per_endpoint"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from anxun.accounts.roles import REGULATOR_ROLES, Role
 from anxun.core.auth import Actor
@@ -16,13 +16,16 @@ from anxun.outbox.models import OutboxDelivery, OutboxEvent, RegulatorEndpoint
 
 
 def feed(actor: Actor, cursor: str | None, limit: int):
-    """Events of enterprises the regulator supervises, oldest first, resumable by cursor."""
+    """Events of enterprises the regulator supervises and platform events (audit-chain
+    checkpoints, which every regulator may witness), oldest first, resumable by cursor."""
     if not actor.is_platform_admin and not any(
         actor.regulator_roles(r) & REGULATOR_ROLES for r in actor.regulator_ids
     ):
         raise Forbidden("只有监管部门可以获取事件推送。")
     visible = select(Enterprise.id).where(scoping.enterprise_clause(actor))
-    query = select(OutboxEvent).where(OutboxEvent.enterprise_id.in_(visible))
+    query = select(OutboxEvent).where(
+        or_(OutboxEvent.enterprise_id.in_(visible), OutboxEvent.enterprise_id.is_(None))
+    )
     rows, next_cursor = paginate(query, [OutboxEvent.id], cursor, limit)
     return [envelope(e) | {"sequence": e.id} for e in rows], next_cursor
 

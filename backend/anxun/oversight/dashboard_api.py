@@ -70,7 +70,9 @@ def get_enterprise_oversight(enterprise_id):
     """One supervised enterprise for the drill-down header: facts, hazard and inspection counts,
     today's explained grade (404 outside the jurisdiction or engagement)."""
     actor = current_actor()
-    enterprise = enterprise_queries.get_supervised_enterprise(actor, enterprise_id)
+    enterprise = enterprise_queries.get_supervised_enterprise(
+        actor, enterprise_id, enterprise_queries.SUMMARY_AREAS
+    )
     return enterprise_queries.enterprise_summary(actor, enterprise)
 
 
@@ -81,6 +83,8 @@ def get_enterprise_oversight(enterprise_id):
 def list_enterprise_inspections(args, enterprise_id):
     """A supervised enterprise's inspections, newest first (cursor pagination), each with its
     inspector, place, results, plausibility flags and photo ids."""
-    enterprise = enterprise_queries.get_supervised_enterprise(current_actor(), enterprise_id)
+    enterprise = enterprise_queries.get_supervised_enterprise(
+        current_actor(), enterprise_id, enterprise_queries.FEED_AREAS
+    )
     items, next_cursor = enterprise_queries.list_enterprise_inspections(enterprise, args)
     return {"items": items, "next_cursor": next_cursor}

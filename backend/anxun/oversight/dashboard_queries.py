@@ -8,21 +8,21 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
+from anxun.commitments import queries as commitment_queries
 from anxun.core.auth import Actor
 from anxun.core.errors import Forbidden
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
-from anxun.inspections import scheduling
-from anxun.inspections.models import Inspection, StopPeriod, TaskOccurrence
-from anxun.inspections.planning_queries import local_midnight, occurrence_state, rate_period
+from anxun.inspections.models import Inspection
+from anxun.inspections.planning_queries import local_midnight
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, EnterpriseIndustry, Region
 from anxun.oversight import indicators
 from anxun.oversight.models import RectificationOrder, SupervisedListing
+from anxun.risk import grade_inputs
 from anxun.risk.models import EnterpriseGradeSnapshot
 
 # The online operation rate shown is over the 30 local days up to today (as the grade's period).
-OPERATION_RATE_DAYS = 30
 
 
 def require_overseer(actor: Actor) -> None:
@@ -67,6 +67,8 @@ def _latest_grades(scope_ids):
             EnterpriseGradeSnapshot.colour.label("colour"),
             EnterpriseGradeSnapshot.score.label("score"),
             EnterpriseGradeSnapshot.day.label("day"),
+            EnterpriseGradeSnapshot.operation_rate.label("operation_rate"),
+            EnterpriseGradeSnapshot.operation_windows.label("operation_windows"),
         )
         .join(
             latest,
@@ -82,14 +84,16 @@ def _latest_grades(scope_ids):
 def _overview_select(conditions: list, today: date, now: datetime, ack_days: int):
     scope_ids = select(Enterprise.id).where(*conditions)
     is_open = Hazard.state.not_in(indicators.FINISHED_HAZARD_STATES)
+    # Only open hazards are read (the partial index ix_hazard_open_enterprise): closed and
+    # rejected ones, most of a mature province's millions, never enter the aggregate.
     hazards = (
         select(
             Hazard.enterprise_id.label("enterprise_id"),
-            _count_if(is_open).label("open"),
-            _count_if(and_(is_open, Hazard.deadline < today)).label("overdue"),
-            _count_if(and_(is_open, Hazard.level == "major")).label("major"),
+            func.count().label("open"),
+            _count_if(Hazard.deadline < today).label("overdue"),
+            _count_if(Hazard.level == "major").label("major"),
         )
-        .where(Hazard.enterprise_id.in_(scope_ids))
+        .where(Hazard.enterprise_id.in_(scope_ids), is_open)
         .group_by(Hazard.enterprise_id)
         .subquery()
     )
@@ -143,6 +147,8 @@ def _overview_select(conditions: list, today: date, now: datetime, ack_days: int
             grades.c.colour,
             grades.c.score,
             grades.c.day.label("grade_day"),
+            grades.c.operation_rate,
+            grades.c.operation_windows,
             func.coalesce(hazards.c.open, 0).label("open_hazards"),
             func.coalesce(hazards.c.overdue, 0).label("overdue_hazards"),
             func.coalesce(hazards.c.major, 0).label("open_major_hazards"),
@@ -174,38 +180,24 @@ def _industries_of(conditions: list) -> dict[int, list[str]]:
     return result
 
 
-def operation_rates(conditions: list, today: date, now: datetime) -> dict[int, float | None]:
-    """在线运行率 of every enterprise in scope over the last OPERATION_RATE_DAYS local days, by
-    the same rule as inspections/planning_queries.operation_rate, in two queries."""
-    day_from = today - timedelta(days=OPERATION_RATE_DAYS - 1)
-    start, end = rate_period(day_from, today)
-    scope_ids = select(Enterprise.id).where(*conditions)
-    occurrences = db.session.execute(
-        select(
-            TaskOccurrence.enterprise_id,
-            TaskOccurrence.place_id,
-            TaskOccurrence.due_start,
-            TaskOccurrence.due_end,
-            TaskOccurrence.done_at,
-        ).where(
-            TaskOccurrence.enterprise_id.in_(scope_ids),
-            TaskOccurrence.due_end > start,
-            TaskOccurrence.due_end <= end,
-        )
-    ).all()
-    stops: dict[int, list[StopPeriod]] = defaultdict(list)
-    for stop in db.session.scalars(
-        select(StopPeriod)
-        .where(StopPeriod.enterprise_id.in_(scope_ids))
-        .order_by(StopPeriod.start_at, StopPeriod.id)
-    ):
-        stops[stop.enterprise_id].append(stop)
-    states: dict[int, list[scheduling.OccurrenceState]] = defaultdict(list)
-    for occurrence in occurrences:
-        states[occurrence.enterprise_id].append(
-            occurrence_state(occurrence, now, stops[occurrence.enterprise_id])
-        )
-    return {eid: scheduling.online_operation_rate(s) for eid, s in states.items()}
+def operation_rates(conditions: list, today: date) -> dict[int, float | None]:
+    """在线运行率 of every enterprise in scope: the grade's own figure for today (one source,
+    risk/grade_inputs.operation_rates), so the overview, the facts panel and the grade agree."""
+    return grade_inputs.operation_rates(select(Enterprise.id).where(*conditions), today)
+
+
+def _operation_rates(records, today: date) -> dict[int, float | None]:
+    """Today's rate as the daily grade snapshot recorded it (the same figure: a day's rate never
+    changes during that day); computed from the task windows only for enterprises without one."""
+    rates, missing = {}, []
+    for r in records:
+        if r.grade_day == today and r.operation_windows is not None:
+            rates[r.id] = r.operation_rate
+        else:
+            missing.append(r.id)
+    if missing:
+        rates.update(grade_inputs.operation_rates(missing, today))
+    return rates
 
 
 def overview(actor: Actor, args: dict, now: datetime, today: date, ack_days: int) -> dict:
@@ -224,7 +216,8 @@ def overview(actor: Actor, args: dict, now: datetime, today: date, ack_days: int
         query = query.where(or_(inspections.c.last_at.is_(None), inspections.c.last_at < cutoff))
     records = db.session.execute(query).all()
     industries = _industries_of(conditions)
-    rates = operation_rates(conditions, today, now)
+    rates = _operation_rates(records, today)
+    commitments = commitment_queries.statuses_for([r.id for r in records], today, now)
     rows = [
         {
             "id": r.id,
@@ -245,18 +238,23 @@ def overview(actor: Actor, args: dict, now: datetime, today: date, ack_days: int
             "unacknowledged_orders": int(r.unacknowledged_orders),
             "escalated_orders": int(r.escalated_orders),
             "listed_major_hazards": int(r.listed_major_hazards),
+            "commitment": commitments.get(r.id),
         }
         for r in records
     ]
     sort = args.get("sort") or "name"
     rows = indicators.sort_rows(rows, sort, descending=args.get("order") == "desc")
+    page, per_page = args.get("page") or 1, args.get("per_page")
+    shown = rows[(page - 1) * per_page : page * per_page] if per_page else rows
     return {
-        "items": rows,
+        "items": shown,
+        "total": len(rows),
+        "page": page,
+        "per_page": per_page,
         "totals": indicators.totals(rows),
-        "operation_rate_period": {
-            "from": today - timedelta(days=OPERATION_RATE_DAYS - 1),
-            "to": today,
-        },
+        "operation_rate_period": dict(
+            zip(("from", "to"), grade_inputs.operation_period(today), strict=True)
+        ),
         "ack_days": ack_days,
         "generated_at": now,
     }

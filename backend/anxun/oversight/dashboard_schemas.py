@@ -2,6 +2,7 @@
 
 from marshmallow import fields, validate
 
+from anxun.commitments.rules import STATUS_LABELS as COMMITMENT_STATUS_LABELS
 from anxun.core.schemas import BaseSchema, LabelledEnum
 from anxun.orgs.rules import INDUSTRY_LABELS, Industry
 from anxun.orgs.schemas import INDUSTRY_CODES
@@ -31,6 +32,14 @@ class OverviewQuerySchema(JurisdictionFilterSchema):
     )
     sort = fields.String(load_default="name", validate=validate.OneOf(SORT_KEYS))
     order = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
+    page = fields.Integer(
+        load_default=1, validate=validate.Range(min=1), metadata={"description": "页码，从 1 开始"}
+    )
+    per_page = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=500),
+        metadata={"description": "每页企业数（1–500）；不传则返回全部（合计始终覆盖全部筛选结果）"},
+    )
 
 
 class TrendsQuerySchema(JurisdictionFilterSchema):
@@ -64,6 +73,11 @@ class OverviewRowSchema(BaseSchema):
     unacknowledged_orders = fields.Integer()
     escalated_orders = fields.Integer()
     listed_major_hazards = fields.Integer()
+    commitment = LabelledEnum(
+        COMMITMENT_STATUS_LABELS,
+        allow_none=True,
+        metadata={"description": "危险化学品企业今日安全承诺：已按时承诺/迟报/未承诺/待承诺"},
+    )
 
 
 class GradeCountsSchema(BaseSchema):
@@ -89,6 +103,9 @@ class OverviewTotalsSchema(BaseSchema):
 class OverviewSchema(BaseSchema):
     items = fields.List(fields.Nested(OverviewRowSchema))
     totals = fields.Nested(OverviewTotalsSchema)
+    total = fields.Integer(metadata={"description": "筛选后的企业总数（全部页）"})
+    page = fields.Integer()
+    per_page = fields.Integer(allow_none=True)
     operation_rate_period = fields.Function(
         lambda o: {
             "from": o["operation_rate_period"]["from"].isoformat(),

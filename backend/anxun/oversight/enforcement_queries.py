@@ -19,7 +19,7 @@ from anxun.risk.grade_inputs import INTERVIEW_DAYS
 
 def get_record(actor: Actor, record_id: int) -> EnforcementRecord:
     return scoping.get_scoped(
-        actor, EnforcementRecord, record_id, "未找到该执法记录，或您无权查看。"
+        actor, EnforcementRecord, record_id, "未找到该执法记录，或您无权查看。", scoping.HAZARDS
     )
 
 
@@ -27,7 +27,7 @@ def list_records(actor: Actor, args: dict) -> list[EnforcementRecord]:
     query = (
         select(EnforcementRecord)
         .join(Enterprise, Enterprise.id == EnforcementRecord.enterprise_id)
-        .where(scoping.enterprise_clause(actor))
+        .where(scoping.enterprise_clause(actor, scoping.READ, scoping.HAZARDS))
     )
     if args.get("enterprise_id"):
         query = query.where(EnforcementRecord.enterprise_id == args["enterprise_id"])

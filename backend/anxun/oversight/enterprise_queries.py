@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 from anxun.accounts.models import User
 from anxun.checklists.export import INSPECTION_TYPE_LABELS
 from anxun.checklists.models import ChecklistVersion
+from anxun.checklists.queries import item_texts
 from anxun.core import clock
 from anxun.core.auth import Actor
 from anxun.core.errors import Forbidden
@@ -16,6 +17,7 @@ from anxun.core.pagination import paginate
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.hazards.queries import SOURCE_LABELS, TERMINAL, overdue_clause
+from anxun.inspections.codes import verification_code
 from anxun.inspections.models import Inspection, Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
@@ -23,15 +25,22 @@ from anxun.orgs.rules import INDUSTRY_LABELS, SIZE_LABELS, Industry
 from anxun.risk.grading_queries import compute_grade
 
 RECENT_DAYS = 30
+# The header carries inspection and hazard counts and the grade (with its 约谈 veto): an auditor
+# needs all three areas in the engagement scope; the inspection feed needs inspections.
+SUMMARY_AREAS = (scoping.INSPECTIONS, scoping.HAZARDS, scoping.RISK)
+FEED_AREAS = scoping.INSPECTIONS
 
 
-def get_supervised_enterprise(actor: Actor, enterprise_id: int) -> Enterprise:
-    """An enterprise the actor oversees: regulators covering it, engaged auditors, platform admins.
+def get_supervised_enterprise(
+    actor: Actor, enterprise_id: int, area: str | tuple[str, ...]
+) -> Enterprise:
+    """An enterprise the actor oversees: regulators covering it, auditors engaged for `area`,
+    platform admins.
 
     Out of scope is 404 (as everywhere); the enterprise's own staff see it but this view is the
     supervising side's, so they get 403.
     """
-    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.READ)
+    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.READ, area)
     if not (actor.is_platform_admin or actor.regulator_ids or actor.agency_ids):
         raise Forbidden("企业监管详情仅供监管部门与受委托的第三方机构查看。")
     return enterprise
@@ -98,7 +107,9 @@ def enterprise_summary(actor: Actor, enterprise: Enterprise) -> dict:
         "longitude": enterprise.longitude,
         "head_name": enterprise.head_name,
         # Phones are personal data: the supervising regulator may call, an agency may not.
-        "head_phone": enterprise.head_phone if _may_see_phones(actor) else None,
+        "head_phone": enterprise.head_phone
+        if scoping.may_see_phones(actor, enterprise.id)
+        else None,
         "has_major_hazard_source": enterprise.has_major_hazard_source,
         "hazards": hazard_counts(enterprise.id),
         "inspections": inspection_counts(enterprise.id),
@@ -106,13 +117,12 @@ def enterprise_summary(actor: Actor, enterprise: Enterprise) -> dict:
     }
 
 
-def _may_see_phones(actor: Actor) -> bool:
-    return actor.is_platform_admin or bool(actor.regulator_ids)
-
-
 def list_enterprise_inspections(enterprise: Enterprise, args: dict):
-    """An enterprise's inspections, newest finished first; returns (views, next_cursor)."""
+    """An enterprise's inspections, newest finished first (or the one `inspection_id` names);
+    returns (views, next_cursor)."""
     query = select(Inspection).where(Inspection.enterprise_id == enterprise.id)
+    if args.get("inspection_id"):
+        query = query.where(Inspection.id == args["inspection_id"])
     rows, next_cursor = paginate(
         query,
         [Inspection.finished_at, Inspection.id],
@@ -141,10 +151,18 @@ def _inspection_views(rows: list[Inspection]) -> list[dict]:
             .group_by(Hazard.inspection_id)
         ).all()
     )
-    return [_inspection_view(r, users, places, versions, hazard_counts_by_inspection) for r in rows]
+    texts = item_texts(
+        (r.checklist_version_id, a.item_id) for r in rows for a in r.answers if a.result == "fail"
+    )
+    return [
+        _inspection_view(r, users, places, versions, hazard_counts_by_inspection, texts)
+        for r in rows
+    ]
 
 
-def _inspection_view(inspection, users, places, versions, hazard_counts_by_inspection) -> dict:
+def _inspection_view(
+    inspection, users, places, versions, hazard_counts_by_inspection, item_texts
+) -> dict:
     place = places.get(inspection.place_id)
     version = versions.get(inspection.checklist_version_id)
     inspector = users.get(inspection.inspector_user_id)
@@ -152,6 +170,7 @@ def _inspection_view(inspection, users, places, versions, hazard_counts_by_inspe
     photo_ids = [m for a in inspection.answers for m in (a.media_ids or [])]
     return {
         "id": str(inspection.id),
+        "verification_code": verification_code(inspection.id),
         "enterprise_id": inspection.enterprise_id,
         "inspector_user_id": inspection.inspector_user_id,
         "inspector_name": inspector.display_name if inspector else None,
@@ -171,7 +190,12 @@ def _inspection_view(inspection, users, places, versions, hazard_counts_by_inspe
         "received_at": inspection.received_at,
         "results": _results(inspection.answers),
         "failed_items": [
-            {"item_id": a.item_id, "note": a.note, "photo_ids": list(a.media_ids or [])}
+            {
+                "item_id": a.item_id,
+                "item_text": item_texts.get((inspection.checklist_version_id, a.item_id)),
+                "note": a.note,
+                "photo_ids": list(a.media_ids or []),
+            }
             for a in failed
         ],
         "flags": [

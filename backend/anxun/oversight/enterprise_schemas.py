@@ -60,6 +60,7 @@ class OversightFlagSchema(BaseSchema):
 
 class OversightFailedItemSchema(BaseSchema):
     item_id = fields.String()
+    item_text = fields.String(allow_none=True)
     note = fields.String()
     photo_ids = fields.List(fields.String())
 
@@ -73,6 +74,7 @@ class OversightResultsSchema(BaseSchema):
 
 class OversightInspectionSchema(BaseSchema):
     id = fields.String()
+    verification_code = fields.String(metadata={"description": "校验码（打印在排查记录上）"})
     enterprise_id = fields.Integer()
     inspector_user_id = fields.Integer()
     inspector_name = fields.String(allow_none=True)
@@ -100,3 +102,7 @@ class OversightInspectionQuerySchema(PageQuerySchema):
     """Cursor paging only; pages are smaller than elsewhere because each row carries photos."""
 
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    inspection_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "只返回这一条记录（工作台按校验码打开时）"},
+    )

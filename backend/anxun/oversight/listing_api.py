@@ -13,6 +13,7 @@ from anxun.oversight.listing_schemas import (
     ListingSchema,
     PublicMajorHazardPageSchema,
     PublicQuerySchema,
+    PublicRegionListSchema,
 )
 
 blp = Blueprint("oversight_listings", __name__, url_prefix="/api/v1", description="挂牌督办")
@@ -62,6 +63,16 @@ def delist_listing(listing_id):
 @blp.route("/public/major-hazards", methods=["GET"])
 @blp.arguments(PublicQuerySchema, location="query")
 @blp.response(200, PublicMajorHazardPageSchema)
+@blp.doc(security=[])
 def public_major_hazards(args):
     """公示 (no login): publicly listed major hazards of every regulator, without personal data."""
     return {"items": queries.public_major_hazards(args["region_code"])}
+
+
+@blp.route("/public/major-hazards/regions", methods=["GET"])
+@blp.response(200, PublicRegionListSchema)
+@blp.doc(security=[])
+def public_major_hazard_regions():
+    """公示 (no login): the regions that hold public listings, with the cities and provinces
+    above them, by name, so the public page filters by a region picker instead of a raw code."""
+    return {"items": queries.public_regions()}

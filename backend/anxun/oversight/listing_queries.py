@@ -7,12 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from anxun.accounts.models import User
-from anxun.core import clock
+from anxun.core import clock, disclosure
 from anxun.core.auth import Actor
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
+from anxun.orgs import rules as org_rules
 from anxun.orgs import scoping
-from anxun.orgs.models import Enterprise
+from anxun.orgs.models import Enterprise, Region
 from anxun.oversight.models import SupervisedListing
 
 STATE_LABELS = {"listed": "督办中", "delisted": "已销号"}
@@ -117,6 +118,7 @@ def public_major_hazards(region_code: str | None) -> list[dict]:
         select(
             Enterprise.name,
             Enterprise.region_code,
+            Region.name.label("region_name"),
             SupervisedListing.listing_no,
             SupervisedListing.public_summary,
             SupervisedListing.supervising_office,
@@ -126,22 +128,56 @@ def public_major_hazards(region_code: str | None) -> list[dict]:
             SupervisedListing.delisted_at,
         )
         .join(Enterprise, Enterprise.id == SupervisedListing.enterprise_id)
+        .join(Region, Region.code == Enterprise.region_code)
         .where(SupervisedListing.is_public.is_(True))
         .order_by(SupervisedListing.listed_at.desc(), SupervisedListing.id.desc())
     )
     if region_code:
         query = query.where(Enterprise.region_code.startswith(region_code, autoescape=True))
+    # Belt and braces: whatever slipped past entry checks, no phone or ID number goes out.
+    return disclosure.scrub(
+        [
+            {
+                "enterprise_name": row.name,
+                "region_code": row.region_code,
+                "region_name": row.region_name,
+                "listing_no": row.listing_no,
+                "public_summary": row.public_summary,
+                "supervising_office": row.supervising_office,
+                "deadline": row.deadline,
+                "status": {"code": row.state, "label": STATE_LABELS[row.state]},
+                "listed_on": _china_date(row.listed_at),
+                "delisted_on": _china_date(row.delisted_at),
+            }
+            for row in db.session.execute(query)
+        ]
+    )
+
+
+def public_regions() -> list[dict]:
+    """The region picker of the public page: every region (GB/T 2260) holding a public listing,
+    with the cities and provinces above it, by code; `prefix` is what the list filters on."""
+    held = db.session.scalars(
+        select(Enterprise.region_code)
+        .join(SupervisedListing, SupervisedListing.enterprise_id == Enterprise.id)
+        .where(SupervisedListing.is_public.is_(True))
+        .distinct()
+    ).all()
+    wanted = set()
+    for code in held:
+        while code and code not in wanted:
+            wanted.add(code)
+            code = org_rules.parent_region_code(code)
+    regions = db.session.scalars(
+        select(Region).where(Region.code.in_(wanted)).order_by(Region.code)
+    ).all()
     return [
         {
-            "enterprise_name": row.name,
-            "region_code": row.region_code,
-            "listing_no": row.listing_no,
-            "public_summary": row.public_summary,
-            "supervising_office": row.supervising_office,
-            "deadline": row.deadline,
-            "status": {"code": row.state, "label": STATE_LABELS[row.state]},
-            "listed_on": _china_date(row.listed_at),
-            "delisted_on": _china_date(row.delisted_at),
+            "code": region.code,
+            "name": region.name,
+            "level": org_rules.region_level(region.code).value,
+            "parent_code": org_rules.parent_region_code(region.code),
+            "prefix": org_rules.jurisdiction_prefix(region.code),
         }
-        for row in db.session.execute(query)
+        for region in regions
     ]

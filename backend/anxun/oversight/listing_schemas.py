@@ -69,6 +69,7 @@ class StatusSchema(BaseSchema):
 class PublicMajorHazardSchema(BaseSchema):
     enterprise_name = fields.String()
     region_code = fields.String()
+    region_name = fields.String(metadata={"description": "行政区划名称（GB/T 2260）"})
     listing_no = fields.String()
     public_summary = fields.String()
     supervising_office = fields.String()
@@ -80,3 +81,20 @@ class PublicMajorHazardSchema(BaseSchema):
 
 class PublicMajorHazardPageSchema(BaseSchema):
     items = fields.List(fields.Nested(PublicMajorHazardSchema))
+
+
+class PublicRegionSchema(BaseSchema):
+    code = fields.String(metadata={"description": "行政区划代码（GB/T 2260）"})
+    name = fields.String(metadata={"description": "名称，如 镇海区"})
+    level = fields.String(
+        validate=validate.OneOf(["province", "city", "county"]),
+        metadata={"description": "province 省级 / city 地级 / county 县级"},
+    )
+    parent_code = fields.String(allow_none=True)
+    prefix = fields.String(
+        metadata={"description": "筛选公示列表用的代码前缀（region_code 参数），如 3302"}
+    )
+
+
+class PublicRegionListSchema(BaseSchema):
+    items = fields.List(fields.Nested(PublicRegionSchema))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from anxun.core import audit, clock
+from anxun.core import audit, clock, disclosure
 from anxun.core.auth import Actor
 from anxun.core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from anxun.extensions import db
@@ -59,12 +59,14 @@ def _validate(data: dict) -> None:
     summary = data["public_summary"].strip()
     if not summary:
         errors.append(field_error("public_summary", "请填写公示摘要。"))
-    errors.extend(
-        field_error("public_summary", message)
-        for message in listing_rules.personal_data_problems(summary)
-    )
     if not data["supervising_office"].strip():
         errors.append(field_error("supervising_office", "请填写督办单位。"))
+    # Both texts are published on the 公示 page.
+    for field in ("public_summary", "supervising_office"):
+        errors.extend(
+            field_error(field, message)
+            for message in disclosure.personal_data_problems(data[field])
+        )
     if errors:
         raise ValidationFailed("请检查标出的字段。", errors)
 

@@ -116,6 +116,11 @@ class RectificationOrder(db.Model):
     state: Mapped[str] = mapped_column(String(16), default="issued")
     version: Mapped[int] = mapped_column(default=1)
     issued_by_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # The second enforcement officer (执法人员不得少于两人); null only on orders issued before.
+    co_officer_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Both officers as issued: [{user_id, display_name, enforcement_certificate_no}], issuer
+    # first; the printed order shows these, so a later change to an account cannot alter it.
+    officers: Mapped[list[dict]] = mapped_column(JSON, default=list)
     issued_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
     acknowledged_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     acknowledged_at: Mapped[datetime | None]

@@ -8,9 +8,9 @@ from anxun.hazards.models import Hazard
 from anxun.hazards.workflow import LEVEL_LABELS
 from anxun.orgs.models import Enterprise, Regulator
 from anxun.oversight.models import Patrol, RectificationOrder
-from anxun.oversight.orders import PATROL_MODE_LABELS
-from anxun.reports.documents import local, local_text
-from anxun.reports.render import render_pdf
+from anxun.oversight.orders import PATROL_MODE_LABELS, review_authority
+from anxun.reports.documents import local
+from anxun.reports.render import chinese_date, render_pdf
 
 
 def basis_text(ref: dict) -> str:
@@ -24,6 +24,28 @@ def basis_text(ref: dict) -> str:
 def _name(user_id: int | None) -> str:
     user = db.session.get(User, user_id) if user_id is not None else None
     return user.display_name if user else "—"
+
+
+def _officers(order: RectificationOrder) -> list[dict]:
+    """Both enforcement officers with their 执法证号 as kept on the order when it was issued; an
+    order from before the two-officer rule keeps a blank line for the second one, to be filled
+    in by hand."""
+    kept = order.officers or [
+        {
+            "display_name": user.display_name,
+            "enforcement_certificate_no": user.enforcement_certificate_no,
+        }
+        for user_id in (order.issued_by_user_id, order.co_officer_user_id)
+        if user_id is not None and (user := db.session.get(User, user_id)) is not None
+    ]
+    shown = [
+        {
+            "name": officer.get("display_name") or "",
+            "certificate_no": (officer.get("enforcement_certificate_no") or "").strip() or "　" * 8,
+        }
+        for officer in kept
+    ]
+    return (shown + [{"name": "", "certificate_no": "　" * 8}] * 2)[: max(2, len(shown))]
 
 
 def _source(order: RectificationOrder) -> str:
@@ -55,7 +77,7 @@ def order_context(order: RectificationOrder) -> dict:
     if order.acknowledged_at is not None:
         receipt = {
             "by": _name(order.acknowledged_by_user_id),
-            "at": local_text(order.acknowledged_at),
+            "on": chinese_date(local(order.acknowledged_at).date()),
             "note": order.acknowledgment_note,
         }
     issued = local(order.issued_at)
@@ -65,12 +87,15 @@ def order_context(order: RectificationOrder) -> dict:
             "enterprise": enterprise.name,
             "regulator": regulator.name,
             "source": _source(order),
-            "deadline": f"{order.deadline.year}年{order.deadline.month}月{order.deadline.day}日",
+            "deadline": chinese_date(order.deadline),
             "requirements": order.requirements,
-            "issued_on": f"{issued.year}年{issued.month}月{issued.day}日",
-            "issued_by": _name(order.issued_by_user_id),
-            "escalated_at": local_text(order.escalated_at) if order.escalated_at else None,
+            "issued_on": chinese_date(issued.date()),
+            "review_authority": review_authority(regulator.name),
+            "escalated_on": chinese_date(local(order.escalated_at).date())
+            if order.escalated_at
+            else None,
         },
+        "officers": _officers(order),
         "items": items,
         "basis": [basis_text(ref) for ref in order.basis or []],
         "receipt": receipt,
@@ -84,5 +109,5 @@ def order_pdf(order: RectificationOrder) -> bytes:
         context,
         title="责令限期整改指令书",
         org_name=context["order"]["regulator"],
-        period=f"编号 {order.number}",
+        period=order.number,
     )

@@ -87,6 +87,18 @@ def office_abbreviation(regulator_name: str) -> str:
     return f"{division[:1]}{short}" if division else short
 
 
+def review_authority(regulator_name: str) -> str:
+    """Where an order of a local bureau is appealed (行政复议法 2023 第二十四条): the people's
+    government at the bureau's own level, 宁波市镇海区应急管理局 → 宁波市镇海区人民政府.
+
+    A name without a division (a ministry) gets the generic words 有管辖权的行政复议机关."""
+    name = regulator_name.strip()
+    division, rest = _last_division(name)
+    if not division:
+        return "有管辖权的行政复议机关"
+    return f"{name[: len(name) - len(rest)]}人民政府"
+
+
 def next_sequence(existing_numbers: list[str], office: str, year: int) -> int:
     """The next order sequence for this office and year, given the numbers already issued."""
     return next_in_series(existing_numbers, document_prefix(office, ORDER_TYPE_WORD, year))

@@ -13,6 +13,9 @@ from anxun.oversight.patrol_schemas import (
     FollowUpListSchema,
     FollowUpResultSchema,
     FollowUpSchema,
+    OfficerCertificateSchema,
+    OfficerListSchema,
+    OfficerSchema,
     OrderCreateSchema,
     OrderListQuerySchema,
     OrderPageSchema,
@@ -121,6 +124,25 @@ def list_orders(args):
     """Orders of the caller's bureau, or addressed to the caller's enterprise; newest first."""
     rows, next_cursor = queries.list_orders(current_actor(), args)
     return {"items": queries.order_views(rows), "next_cursor": next_cursor}
+
+
+@blp.route("/regulators/<int:regulator_id>/officers", methods=["GET"])
+@authenticated
+@blp.response(200, OfficerListSchema)
+def list_officers(regulator_id):
+    """The bureau's active enforcement officers with their 执法证号 (the caller's own bureau)."""
+    officers = queries.list_officers(current_actor(), regulator_id)
+    return {"items": [queries.officer_view(user) for user in officers]}
+
+
+@blp.route("/regulators/<int:regulator_id>/officers/<int:user_id>", methods=["PATCH"])
+@authenticated
+@blp.arguments(OfficerCertificateSchema)
+@blp.response(200, OfficerSchema)
+def set_officer_certificate(data, regulator_id, user_id):
+    """Register (or clear) an officer's 执法证号: the bureau's admin only."""
+    user = services.set_officer_certificate(current_actor(), regulator_id, user_id, data)
+    return queries.officer_view(user)
 
 
 @blp.route("/orders", methods=["POST"])

@@ -46,10 +46,12 @@ def _finding(regulator, patrol, title, description, level, basis, deadline):
 
 
 def _order(regulator, enterprise, patrol, findings, deadline, requirements):
+    co_officer = db.session.scalar(select(User.id).where(User.username == "regulator-admin"))
     return services.issue_order(
         regulator,
         {
             "enterprise_id": enterprise.id,
+            "co_officer_user_id": co_officer,
             "patrol_id": patrol.id,
             "deadline": deadline,
             "basis": [SAFETY_LAW_65],

@@ -12,13 +12,18 @@ from datetime import date
 from sqlalchemy import false, or_, select, true
 
 from anxun.accounts.models import User
+from anxun.accounts.queries import active_member_ids
+from anxun.accounts.roles import Role
 from anxun.core import clock
 from anxun.core.auth import Actor
 from anxun.core.errors import NotFound
 from anxun.core.pagination import paginate
+from anxun.evidence import rules as evidence_rules
+from anxun.evidence.models import EvidenceRequest
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.hazards.queries import CATEGORY_LABELS
+from anxun.inspections.models import Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Agency, Engagement, Enterprise, Regulator
 from anxun.oversight import orders as rules
@@ -253,11 +258,79 @@ def patrol_view(patrol: Patrol) -> dict:
             .order_by(RectificationOrder.id)
         )
     )
+    view["evidence_shortfalls"] = evidence_shortfalls(patrol)
     return view
+
+
+def evidence_shortfalls(patrol: Patrol) -> list[dict]:
+    """The patrol's remote evidence requests answered late or not at all by their deadline
+    (issue #16: they count among the patrol's findings), oldest first."""
+    requests = db.session.scalars(
+        select(EvidenceRequest)
+        .where(EvidenceRequest.patrol_id == patrol.id, EvidenceRequest.state != "cancelled")
+        .order_by(EvidenceRequest.created_at, EvidenceRequest.id)
+    ).all()
+    now = clock.now()
+    found = []
+    for request in requests:
+        state = evidence_rules.effective_state(request.state, request.due_at, now)
+        mark = evidence_rules.shortfall(state, request.answer.is_late if request.answer else None)
+        if mark is None:
+            continue
+        found.append(
+            {
+                "request_id": request.id,
+                "subject": _evidence_subject(request),
+                "text": request.text,
+                "due_at": request.due_at,
+                "answered_at": request.answer.received_at if request.answer else None,
+                "shortfall": _labelled(mark, evidence_rules.SHORTFALL_LABELS),
+                "finding_id": request.finding_id,
+                "order_id": request.order_id,
+            }
+        )
+    return found
+
+
+def _evidence_subject(request: EvidenceRequest) -> str:
+    if request.place_id is not None:
+        return db.session.get(Place, request.place_id).name
+    return db.session.get(Hazard, request.hazard_id).title
 
 
 def _is_overdue(order: RectificationOrder, check: FollowUpCheck | None, today: date) -> bool:
     return (check is None or check.state == "scheduled") and today > order.deadline
+
+
+def officer_view(user: User) -> dict:
+    return {
+        "user_id": user.id,
+        "display_name": user.display_name,
+        "enforcement_certificate_no": user.enforcement_certificate_no,
+    }
+
+
+def order_officers(order: RectificationOrder, people: dict[int, User]) -> list[dict]:
+    """The enforcement officers of an order as issued, the issuing officer first (read from the
+    accounts only for orders issued before the officers were kept on the order)."""
+    if order.officers:
+        return list(order.officers)
+    ids = [order.issued_by_user_id, order.co_officer_user_id]
+    return [officer_view(people[i]) for i in ids if i is not None and i in people]
+
+
+def officer_ids(regulator_id: int) -> list[int]:
+    """The bureau's active enforcement staff (inspectors and admins)."""
+    roles = {Role.regulator_inspector.value, Role.regulator_admin.value}
+    return active_member_ids(roles, regulator_id=regulator_id)
+
+
+def list_officers(actor: Actor, regulator_id: int) -> list[User]:
+    """The active enforcement staff of one of the caller's bureaus, to choose a co-officer from."""
+    if regulator_id not in actor.regulator_ids:
+        raise NotFound("未找到该监管部门，或您无权查看。")
+    ids = officer_ids(regulator_id)
+    return db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)).all()
 
 
 def order_views(orders: list[RectificationOrder]) -> list[dict]:
@@ -266,6 +339,8 @@ def order_views(orders: list[RectificationOrder]) -> list[dict]:
     users = _names(
         User, [u for o in orders for u in (o.issued_by_user_id, o.acknowledged_by_user_id)]
     )
+    officer_ids = {u for o in orders for u in (o.issued_by_user_id, o.co_officer_user_id) if u}
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(officer_ids)))}
     checks = {
         c.order_id: c
         for c in db.session.scalars(
@@ -287,6 +362,8 @@ def order_views(orders: list[RectificationOrder]) -> list[dict]:
             "version": o.version,
             "issued_by_user_id": o.issued_by_user_id,
             "issued_by_name": users.get(o.issued_by_user_id),
+            "co_officer_user_id": o.co_officer_user_id,
+            "officers": order_officers(o, people),
             "issued_at": o.issued_at,
             "acknowledged_by_user_id": o.acknowledged_by_user_id,
             "acknowledged_by_name": users.get(o.acknowledged_by_user_id),

@@ -2,8 +2,9 @@
 
 from marshmallow import fields, validate
 
-from anxun.core.schemas import BaseSchema, Int, PageQuerySchema
+from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
 from anxun.hazards.queries import CATEGORY_LABELS
+from anxun.hazards.workflow import STATE_LABELS as HAZARD_STATE_LABELS
 from anxun.oversight import orders as rules
 
 LEVELS = list(rules.FINDING_LEVEL_LABELS)
@@ -126,7 +127,7 @@ class PatrolFindingSchema(BaseSchema):
     photo_ids = fields.List(fields.String())
     state = fields.Nested(CodeLabelSchema)
     hazard_id = fields.UUID(allow_none=True)
-    hazard_state = fields.String(allow_none=True)
+    hazard_state = LabelledEnum(HAZARD_STATE_LABELS, allow_none=True)
     hazard_deadline = fields.Date(allow_none=True)
     recorded_by_user_id = fields.Integer()
     recorded_by_name = fields.String(allow_none=True)
@@ -159,9 +160,26 @@ class PatrolSummarySchema(BaseSchema):
     closed_at = fields.DateTime(allow_none=True)
 
 
+class EvidenceShortfallSchema(BaseSchema):
+    request_id = fields.Integer()
+    subject = fields.String(metadata={"description": "核查地点或隐患"})
+    text = fields.String()
+    due_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True, metadata={"description": "服务器收到回应的时间"})
+    shortfall = fields.Nested(
+        CodeLabelSchema, metadata={"description": "missing 逾期未回应 / late 逾期回应"}
+    )
+    finding_id = fields.UUID(allow_none=True)
+    order_id = fields.Integer(allow_none=True)
+
+
 class PatrolSchema(PatrolSummarySchema):
     findings = fields.List(fields.Nested(PatrolFindingSchema))
     order_ids = fields.List(fields.Integer())
+    evidence_shortfalls = fields.List(
+        fields.Nested(EvidenceShortfallSchema),
+        metadata={"description": "逾期未回应或逾期回应的远程核查，计入巡查发现"},
+    )
 
 
 class PatrolPageSchema(BaseSchema):
@@ -180,6 +198,10 @@ class OrderItemCreateSchema(BaseSchema):
 
 class OrderCreateSchema(BaseSchema):
     enterprise_id = Int(required=True)
+    co_officer_user_id = Int(
+        required=True,
+        metadata={"description": "第二名执法人员（本部门在职、已登记执法证号，且不是下达人本人）"},
+    )
     patrol_id = Int(load_default=None, allow_none=True)
     deadline = fields.Date(required=True, metadata={"description": "整改期限（不早于今天）"})
     basis = _basis_list(1)
@@ -247,6 +269,25 @@ class OrderItemSchema(BaseSchema):
     basis = fields.List(fields.Nested(LegalBasisViewSchema))
 
 
+class OfficerSchema(BaseSchema):
+    user_id = fields.Integer()
+    display_name = fields.String()
+    enforcement_certificate_no = fields.String(allow_none=True)
+
+
+class OfficerCertificateSchema(BaseSchema):
+    enforcement_certificate_no = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(max=32),
+        metadata={"description": "执法证号；null 表示注销登记"},
+    )
+
+
+class OfficerListSchema(BaseSchema):
+    items = fields.List(fields.Nested(OfficerSchema))
+
+
 class OrderSummarySchema(BaseSchema):
     id = fields.Integer()
     number = fields.String()
@@ -260,6 +301,10 @@ class OrderSummarySchema(BaseSchema):
     version = fields.Integer()
     issued_by_user_id = fields.Integer()
     issued_by_name = fields.String(allow_none=True)
+    co_officer_user_id = fields.Integer(allow_none=True)
+    officers = fields.List(
+        fields.Nested(OfficerSchema), metadata={"description": "执法人员（下达人在前）及执法证号"}
+    )
     issued_at = fields.DateTime()
     acknowledged_by_user_id = fields.Integer(allow_none=True)
     acknowledged_by_name = fields.String(allow_none=True)

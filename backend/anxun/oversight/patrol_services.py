@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from anxun.accounts.models import User
 from anxun.accounts.queries import active_member_ids
 from anxun.accounts.roles import Role
 from anxun.core import audit, clock
@@ -35,6 +36,7 @@ from anxun.orgs import scoping
 from anxun.orgs.models import Engagement, EngagementEnterprise, Enterprise, Regulator
 from anxun.outbox.enqueue import enqueue
 from anxun.oversight import orders as rules
+from anxun.oversight import patrol_queries
 from anxun.oversight.models import (
     FollowUpCheck,
     Patrol,
@@ -61,6 +63,10 @@ MSG_STALE_ORDER = "该整改指令书状态已变化，请刷新后重试。"
 MSG_HEAD_ONLY = "只有企业主要负责人可以签收整改指令书。"
 MSG_NOT_ACKNOWLEDGED = "整改指令书尚未签收，不能记录复查结果。"
 MSG_FOLLOW_UP_DONE = "该复查已记录结果，请刷新后重试。"
+MSG_CO_OFFICER_SELF = "请另选一名执法人员：执法人员不得少于两人，且不能是同一人。"
+MSG_CO_OFFICER_UNKNOWN = "该人员不是本部门在职的执法人员。"
+MSG_CO_OFFICER_NO_CERT = "该执法人员未登记执法证号，不能参与执法。"
+MSG_ISSUER_NO_CERT = "您的账户未登记执法证号，不能下达整改指令书。"
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -101,7 +107,7 @@ def _require_staff(actor: Actor, regulator_id: int) -> None:
         raise Forbidden(MSG_NOT_REGULATOR)
 
 
-def _require_patrol_writer(actor: Actor, patrol: Patrol) -> None:
+def require_patrol_writer(actor: Actor, patrol: Patrol) -> None:
     """Regulator patrols: staff of that regulator. Agency patrols: auditors of the agency, while
     the engagement is valid (outside it the patrol is out of scope: 404)."""
     if patrol.engagement_id is None:
@@ -230,7 +236,7 @@ def record_finding(actor: Actor, patrol: Patrol, data: dict) -> tuple[PatrolFind
     needs a deadline; an agency's finding is proposed (the deadline optional) and waits for the
     regulator's review.
     """
-    _require_patrol_writer(actor, patrol)
+    require_patrol_writer(actor, patrol)
     existing = db.session.get(PatrolFinding, data["id"])
     if existing is not None:
         if _same_finding(existing, patrol, actor, data):
@@ -386,7 +392,7 @@ def submit_patrol(actor: Actor, patrol: Patrol, data: dict) -> Patrol:
     """An agency hands its patrol to the commissioning regulator for review."""
     if patrol.engagement_id is None:
         raise Conflict("只有第三方机构的委托巡查需要提交。")
-    _require_patrol_writer(actor, patrol)
+    require_patrol_writer(actor, patrol)
     if patrol.state != data["expected_state"] or patrol.state != "open":
         raise StaleState(MSG_STALE_PATROL, current_state=patrol.state)
     _claim(Patrol, patrol)
@@ -453,8 +459,26 @@ def _has_proposed(patrol: Patrol) -> bool:
 # --- rectification orders -------------------------------------------------------------------
 
 
-def _order_errors(enterprise: Enterprise, regulator: Regulator, data: dict) -> list[dict]:
+def _officer_errors(actor: Actor, regulator: Regulator, co_officer_id: int) -> list[dict]:
+    """行政处罚法 第四十二条 (执法人员不得少于两人), each holding an enforcement certificate: the
+    issuing officer and a distinct co-officer of the same bureau."""
     errors = []
+    issuer = db.session.get(User, actor.user_id)
+    if issuer is None or not (issuer.enforcement_certificate_no or "").strip():
+        errors.append(field_error("co_officer_user_id", MSG_ISSUER_NO_CERT))
+    if co_officer_id == actor.user_id:
+        errors.append(field_error("co_officer_user_id", MSG_CO_OFFICER_SELF))
+    elif co_officer_id not in patrol_queries.officer_ids(regulator.id):
+        errors.append(field_error("co_officer_user_id", MSG_CO_OFFICER_UNKNOWN))
+    elif not (db.session.get(User, co_officer_id).enforcement_certificate_no or "").strip():
+        errors.append(field_error("co_officer_user_id", MSG_CO_OFFICER_NO_CERT))
+    return errors
+
+
+def _order_errors(
+    actor: Actor, enterprise: Enterprise, regulator: Regulator, data: dict
+) -> list[dict]:
+    errors = _officer_errors(actor, regulator, data["co_officer_user_id"])
     if data["deadline"] < clock.today_local():
         errors.append(field_error("deadline", MSG_DEADLINE_PAST))
     patrol_id = data.get("patrol_id")
@@ -525,7 +549,7 @@ def issue_order(actor: Actor, data: dict) -> RectificationOrder:
     regulator = scoping.covering_regulator(actor, enterprise)
     if regulator is None:
         raise Forbidden(MSG_NOT_REGULATOR)
-    errors = _order_errors(enterprise, regulator, data)
+    errors = _order_errors(actor, enterprise, regulator, data)
     if errors:
         raise ValidationFailed("请检查标出的字段。", errors)
     patrol_id = data.get("patrol_id")
@@ -543,6 +567,11 @@ def issue_order(actor: Actor, data: dict) -> RectificationOrder:
         state=rules.OrderState.issued.value,
         version=1,
         issued_by_user_id=actor.user_id,
+        co_officer_user_id=data["co_officer_user_id"],
+        officers=[
+            patrol_queries.officer_view(db.session.get(User, user_id))
+            for user_id in (actor.user_id, data["co_officer_user_id"])
+        ],
         issued_at=clock.now(),
         acknowledgment_note="",
         items=[
@@ -770,3 +799,29 @@ def sweep_orders(now: datetime, ack_days: int | None = None) -> dict:
             },
         )
     return {"escalated": escalated, "follow_ups_due": due_rows, "notifications": written}
+
+
+def set_officer_certificate(actor: Actor, regulator_id: int, user_id: int, data: dict) -> User:
+    """Record an officer's 执法证号, which a rectification order needs for both of its officers
+    (行政处罚法 第四十二条): the bureau's admin keeps them; issued orders keep their own copy."""
+    if regulator_id not in actor.regulator_ids and not actor.is_platform_admin:
+        raise NotFound("未找到该监管部门，或您无权查看。")
+    if user_id not in patrol_queries.officer_ids(regulator_id):
+        raise NotFound("未找到该执法人员。")
+    if not actor.is_platform_admin and (
+        Role.regulator_admin.value not in actor.regulator_roles(regulator_id)
+    ):
+        raise Forbidden("只有本部门管理员可以登记执法证号。")
+    number = (data["enforcement_certificate_no"] or "").strip() or None
+    user = db.session.get(User, user_id)
+    before = user.enforcement_certificate_no
+    user.enforcement_certificate_no = number
+    audit.record(
+        actor,
+        "set_officer_certificate",
+        "user",
+        user.id,
+        {"regulator_id": regulator_id, "before": before, "after": number},
+    )
+    db.session.flush()
+    return user

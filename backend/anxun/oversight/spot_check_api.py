@@ -7,6 +7,7 @@ from anxun.oversight import spot_check_queries as queries
 from anxun.oversight import spot_check_services as services
 from anxun.oversight.spot_check_schemas import (
     PublicSpotCheckDrawListSchema,
+    PublicSpotCheckReproductionSchema,
     SpotCheckAssignmentSchema,
     SpotCheckDrawCreateSchema,
     SpotCheckDrawListQuerySchema,
@@ -119,8 +120,20 @@ def record_result(data, assignment_id):
 
 @blp.route("/public/spot-checks", methods=["GET"])
 @blp.response(200, PublicSpotCheckDrawListSchema)
+@blp.doc(security=[])
 def public_spot_checks():
     """双随机一公开 (no login): published draws with seed, algorithm, both pools and the results,
     people by name only (no ids, usernames or phone numbers); the pools are listed in draw order,
     so sampling them as listed repeats the draw."""
     return {"items": queries.public_draws()}
+
+
+@blp.route("/public/spot-checks/<int:draw_id>/reproduction", methods=["GET"])
+@blp.response(200, PublicSpotCheckReproductionSchema)
+@blp.doc(security=[])
+def public_spot_check_reproduction(draw_id):
+    """双随机一公开 (no login): a download with what anyone needs to repeat a published draw
+    (both registries in order, seed, counts, the method in words, the result to compare)."""
+    filename = f"spot-check-{draw_id}-reproduction.json"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return queries.public_reproduction(draw_id), 200, headers

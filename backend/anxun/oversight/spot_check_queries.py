@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from anxun.accounts.models import User
 from anxun.accounts.roles import Role
-from anxun.core import clock
+from anxun.core import clock, disclosure
 from anxun.core.auth import Actor
 from anxun.core.errors import Forbidden, NotFound
 from anxun.extensions import db
@@ -314,38 +314,79 @@ def public_draws() -> list[dict]:
         .order_by(SpotCheckDraw.published_at.desc(), SpotCheckDraw.id.desc())
         .limit(PUBLIC_LIMIT)
     ).all()
+    return _public_views(draws)
+
+
+def _public_views(draws: list[SpotCheckDraw]) -> list[dict]:
     regulators = _names(Regulator, [d.regulator_id for d in draws])
     enterprises = _names(Enterprise, [e for d in draws for e in d.object_pool])
     users = _names(User, [u for d in draws for u in d.inspector_pool])
-    return [
-        {
-            "id": d.id,
-            "regulator": regulators[d.regulator_id].name,
-            "title": d.title,
-            "drawn_at": d.drawn_at.isoformat(),
-            "published_at": d.published_at.isoformat(),
-            "seed": d.seed,
-            "algorithm": d.algorithm,
-            "enterprise_count": d.enterprise_count,
-            "inspectors_per_enterprise": d.inspectors_per_enterprise,
-            # The pools in draw order (sorted by internal id): sampling these lists as listed
-            # repeats the draw without publishing anyone's id.
-            "object_pool": [enterprises[e].name for e in sorted(d.object_pool)],
-            "inspector_pool": [users[u].display_name for u in sorted(d.inspector_pool)],
-            "assignments": [
-                {
-                    "position": a.position,
-                    "enterprise": enterprises[a.enterprise_id].name,
-                    "inspectors": [users[u].display_name for u in a.inspector_user_ids],
-                    "result": {
-                        "code": a.result or "pending",
-                        "label": RESULT_LABELS[a.result or "pending"],
-                    },
-                    "result_summary": a.result_summary,
-                    "recorded_on": _local_date(a.recorded_at),
-                }
-                for a in d.assignments
-            ],
-        }
-        for d in draws
-    ]
+    # Belt and braces: whatever slipped past entry checks, no phone or ID number goes out.
+    return disclosure.scrub(
+        [
+            {
+                "id": d.id,
+                "regulator": regulators[d.regulator_id].name,
+                "title": d.title,
+                "drawn_at": d.drawn_at.isoformat(),
+                "published_at": d.published_at.isoformat(),
+                "seed": d.seed,
+                "algorithm": d.algorithm,
+                "enterprise_count": d.enterprise_count,
+                "inspectors_per_enterprise": d.inspectors_per_enterprise,
+                # The pools in draw order (sorted by internal id): sampling these lists as listed
+                # repeats the draw without publishing anyone's id.
+                "object_pool": [enterprises[e].name for e in sorted(d.object_pool)],
+                "inspector_pool": [users[u].display_name for u in sorted(d.inspector_pool)],
+                "assignments": [
+                    {
+                        "position": a.position,
+                        "enterprise": enterprises[a.enterprise_id].name,
+                        "inspectors": [users[u].display_name for u in a.inspector_user_ids],
+                        "result": {
+                            "code": a.result or "pending",
+                            "label": RESULT_LABELS[a.result or "pending"],
+                        },
+                        "result_summary": a.result_summary,
+                        "recorded_on": _local_date(a.recorded_at),
+                    }
+                    for a in d.assignments
+                ],
+            }
+            for d in draws
+        ]
+    )
+
+
+def public_reproduction(draw_id: int) -> dict:
+    """What anyone needs to repeat a published draw: both registries in draw order, the seed, the
+    counts, the method in words with its references, and the published result to compare."""
+    draw = db.session.get(SpotCheckDraw, draw_id)
+    if draw is None or draw.published_at is None:
+        raise NotFound("未找到该公开的随机抽查。")
+    [view] = _public_views([draw])
+    return {
+        "title": view["title"],
+        "regulator": view["regulator"],
+        "drawn_on": draw.drawn_at.astimezone(clock.CHINA_TZ).date(),
+        "published_on": draw.published_at.astimezone(clock.CHINA_TZ).date(),
+        "seed": view["seed"],
+        "enterprise_count": view["enterprise_count"],
+        "inspectors_per_enterprise": view["inspectors_per_enterprise"],
+        "object_registry": view["object_pool"],
+        "inspector_registry": view["inspector_pool"],
+        "method": {
+            "name": spot_draw.METHOD_NAME,
+            "version": draw.algorithm,
+            "steps": spot_draw.METHOD_STEPS,
+            "references": spot_draw.METHOD_REFERENCES,
+        },
+        "result": [
+            {
+                "position": a["position"],
+                "enterprise": a["enterprise"],
+                "inspectors": a["inspectors"],
+            }
+            for a in view["assignments"]
+        ],
+    }

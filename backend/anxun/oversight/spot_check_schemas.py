@@ -209,3 +209,34 @@ class PublicSpotCheckDrawSchema(BaseSchema):
 
 class PublicSpotCheckDrawListSchema(BaseSchema):
     items = fields.List(fields.Nested(PublicSpotCheckDrawSchema))
+
+
+class PublicDrawMethodSchema(BaseSchema):
+    name = fields.String()
+    version = fields.String()
+    steps = fields.List(fields.String(), metadata={"description": "抽取方法的文字说明，按步骤"})
+    references = fields.List(fields.String())
+
+
+class PublicDrawResultSchema(BaseSchema):
+    position = fields.Integer()
+    enterprise = fields.String()
+    inspectors = fields.List(fields.String())
+
+
+class PublicSpotCheckReproductionSchema(BaseSchema):
+    title = fields.String()
+    regulator = fields.String()
+    drawn_on = fields.Date()
+    published_on = fields.Date()
+    seed = fields.String()
+    enterprise_count = fields.Integer()
+    inspectors_per_enterprise = fields.Integer()
+    object_registry = fields.List(
+        fields.String(), metadata={"description": "检查对象名录（企业名称，按公示顺序）"}
+    )
+    inspector_registry = fields.List(
+        fields.String(), metadata={"description": "执法检查人员名录（姓名，按公示顺序）"}
+    )
+    method = fields.Nested(PublicDrawMethodSchema)
+    result = fields.List(fields.Nested(PublicDrawResultSchema))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from anxun.accounts.queries import active_member_ids
 from anxun.accounts.roles import REGULATOR_ROLES, Role
-from anxun.core import audit, clock
+from anxun.core import audit, clock, disclosure
 from anxun.core.auth import Actor
 from anxun.core.errors import Conflict, Forbidden, StaleState, ValidationFailed, field_error
 from anxun.extensions import db
@@ -192,12 +192,33 @@ def active_pools(regulator: Regulator) -> tuple[list[int], list[int]]:
     return objects, inspectors
 
 
+def _refuse_personal_data(data: dict, published: tuple[str, ...]) -> None:
+    """Texts published on the 双随机一公开 page carry no phone or ID number (422)."""
+    errors = [
+        field_error(field, message)
+        for field in published
+        if data.get(field)
+        for message in disclosure.personal_data_problems(data[field])
+    ]
+    if errors:
+        raise ValidationFailed("公示内容不得包含个人信息。", errors)
+
+
+def _public_seed() -> str:
+    """A random seed whose digits never read as a phone number, so it is published unmasked."""
+    seed = secrets.token_hex(16)
+    while disclosure.personal_data_problems(seed):
+        seed = secrets.token_hex(16)
+    return seed
+
+
 def make_draw(actor: Actor, data: dict) -> SpotCheckDraw:
     """Draw enterprises and inspectors with spot_draw.draw ("anxun-draw-v1") and store everything
     needed to repeat it: the seed, the algorithm, both pools and the assignments."""
     regulator = admin_regulator(actor)
     objects, inspectors = active_pools(regulator)
-    seed = data.get("seed") or secrets.token_hex(16)
+    _refuse_personal_data(data, ("title", "seed"))
+    seed = data.get("seed") or _public_seed()
     n = data["enterprise_count"]
     k = data.get("inspectors_per_enterprise", spot_draw.MIN_INSPECTORS)
     try:
@@ -262,6 +283,7 @@ def record_result(actor: Actor, assignment_id: int, data: dict) -> SpotCheckAssi
         expected is None and assignment.result is not None
     ):
         raise StaleState("检查结果已被他人录入或修改，请刷新后重试。", current_state=current)
+    _refuse_personal_data(data, ("summary",))
     before = assignment.result
     assignment.result = data["result"]
     assignment.result_summary = data.get("summary", "").strip()

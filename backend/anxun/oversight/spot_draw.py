@@ -16,6 +16,24 @@ MIN_INSPECTORS_BASIS = {
     "verified": False,
 }
 MIN_INSPECTORS = 2
+# The method in words, as the public reproduction file gives it: the page names no method id and
+# shows no code, the file lets anyone repeat the draw from the published lists alone.
+METHOD_NAME = "安巡随机抽取方法（第 1 版）"
+METHOD_STEPS = [
+    "将检查对象名录和执法检查人员名录按公示顺序排列，不要重新排序（公示顺序即抽取时使用的顺序）。",
+    "把随机种子按 UTF-8 编码后计算 SHA-256 摘要，将 32 字节摘要按大端字节序读作一个整数。",
+    "以该整数为种子初始化梅森旋转算法（MT19937）伪随机数生成器，"
+    "与 Python 3.11 及以上版本标准库 random.Random 的初始化方式相同。",
+    "用该生成器从检查对象名录中不放回地随机抽取 N 家企业（与 random.Random.sample 相同），"
+    "抽出的先后顺序即公示序号。",
+    "继续使用同一个生成器，按企业的抽取顺序，逐家从执法检查人员名录中不放回地随机抽取 K 名检查人员。",
+    "把得到的企业和检查人员与公示的抽取结果逐项比对，应完全一致。",
+]
+METHOD_REFERENCES = [
+    "安巡使用说明（README）“双随机一公开”一节：抽取方法及离线核对命令 flask anxun spot-checks reproduce",
+    "Python 标准库 random 模块文档：https://docs.python.org/3/library/random.html",
+    "SHA-256 摘要算法：FIPS 180-4，https://csrc.nist.gov/pubs/fips/180-4/upd1/final",
+]
 
 
 class DrawError(ValueError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import fields
@@ -92,6 +94,11 @@ class HazardStatisticsSchema(BaseSchema):
     major_hazards = fields.List(fields.Nested(MajorHazardSchema))
 
 
+def attachment(filename: str, ascii_fallback: str) -> str:
+    """Content-Disposition naming a Chinese file name (RFC 6266/5987), with an ASCII fallback."""
+    return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def _download(data: bytes, mimetype: str, filename: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -115,7 +122,11 @@ def rectification_notice(hazard_id):
     """隐患整改通知单: the hazard, its basis, the 五定 plan, photos and history."""
     hazard = get_hazard(current_actor(), hazard_id)
     pdf = documents.rectification_notice_pdf(hazard, documents.media_root())
-    return _download(pdf, PDF, f"{documents.notice_number(hazard)}.pdf")
+    response = Response(pdf, mimetype=PDF)
+    response.headers["Content-Disposition"] = attachment(
+        f"隐患整改通知单-{documents.notice_number(hazard)}.pdf", f"notice-{hazard.id.hex[:8]}.pdf"
+    )
+    return response
 
 
 def _ledger(enterprise_id: int, args: dict):

@@ -8,25 +8,34 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from anxun.accounts.models import User
+from anxun.checklists.citations import paper_citation, paper_citations
 from anxun.checklists.export import INSPECTION_TYPE_LABELS, SHORT_HASH, limit_text, number_text
-from anxun.checklists.loader import iter_items
+from anxun.checklists.loader import iter_items, profile_item_ids
 from anxun.checklists.models import ChecklistVersion
-from anxun.core import clock
+from anxun.core import clock, storage
 from anxun.core.auth import Actor
 from anxun.core.errors import NotFound, ValidationFailed, field_error
 from anxun.extensions import db
 from anxun.hazards import workflow
 from anxun.hazards.models import Hazard, HazardTransition
 from anxun.hazards.queries import CATEGORY_LABELS, REPORT_LABEL
-from anxun.inspections.models import Inspection, Media, Place
+from anxun.inspections.codes import verification_code
+from anxun.inspections.models import (
+    Inspection,
+    InspectionPlan,
+    Media,
+    Place,
+    TaskOccurrence,
+)
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
+from anxun.oversight import orders as order_rules
 from anxun.reports import statistics
 from anxun.reports.ledger import ledger_xlsx
-from anxun.reports.render import render_pdf
+from anxun.reports.render import chinese_date, chinese_moment, render_pdf
 
 RESULT_LABELS = {"pass": "合格", "fail": "不合格", "na": "不适用"}
 INSPECTION_SOURCE_LABELS = {
@@ -44,14 +53,22 @@ LEDGER_SOURCE_LABELS = {
 LEDGER_LEVEL_LABELS = {"general": "一般", "major": "重大"}
 UNCONFIRMED = "待确认"
 NONE = "—"
-PENDING = "（待核实）"
-NOTICE_PREFIX = "ZG-"
+# The type word of the enterprise's 隐患整改通知单 series (澄化隐改〔2026〕12号).
+NOTICE_TYPE_WORD = "隐改"
 MSG_INSPECTION_NOT_FOUND = "未找到该检查记录，或您无权查看。"
 MSG_HAZARD_NOT_FOUND = "未找到该隐患，或您无权查看。"
 MSG_RANGE = "开始日期不能晚于结束日期。"
 MSG_FUTURE_PERIOD = "该统计期尚未开始。"
-# 16号令 on the quarterly and annual statistics; the article number is not yet confirmed.
-FILING_BASIS = "《安全生产事故隐患排查治理暂行规定》（国家安全生产监督管理总局令第16号）第十四条"
+# 16号令 on the quarterly and annual statistics; the article (第十四条) is not yet confirmed, so
+# paper prints the document alone (citations.py) while the data keeps the pending mark.
+FILING_DOCUMENTS = {
+    "SAWS16": {
+        "title": "安全生产事故隐患排查治理暂行规定",
+        "number": "国家安全生产监督管理总局令第16号",
+    }
+}
+FILING_REF = {"doc": "SAWS16", "clause": "第十四条", "verify": "pending"}
+FILING_BASIS = paper_citation(FILING_REF, FILING_DOCUMENTS)
 
 
 # ---- shared helpers ------------------------------------------------------------------------
@@ -69,12 +86,13 @@ def local(moment: datetime | None) -> datetime | None:
 
 
 def local_text(moment: datetime | None) -> str:
-    """A UTC moment as Beijing time, e.g. "2026-11-25 10:30"."""
-    return local(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else NONE
+    """A UTC moment as Beijing time, e.g. "2026年11月25日 10:30"."""
+    return chinese_moment(moment) if moment is not None else NONE
 
 
 def date_text(day: date | None) -> str:
-    return day.isoformat() if day is not None else NONE
+    """A date as formal documents write it, e.g. "2026年12月14日"."""
+    return chinese_date(day) if day is not None else NONE
 
 
 def funds_text(funds: Decimal | None) -> str:
@@ -125,9 +143,23 @@ def photos(enterprise_id: int, ids, root: Path) -> list[dict]:
     for media_id in dict.fromkeys(wanted):
         media = by_id.get(media_id)
         if media is not None:
-            path = _stored_file(root, media.storage_path) or _stored_file(root, media.thumb_path)
-            shown.append({"id": str(media.id), "uri": path.as_uri() if path else None})
+            uri = _stored_uri(root, media.storage_path, media.content_type) or _stored_uri(
+                root, media.thumb_path, "image/jpeg"
+            )
+            shown.append({"id": str(media.id), "uri": uri})
     return shown
+
+
+def _stored_uri(root: Path, relative: str, content_type: str) -> str | None:
+    """What WeasyPrint may read for a stored photo: a file:// URI inside the local media folder,
+    or, with object storage, the bytes themselves as a data: URI (None when missing)."""
+    if storage.is_object_storage():
+        try:
+            return storage.data_uri(storage.media_store().read(relative), content_type)
+        except FileNotFoundError:
+            return None
+    path = _stored_file(root, relative)
+    return path.as_uri() if path else None
 
 
 def _stored_file(root: Path, relative: str) -> Path | None:
@@ -205,15 +237,51 @@ def _counts(inspection: Inspection) -> dict:
     }
 
 
+def _profile(inspection: Inspection) -> str | None:
+    """The checklist profile the inspector worked through: its plan's (None: the whole list)."""
+    if inspection.task_occurrence_id is None:
+        return None
+    occurrence = db.session.get(TaskOccurrence, inspection.task_occurrence_id)
+    plan = db.session.get(InspectionPlan, occurrence.plan_id) if occurrence else None
+    return plan.profile if plan else None
+
+
+def record_url(inspection: Inspection) -> str:
+    """What the record's QR opens: the workspace on the enterprise's inspections with this record
+    shown (login required; the workspace resolves the code through the scoped API)."""
+    from anxun.core.public_url import public_base_url
+
+    return (
+        f"{public_base_url()}regulator/#/enterprise/{inspection.enterprise_id}"
+        f"?tab=inspections&record={verification_code(inspection.id)}"
+    )
+
+
+def _record_qr(inspection: Inspection):
+    """The QR of record_url()."""
+    import segno
+    from markupsafe import Markup
+
+    # segno's inline SVG is generated markup, safe to embed as is.
+    return Markup(  # noqa: S704
+        segno.make(record_url(inspection), error="m").svg_inline(omitsize=True, border=1)
+    )
+
+
 def inspection_record_context(inspection: Inspection, root: Path) -> dict:
     """Template context of inspection_record.html."""
     version = db.session.get(ChecklistVersion, inspection.checklist_version_id)
     doc = version.document
-    numbers, items, section_of = {}, {}, {}
-    for number, item in enumerate(iter_items(doc), start=1):
-        numbers[item["id"]] = number
+    items, section_of = {}, {}
+    for item in iter_items(doc):
         items[item["id"]] = item
         section_of[item["id"]] = item["section"]
+    # Items are numbered as the inspector saw them: 1…n within the inspection's profile.
+    try:
+        shown_ids = profile_item_ids(doc, _profile(inspection))
+    except KeyError:
+        shown_ids = list(items)
+    numbers = {item_id: number for number, item_id in enumerate(shown_ids, start=1)}
     rows_by_section: dict[str, list[dict]] = {}
     for answer in inspection.answers:
         item = items.get(answer.item_id)
@@ -249,6 +317,7 @@ def inspection_record_context(inspection: Inspection, root: Path) -> dict:
         .where(Hazard.inspection_id == inspection.id)
         .order_by(Hazard.reported_at, Hazard.id)
     ).all()
+    numbers = notice_numbers(_enterprise(inspection.enterprise_id), hazards)
     signature = (
         photos(inspection.enterprise_id, [inspection.signature_media_id], root)
         if inspection.signature_media_id
@@ -272,8 +341,12 @@ def inspection_record_context(inspection: Inspection, root: Path) -> dict:
             "received_at": local_text(inspection.received_at),
             "gps": _gps_text(inspection),
             "qr_scanned": "是" if inspection.qr_scanned else "否",
-            "device_id": inspection.device_id or NONE,
+            "verification_code": verification_code(inspection.id),
+            "qr": _record_qr(inspection),
             "corrects_id": str(inspection.corrects_id) if inspection.corrects_id else None,
+            "corrects_code": verification_code(inspection.corrects_id)
+            if inspection.corrects_id
+            else None,
             "flags": [
                 flag.get("message") or flag.get("code", "") for flag in inspection.flags or []
             ],
@@ -282,7 +355,7 @@ def inspection_record_context(inspection: Inspection, root: Path) -> dict:
         "counts": _counts(inspection),
         "hazards": [
             {
-                "number": notice_number(h),
+                "number": numbers[h.id],
                 "title": h.title,
                 "proposed_level": workflow.LEVEL_LABELS.get(h.proposed_level, h.proposed_level),
                 "state": workflow.STATE_LABELS.get(h.state, h.state),
@@ -300,39 +373,69 @@ def inspection_record_pdf(inspection: Inspection, root: Path) -> bytes:
         inspection_record_context(inspection, root),
         title="隐患排查记录",
         org_name=enterprise.name,
-        period=f"检查日期 {local(inspection.finished_at).date().isoformat()}",
+        period=f"检查日期：{chinese_date(local(inspection.finished_at).date())}",
     )
 
 
 # ---- 隐患整改通知单 rectification notice -----------------------------------------------------
 
 
+def enterprise_abbreviation(enterprise: Enterprise) -> str:
+    """The enterprise's document 代字 (configured), else the first two characters of its name."""
+    return (enterprise.document_abbreviation or "").strip() or enterprise.name[:2]
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return _local_midnight(date(year, 1, 1)), _local_midnight(date(year + 1, 1, 1))
+
+
+def _series(enterprise_id: int, year: int) -> list[uuid.UUID]:
+    """The enterprise's hazards discovered in `year` (Beijing), in the order the server received
+    them (the id of each one's first recorded step): a hazard synced late gets the next number
+    and never shifts the numbers already printed."""
+    start, end = _year_bounds(year)
+    rows = db.session.execute(
+        select(Hazard.id, Hazard.reported_at, func.min(HazardTransition.id))
+        .outerjoin(HazardTransition, HazardTransition.hazard_id == Hazard.id)
+        .where(
+            Hazard.enterprise_id == enterprise_id,
+            Hazard.reported_at >= start,
+            Hazard.reported_at < end,
+        )
+        .group_by(Hazard.id, Hazard.reported_at)
+    ).all()
+    never_stepped = float("inf")
+    rows.sort(key=lambda r: (r[2] if r[2] is not None else never_stepped, r[1], str(r[0])))
+    return [row[0] for row in rows]
+
+
+def notice_numbers(enterprise: Enterprise, hazards) -> dict[uuid.UUID, str]:
+    """Each hazard's 隐患整改通知单 number in the enterprise's own yearly series, e.g.
+    澄化隐改〔2026〕12号 (the GB/T 9704 form shared with the bureaus' orders)."""
+    abbreviation = enterprise_abbreviation(enterprise)
+    wanted = {h.id: local(h.reported_at).year for h in hazards}
+    numbers = {}
+    for year in sorted(set(wanted.values())):
+        for sequence, hazard_id in enumerate(_series(enterprise.id, year), start=1):
+            if hazard_id in wanted:
+                numbers[hazard_id] = order_rules.document_number(
+                    abbreviation, NOTICE_TYPE_WORD, year, sequence
+                )
+    return numbers
+
+
 def notice_number(hazard: Hazard) -> str:
-    """ "ZG-" + the day it was reported (Beijing) + the first 8 hex digits of its id."""
-    day = local(hazard.reported_at).strftime("%Y%m%d")
-    return f"{NOTICE_PREFIX}{day}-{hazard.id.hex[:8].upper()}"
+    """One hazard's notice number, e.g. 澄化隐改〔2026〕12号."""
+    return notice_numbers(_enterprise(hazard.enterprise_id), [hazard])[hazard.id]
 
 
-def _basis(hazard: Hazard) -> list[dict]:
+def _basis(hazard: Hazard) -> list[str]:
+    """The hazard's legal basis as printed: an unverified article is left off (citations.py)."""
     documents = {}
     if hazard.checklist_version_id is not None:
         version = db.session.get(ChecklistVersion, hazard.checklist_version_id)
         documents = {d["code"]: d for d in version.document.get("basis") or []}
-    shown = []
-    for ref in hazard.basis or []:
-        document = documents.get(ref.get("doc"), {})
-        title = document.get("title")
-        number = document.get("number")
-        name = f"《{title}》" if title else ref.get("doc", "")
-        if number:
-            name += f"（{number}）"
-        shown.append(
-            {
-                "text": f"{name} {ref.get('clause', '')}".strip(),
-                "verify": bool(ref.get("verify") or document.get("verify")),
-            }
-        )
-    return shown
+    return paper_citations(hazard.basis or [], documents)
 
 
 def _transitions(hazard_ids) -> dict[uuid.UUID, list[HazardTransition]]:
@@ -351,6 +454,8 @@ def _transitions(hazard_ids) -> dict[uuid.UUID, list[HazardTransition]]:
 
 
 def _history(steps: list[HazardTransition]) -> list[dict]:
+    # Paper shows the person's name; the stored label adds the account name for the audit trail.
+    names = _user_names(t.actor_user_id for t in steps)
     shown = []
     for t in steps:
         note = t.note or ""
@@ -364,7 +469,7 @@ def _history(steps: list[HazardTransition]) -> list[dict]:
                 if t.action == "report"
                 else workflow.ACTION_LABELS.get(t.action, t.action),
                 "to_state": workflow.STATE_LABELS.get(t.to_state, t.to_state),
-                "actor": t.actor_label,
+                "actor": names.get(t.actor_user_id) or t.actor_label,
                 "note": note,
             }
         )
@@ -440,7 +545,7 @@ def rectification_notice_pdf(hazard: Hazard, root: Path) -> bytes:
         context,
         title="隐患整改通知单",
         org_name=_enterprise(hazard.enterprise_id).name,
-        period=f"编号 {context['hazard']['number']}",
+        period=context["hazard"]["number"],
     )
 
 
@@ -479,13 +584,14 @@ def ledger_rows(enterprise_id: int, date_from: date, date_to: date, today: date)
     ).all()
     users = _user_names(u for h in hazards for u in (h.responsible_user_id, h.verified_by_user_id))
     places = _place_names(h.place_id for h in hazards)
+    numbers = notice_numbers(_enterprise(enterprise_id), hazards)
     rows = []
     for number, hazard in enumerate(hazards, start=1):
         overdue = workflow.is_overdue(hazard.state, hazard.deadline, today)
         rows.append(
             {
                 "number": number,
-                "notice_number": notice_number(hazard),
+                "notice_number": numbers[hazard.id],
                 "reported_on": local(hazard.reported_at).date(),
                 "title": hazard.title,
                 "description": hazard.description or "",
@@ -506,7 +612,7 @@ def ledger_rows(enterprise_id: int, date_from: date, date_to: date, today: date)
 
 
 def ledger_period_label(date_from: date, date_to: date) -> str:
-    return f"{date_from.isoformat()} 至 {date_to.isoformat()}"
+    return f"{chinese_date(date_from)}至{chinese_date(date_to)}"
 
 
 def hazard_ledger_xlsx(enterprise: Enterprise, date_from: date, date_to: date) -> bytes:
@@ -530,7 +636,7 @@ def hazard_ledger_pdf(enterprise: Enterprise, date_from: date, date_to: date) ->
                 sum((row["funds"] for row in rows if row["funds"] is not None), Decimal("0"))
             ),
         },
-        "today": today.isoformat(),
+        "today": today,
     }
     return render_pdf(
         "hazard_ledger.html",

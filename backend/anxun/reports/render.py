@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
@@ -15,11 +15,32 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 ALLOWED_PROTOCOLS = ("file", "data")
 
 
+def chinese_date(day: date) -> str:
+    """A date as formal documents write it: 2026年12月14日 (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_moment(moment: datetime) -> str:
+    """An aware moment as Beijing time: 2026年12月14日 09:05."""
+    local = moment.astimezone(clock.CHINA_TZ)
+    return f"{chinese_date(local.date())} {local:%H:%M}"
+
+
+def _finalize(value):
+    """Every date or moment a template prints reads the formal way (never 2026-12-14)."""
+    if isinstance(value, datetime):
+        return chinese_moment(value) if value.tzinfo else chinese_date(value.date())
+    if isinstance(value, date):
+        return chinese_date(value)
+    return value
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     # A standalone environment: reports render in CLI jobs and workers without a Flask app.
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        finalize=_finalize,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -45,7 +66,8 @@ def render_html(
         "title": title,
         "org_name": org_name,
         "period": period,
-        "generated_at": local.strftime("%Y-%m-%d %H:%M"),
+        "generated_at": chinese_moment(local),
+        "generated_on": chinese_date(local.date()),
     }
     return _environment().get_template(template).render({**context, "page": page})
 

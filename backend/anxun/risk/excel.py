@@ -17,6 +17,7 @@ from anxun.risk.registry import (
     CLASSIFY1_NUMBERS,
     CLASSIFY2_LABELS,
     DATA_SOURCE_LABELS,
+    MEASURE_KINDS,
 )
 
 SHEET_TITLE = "风险分级管控清单"
@@ -42,6 +43,7 @@ COLUMNS = (
     ("数据来源", 10, "measure", "data_source"),
     ("隐患排查内容", 40, "measure", "check_content"),
     ("管控层级", 8, "measure", "control_level"),
+    ("措施类别", 12, "measure", "kind"),
     ("评价方法", 8, "assessment", "method"),
     *((symbol, 6, "assessment", symbol) for symbol in FACTORS),
     ("风险值", 8, "assessment", "score"),
@@ -63,6 +65,12 @@ DATA_SOURCE_BY_TEXT = {
 CONTROL_LEVEL_BY_TEXT = {
     **{label: code for code, label in CONTROL_LEVELS.items()},
     **{code: code for code in CONTROL_LEVELS},
+}
+# 工程技术措施 or 工程技术 or the code; a blank cell keeps the measure's kind (or its default).
+KIND_BY_TEXT = {
+    **{label: code for code, label in MEASURE_KINDS.items()},
+    **{label.removesuffix("措施"): code for code, label in MEASURE_KINDS.items()},
+    **{code: code for code in MEASURE_KINDS},
 }
 CLASSIFY2_CODE = re.compile(r"\s*([1-4])\s*[-－—–]\s*([1-5])(?![0-9])\s*(.*)")
 SPLIT = re.compile(r"[、，,；;/\s]+")
@@ -106,11 +114,11 @@ def _rows(tree: dict) -> list[list]:
             obj.accountable_operational,
         ]
         if not obj.units:
-            rows.append(object_cells + [None] * 18)
+            rows.append(object_cells + [None] * 19)
         for unit in obj.units:
             unit_cells = object_cells + [unit.name, unit.department, unit.responsible_name]
             if not unit.events:
-                rows.append(unit_cells + [None] * 15)
+                rows.append(unit_cells + [None] * 16)
             for event in unit.events:
                 event_cells = unit_cells + [event.name, "、".join(event.accident_types or [])]
                 assessment = _assessment_cells(event.latest_assessment)
@@ -121,7 +129,7 @@ def _rows(tree: dict) -> list[list]:
 
 def _measure_cells(measure) -> list:
     if measure is None:
-        return [None] * 7
+        return [None] * 8
     return [
         measure.description,
         CLASSIFY1_LABELS[measure.classify1],
@@ -130,6 +138,7 @@ def _measure_cells(measure) -> list:
         DATA_SOURCE_LABELS[measure.data_source],
         measure.check_content,
         CONTROL_LEVELS.get(measure.control_level, "") if measure.control_level else None,
+        MEASURE_KINDS[measure.kind],
     ]
 
 
@@ -260,6 +269,12 @@ def _value(header: str, field: str, text: str, measure: dict, errors: list):
         if code is None:
             errors.append((field, f"数据来源“{text}”无法识别，应为隐患排查或自动化监控。"))
         return code
+    if field == "kind":
+        code = KIND_BY_TEXT.get(text)
+        if code is None:
+            allowed = "、".join(MEASURE_KINDS.values())
+            errors.append((field, f"措施类别“{text}”无法识别，应为{allowed}之一。"))
+        return code
     if field == "control_level":
         code = CONTROL_LEVEL_BY_TEXT.get(text) if text else None
         if text and code is None:
@@ -321,6 +336,8 @@ def convert_row(row: int, cells: dict) -> dict:
         if entity in (None, "assessment") or header not in cells:
             continue
         text = _text(cells[header])
+        if field == "kind" and not text:
+            continue
         if text:
             filled[entity].append(header)
         parts[entity][field] = _value(header, field, text, parts["measure"], errors)

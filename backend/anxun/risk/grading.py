@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -642,9 +642,12 @@ class GradeInputs:
     orange_units: int
     major_hazard_sources: int
     vetoes: tuple[Mapping, ...] | list[Mapping] = ()
+    # Share of the period's days with an on-time daily safety commitment (安全承诺); only read by
+    # a config that has the commitment component (enterprises that must commit).
+    commitment_rate: float | None = None
 
 
-RATE_INPUTS = ("online_operation_rate", "hazard_closure_rate")
+RATE_INPUTS = ("online_operation_rate", "hazard_closure_rate", "commitment_rate")
 COUNT_INPUTS = (
     "open_major_hazards",
     "overdue_hazards",
@@ -680,6 +683,7 @@ class GradeConfig:
     veto_kinds: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({"interview": "约谈", "suspension": "停产整顿"})
     )
+    note: str = ""
 
 
 # The colour cut-offs are those of the 2018 危险化学品生产储存企业安全风险评估诊断分级指南 (domain.md
@@ -695,7 +699,7 @@ DEFAULT_GRADE_CONFIG = GradeConfig(
             "rate",
             30,
             missing_share=0,
-            missing_note="无到期排查任务数据，按 0 计",
+            missing_note="统计期内没有到期的排查任务，在线运行率无数据（不是 0%），按规则本项不得分",
         ),
         GradeComponent(
             "hazard_closure_rate",
@@ -718,6 +722,44 @@ GRADE_BASIS = (
     "颜色分界取自《危险化学品生产储存企业安全风险评估诊断分级指南（试行）》（应急管理部 2018）；"
     "各项权重为本系统默认配置，可由监管部门调整。"
 )
+
+
+COMMITMENT_COMPONENT = GradeComponent(
+    "commitment_rate",
+    "每日安全承诺按时率",
+    "rate",
+    0,
+    missing_share=1,
+    missing_note="统计期内没有应承诺的日子（企业登记前的日子不计），按满分计",
+)
+
+
+def with_commitment(config: GradeConfig, weight) -> GradeConfig:
+    """The grade of an enterprise that must announce a daily safety commitment (hazardous
+    chemicals): the commitment indicator takes `weight` points and every other component, its
+    full marks and its per-unit deduction alike, is multiplied by (100 − weight) / 100, so the
+    total stays 100 and each other component keeps its share. Weight 0 leaves `config` as is."""
+    value = _exact(weight)
+    if not 0 <= value < 100:
+        raise ValueError(
+            f"每日安全承诺指标的权重应在 0 到 100 之间（不含 100），实为 {_fmt(value)}"
+        )
+    if value == 0:
+        return config
+    factor = (100 - value) / 100
+    components = tuple(
+        replace(c, weight=_exact(c.weight) * factor, per_unit=_exact(c.per_unit) * factor)
+        for c in config.components
+    )
+    return replace(
+        config,
+        version=f"{config.version}+c{_fmt(value)}",
+        components=(*components, replace(COMMITMENT_COMPONENT, weight=value)),
+        note=(
+            f"本企业须每日作安全承诺，每日安全承诺按时率占 {_fmt(value)} 分，"
+            f"其余各项的满分和每项扣分均乘以 {_fmt(factor * 100)}%。"
+        ),
+    )
 
 
 def validate_grade_config(config: GradeConfig) -> None:
@@ -832,24 +874,28 @@ def colour_for_score(score, config: GradeConfig = DEFAULT_GRADE_CONFIG) -> dict:
 
 
 def _grade_formula(config: GradeConfig) -> str:
+    """The scoring rule in plain sentences, for people reading the grade."""
     parts = []
     for component in config.components:
+        weight = _fmt(_exact(component.weight))
         if component.kind == "rate":
-            parts.append(f"{component.label}×{_fmt(_exact(component.weight))}")
+            parts.append(f"{component.label}按比例得分，满分 {weight} 分")
         else:
             parts.append(
-                f"max(0, {_fmt(_exact(component.weight))} − "
-                f"{_fmt(_exact(component.per_unit))}×{component.label}数)"
+                f"{component.label}每{component.unit}扣 {_fmt(_exact(component.per_unit))} 分，"
+                f"本项满分 {weight} 分、扣完为止"
             )
     red, orange, yellow = (
         _fmt(_exact(cut)) for cut in (config.red_below, config.orange_below, config.yellow_below)
     )
     vetoes = "、".join(config.veto_kinds.values())
     return (
-        "总分（满分 100）= "
-        + " + ".join(parts)
-        + f"；总分四舍五入保留两位小数后定色：<{red} 红，{red}–<{orange} 橙，"
-        + f"{orange}–<{yellow} 黄，≥{yellow} 蓝；存在{vetoes}任一否决项直接评为红。"
+        "总分（满分 100）是各评分项得分之和："
+        + "；".join(parts)
+        + f"。总分四舍五入保留两位小数后定色：低于 {red} 分为红，{red} 分至不足 {orange} 分为橙，"
+        + f"{orange} 分至不足 {yellow} 分为黄，{yellow} 分及以上为蓝；"
+        + f"有{vetoes}任一否决项的，直接评为红色。"
+        + config.note
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from anxun.core.auth import Actor
@@ -167,7 +168,11 @@ def compute_grade(enterprise_id: int, day: date) -> dict:
     """The explained enterprise grade for `day` as plain JSON; the same facts give the same
     result (the basis of the daily snapshot)."""
     facts = gather_grade_facts(enterprise_id, day)
-    grade = grading.enterprise_grade(facts.grade_inputs())
+    config = grading.DEFAULT_GRADE_CONFIG
+    if facts.must_commit:
+        weight = current_app.config["ANXUN_GRADE_COMMITMENT_WEIGHT"]
+        config = grading.with_commitment(config, weight)
+    grade = grading.enterprise_grade(facts.grade_inputs(), config)
     effectiveness_inputs = facts.effectiveness_inputs()
     effectiveness = grading.operation_effectiveness(**effectiveness_inputs)
     result = {

@@ -26,6 +26,7 @@ from anxun.risk.grading_queries import (
     run_evaluation,
 )
 from anxun.risk.models import BandTableConfig, EnterpriseGradeSnapshot, RiskAssessment
+from anxun.standards import services as standards
 
 # Risk identification and grading is the enterprise's duty, led by its head with the safety staff
 # (安委办〔2016〕11号, domain.md §2.1).
@@ -73,7 +74,8 @@ def _authorize_owner(actor: Actor, owner_key: str) -> None:
 
 def configure_band_table(actor: Actor, owner_key: str, data: dict) -> BandTableConfig:
     """Store a province's or an enterprise's band table as a new version; old versions stay
-    because assessments name the version they used."""
+    because assessments name the version they used. The assessments the new version would
+    grade to another level are listed to re-judge (standards.services)."""
     _authorize_owner(actor, owner_key)
     method = data["method"]
     previous = latest_band_config(owner_key, method)
@@ -120,6 +122,7 @@ def configure_band_table(actor: Actor, owner_key: str, data: dict) -> BandTableC
         config.id,
         {k: v for k, v in values.items() if k not in ("created_at", "created_by_user_id")},
     )
+    standards.record_band_table_change(actor, previous, config)
     return config
 
 
@@ -185,11 +188,14 @@ def refresh_enterprise_grade(actor: Actor, enterprise: Enterprise) -> tuple[dict
     new or changed snapshot is audited, so reading the grade repeatedly adds nothing."""
     day: date = clock.today_local()
     result = compute_grade(enterprise.id, day)
+    inputs = result["inputs"]
     values = {
         "score": Decimal(str(result["score"])),
         "colour": result["colour"]["code"],
         "result": result,
         "config_version": result["config_version"],
+        "operation_rate": inputs["online_operation_rate"],
+        "operation_windows": sum(inputs["occurrences"].values()),
     }
     created = _insert_unless_exists(
         EnterpriseGradeSnapshot,
@@ -204,7 +210,7 @@ def refresh_enterprise_grade(actor: Actor, enterprise: Enterprise) -> tuple[dict
     )
     if created:
         status = "created"
-    elif snapshot.result == result:
+    elif snapshot.result == result and snapshot.operation_windows is not None:
         return result, "unchanged"
     else:
         for name, value in values.items():

@@ -1,10 +1,11 @@
 """HTTP endpoints for site plans, the four-colour risk map (PNG/PDF), risk notification cards
 and the risk register PDF."""
 
-from flask import Response, request
+from flask import Response
 from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.public_url import public_base_url
 from anxun.orgs import scoping
 from anxun.risk import map_queries as queries
 from anxun.risk import map_services as services
@@ -92,7 +93,7 @@ def map_pdf(site_plan_id):
 def risk_card(place_id):
     """风险告知卡 of a place, with a QR code that opens the place in the app."""
     place = queries.get_place(current_actor(), place_id)
-    return _file(queries.risk_card_pdf(place, request.host_url), PDF, f"risk-card-{place.id}.pdf")
+    return _file(queries.risk_card_pdf(place, public_base_url()), PDF, f"risk-card-{place.id}.pdf")
 
 
 @blp.route("/enterprises/<int:enterprise_id>/risk-register.pdf", methods=["GET"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import functools
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 from markupsafe import Markup
@@ -18,15 +19,15 @@ from anxun.core.pagination import paginate
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.hazards.workflow import STATE_LABELS
-from anxun.inspections.media import media_file
+from anxun.inspections.media import media_bytes
 from anxun.inspections.models import Media, Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
 from anxun.risk import riskmap
 from anxun.risk.dynamic import LEVEL_ORDER, effective_level, highest
-from anxun.risk.grading import CONTROL_LEVELS
+from anxun.risk.grading import CONTROL_LEVELS, METHODS
 from anxun.risk.models import MapShape, RiskUnit, SitePlan
-from anxun.risk.registry import CLASSIFY1_LABELS, CLASSIFY2_LABELS
+from anxun.risk.registry import MEASURE_KINDS
 from anxun.risk.registry_queries import FINISHED_HAZARD_STATES, register_tree, unit_levels
 
 # Longest side of the drawn map: enough for an A1 poster from the PNG, lighter inside the PDF.
@@ -196,7 +197,7 @@ def _local_time() -> str:
 
 
 def _base_image(plan: SitePlan) -> bytes:
-    return media_file(db.session.get(Media, plan.media_id)).read_bytes()
+    return media_bytes(db.session.get(Media, plan.media_id))
 
 
 def map_png(plan: SitePlan) -> bytes:
@@ -253,19 +254,10 @@ def get_place(actor: Actor, place_id: int) -> Place:
     try:
         if place is None:
             raise NotFound()
-        scoping.get_enterprise(actor, place.enterprise_id)
+        scoping.get_enterprise(actor, place.enterprise_id, area=scoping.RISK)
     except NotFound as exc:
         raise NotFound("未找到该地点，或您无权查看。") from exc
     return place
-
-
-def _measure_kind(measure) -> str:
-    parts = [CLASSIFY1_LABELS.get(measure.classify1, measure.classify1)]
-    if measure.classify2:
-        parts.append(CLASSIFY2_LABELS.get(measure.classify2, measure.classify2))
-    if measure.classify3:
-        parts.append(measure.classify3)
-    return " / ".join(parts)
 
 
 def _level_view(level: str | None) -> dict:
@@ -321,7 +313,7 @@ def open_hazards_at(place: Place, unit_ids: list[int]) -> list[dict]:
             "title": hazard.title,
             "state": STATE_LABELS.get(hazard.state, hazard.state),
             "level": "重大隐患" if hazard.level == "major" else "一般隐患",
-            "deadline": hazard.deadline.isoformat() if hazard.deadline else "",
+            "deadline": hazard.deadline,
         }
         for hazard in hazards
     ]
@@ -366,9 +358,54 @@ def risk_card_pdf(place: Place, base_url: str) -> bytes:
 # ---- risk register ------------------------------------------------------------------------
 
 
+def _figure(value) -> str:
+    """A factor or score as printed: 3, 0.5, 270 (no trailing zeros)."""
+    number = Decimal(str(value))
+    return f"{number.normalize():f}" if number != number.to_integral_value() else f"{int(number)}"
+
+
+def assessment_view(assessment) -> dict | None:
+    """The method, each factor with its value and the score under its symbol (D for LEC, R for
+    LS and MES), as a register prints them."""
+    if assessment is None:
+        return None
+    method = METHODS.get(assessment.method)
+    symbols = [factor.symbol for factor in method.factors] if method else list(assessment.factors)
+    return {
+        "method": assessment.method,
+        "factors": [
+            {"symbol": symbol, "value": _figure(assessment.factors[symbol])}
+            for symbol in symbols
+            if assessment.factors.get(symbol) is not None
+        ],
+        "score_symbol": method.score_symbol if method else "",
+        "score": _figure(assessment.score),
+    }
+
+
+def _measure_groups(event) -> list[dict]:
+    """The event's measures under the five kinds, each kind listed even when empty."""
+    return [
+        {
+            "code": kind,
+            "title": title,
+            "measures": [
+                {
+                    "text": measure.description,
+                    "control_level": CONTROL_LEVELS.get(measure.control_level or ""),
+                }
+                for measure in event.measures
+                if measure.kind == kind
+            ],
+        }
+        for kind, title in MEASURE_KINDS.items()
+    ]
+
+
 def register_rows(tree: dict) -> list[dict]:
-    """One row per control measure; an event without measures, or a unit without events, still
-    gets a row so gaps in the register show."""
+    """One row per risk event with its assessment (factors and score), level, accident types,
+    measures by the five kinds and the responsible level; a unit without events still gets a
+    row so gaps in the register show."""
     rows = []
     for obj in tree["objects"]:
         object_name = obj.name + ("（重大危险源）" if obj.is_major_hazard_source else "")
@@ -380,30 +417,27 @@ def register_rows(tree: dict) -> list[dict]:
                 "responsible": unit.responsible_name,
             }
             if not unit.events:
-                rows.append({**base, "event": None, "measure": None})
+                rows.append({**base, "event": None})
             for event in unit.events:
                 assessment = event.latest_assessment
                 assessed = assessment.level if assessment else None
                 current = effective_level(assessed, unit.levels["open_hazards"])
-                event_part = {
-                    **base,
-                    "event": event.name,
-                    "assessed": _level_view(assessed),
-                    "current": _level_view(current),
-                    "raised": current != assessed,
-                }
-                control = assessment.control_level if assessment else None
-                if not event.measures:
-                    rows.append({**event_part, "measure": None, "control_level": control})
-                for measure in event.measures:
-                    rows.append(
-                        {
-                            **event_part,
-                            "measure": measure.description,
-                            "kind": _measure_kind(measure),
-                            "control_level": measure.control_level or control,
-                        }
-                    )
+                rows.append(
+                    {
+                        **base,
+                        "event": event.name,
+                        "accident_types": "、".join(event.accident_types or []),
+                        "assessment": assessment_view(assessment),
+                        "assessed": _level_view(assessed),
+                        "current": _level_view(current),
+                        "raised": current != assessed,
+                        "control_level": (
+                            CONTROL_LEVELS.get(assessment.control_level) if assessment else None
+                        ),
+                        "measure_groups": _measure_groups(event),
+                        "has_measures": bool(event.measures),
+                    }
+                )
     return rows
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Numeric,
     String,
@@ -42,6 +43,26 @@ class RiskObject(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     deleted_at: Mapped[datetime | None]
+
+
+class AccountablePerson(db.Model):
+    """包保责任人: the user holding one duty (main / technical / operational) for a major hazard
+    source, and the inspection plan of the checks that duty requires."""
+
+    __tablename__ = "accountable_person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    risk_object_id: Mapped[int] = mapped_column(ForeignKey("risk_object.id"), index=True)
+    duty: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("inspection_plan.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+    __table_args__ = (
+        UniqueConstraint("risk_object_id", "duty", name="one_per_duty"),
+        CheckConstraint("duty IN ('main', 'technical', 'operational')", name="duty_known"),
+    )
 
 
 class RiskUnit(db.Model):
@@ -89,6 +110,9 @@ class ControlMeasure(db.Model):
     data_source: Mapped[str] = mapped_column(String(24), default="hazard_inspection")
     check_content: Mapped[str] = mapped_column(Text, default="")
     control_level: Mapped[str | None] = mapped_column(String(16))
+    # The five kinds of control measure a risk register lists (工程技术, 管理, 培训教育, 个体防护,
+    # 应急处置); classify1 is the national reporting code table, a different split.
+    kind: Mapped[str] = mapped_column(String(16), default="management")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     deleted_at: Mapped[datetime | None]
@@ -97,6 +121,10 @@ class ControlMeasure(db.Model):
         CheckConstraint(
             "classify1 IN ('engineering', 'maintenance', 'operation', 'emergency')",
             name="classify1_known",
+        ),
+        CheckConstraint(
+            "kind IN ('engineering', 'management', 'training', 'ppe', 'emergency')",
+            name="kind_known",
         ),
         CheckConstraint(
             "data_source IN ('automatic_monitoring', 'hazard_inspection')", name="source_known"
@@ -164,6 +192,11 @@ class EnterpriseGradeSnapshot(db.Model):
     result: Mapped[dict] = mapped_column(JSON)
     config_version: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # The day's 在线运行率 and the number of windows it was measured over, copied from `result`
+    # so the regulator overview reads them without parsing every document; NULL windows means
+    # not recorded (a snapshot from before these columns): the overview computes it instead.
+    operation_rate: Mapped[float | None] = mapped_column(Float)
+    operation_windows: Mapped[int | None]
 
     __table_args__ = (
         UniqueConstraint("enterprise_id", "day", name="one_per_day"),

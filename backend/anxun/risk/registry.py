@@ -58,6 +58,21 @@ CLASSIFY2_LABELS = {
     "4-4": "应急预案",
     "4-5": "其他",
 }
+# The five kinds of control measure of a risk register (工程技术、管理、培训教育、个体防护、应急处置).
+MEASURE_KINDS = {
+    "engineering": "工程技术措施",
+    "management": "管理措施",
+    "training": "培训教育措施",
+    "ppe": "个体防护措施",
+    "emergency": "应急处置措施",
+}
+# A measure entered without a kind takes the nearest kind of its national classify1.
+KIND_BY_CLASSIFY1 = {
+    "engineering": "engineering",
+    "maintenance": "management",
+    "operation": "management",
+    "emergency": "emergency",
+}
 DATA_SOURCE_LABELS = {"automatic_monitoring": "自动化监控", "hazard_inspection": "隐患排查"}
 LEVEL_LABELS = {code: label for code, (label, _) in LEVELS.items()}
 # GB 6441-1986 accident types (domain.md §2.1 [C]); 其他 is accepted for the standard's 其它.
@@ -162,6 +177,7 @@ MEASURE = Kind(
         "data_source",
         "check_content",
         "control_level",
+        "kind",
     ),
     {
         "classify3": "",
@@ -316,11 +332,21 @@ def measure_problems(values: dict) -> list[tuple[str, str]]:
         )
     if values.get("data_source") not in DATA_SOURCE_LABELS:
         problems.append(("data_source", "数据来源应为自动化监控或隐患排查。"))
+    if values.get("kind") not in MEASURE_KINDS:
+        allowed = "、".join(MEASURE_KINDS.values())
+        problems.append(("kind", f"措施类别应为{allowed}之一。"))
     level = values.get("control_level")
     if level is not None and level not in CONTROL_LEVELS:
         allowed = "、".join(CONTROL_LEVELS.values())
         problems.append(("control_level", f"管控层级应为{allowed}之一。"))
     return problems
+
+
+def with_default_kind(kind: Kind, values: dict) -> dict:
+    """A new measure given no kind takes the one its classify1 suggests."""
+    if kind is MEASURE and values.get("kind") is None:
+        values["kind"] = KIND_BY_CLASSIFY1.get(values.get("classify1"), "management")
+    return values
 
 
 def _problems(kind: Kind, values: dict, enterprise_id: int) -> list[tuple[str, str]]:
@@ -417,7 +443,7 @@ def _create(actor: Actor, kind: Kind, parent_id: int, data: dict):
     else:
         parent = queries.load_entity(actor, kind.parent_model, parent_id, scoping.WRITE)
         enterprise = writable_enterprise(actor, parent.enterprise_id)
-    values = {**copy.deepcopy(kind.defaults), **clean(kind, data)}
+    values = with_default_kind(kind, {**copy.deepcopy(kind.defaults), **clean(kind, data)})
     problems = _problems(kind, values, enterprise.id)
     problems += _sibling_problem(kind, enterprise.id if parent is None else parent.id, values)
     _raise(kind, problems)
@@ -646,7 +672,7 @@ class _Plan:
         else:
             existing = None
         base = snapshot(kind, existing) if existing is not None else copy.deepcopy(kind.defaults)
-        values = {**base, **given}
+        values = with_default_kind(kind, {**base, **given})
         for key, message in _problems(kind, values, self.enterprise.id):
             self.errors.append(_row_error(row, key, message))
         node = _Node(kind, row, given, values, existing, {})

@@ -11,6 +11,7 @@ from anxun.risk.registry import (
     DATA_SOURCE_LABELS,
     LEVEL_LABELS,
     LEVEL_NOTE_RAISED,
+    MEASURE_KINDS,
 )
 
 # Content rules (lengths, code tables, 包保 persons, place ownership) live in registry.py so the
@@ -65,6 +66,12 @@ class ControlMeasureWriteSchema(BaseSchema):
     control_level = fields.String(
         allow_none=True, metadata={"description": "company/workshop/team/post"}
     )
+    kind = fields.String(
+        metadata={
+            "description": "措施类别 engineering/management/training/ppe/emergency"
+            "（工程技术、管理、培训教育、个体防护、应急处置）；新建时省略则按措施分类一推定"
+        }
+    )
 
 
 RiskObjectCreateSchema = _create_variant(RiskObjectWriteSchema, ("name",))
@@ -105,6 +112,7 @@ class ControlMeasureSchema(BaseSchema):
     data_source = LabelledEnum(DATA_SOURCE_LABELS)
     check_content = fields.String()
     control_level = LabelledEnum(CONTROL_LEVELS)
+    kind = LabelledEnum(MEASURE_KINDS)
     check_item_id = fields.Function(
         lambda m: measure_item_id(m.id) if m.data_source == "hazard_inspection" else None,
         metadata={"description": "风险管控措施排查表（risk-controls）中对应的检查项编号"},

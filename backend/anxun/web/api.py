@@ -1,15 +1,15 @@
-"""Health check, the browsable API docs page, the PWA served at / and the regulator workspace."""
+"""Health check, the browsable API docs page, the PWA served at / and the desk at /desk/."""
 
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, redirect, send_from_directory
-from werkzeug.exceptions import NotFound
 
 from anxun import __version__
 from anxun.web import queries
 
 bp = Blueprint("web", __name__)
 DOCS_PAGE = Path(__file__).with_name("docs.html")
+DOCS_SCRIPT = Path(__file__).with_name("docs.js")
 WORKSPACE_DIR = Path(__file__).with_name("workspace")
 
 
@@ -28,28 +28,43 @@ def docs():
     return DOCS_PAGE.read_text(encoding="utf-8"), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
+@bp.get("/api/v1/docs.js")
+def docs_script():
+    """The docs page's script, a file of its own so the CSP needs no 'unsafe-inline' scripts."""
+    body = DOCS_SCRIPT.read_text(encoding="utf-8")
+    return body, 200, {"Content-Type": "text/javascript; charset=utf-8"}
+
+
 def _pwa_dir() -> Path:
     return Path(current_app.config["ANXUN_PWA_DIR"])
 
 
-@bp.get("/regulator")
-def workspace_redirect():
-    return redirect("/regulator/", code=308)
+@bp.get("/desk")
+def desk_redirect():
+    return redirect("/desk/", code=308)
 
 
-@bp.get("/regulator/")
-def workspace_index():
-    """The regulator workspace (online-only desk app); the shell is never cached."""
+@bp.get("/desk/")
+def desk_index():
+    """The desk (online-only app for regulators, agencies and enterprises); never cached."""
     response = send_from_directory(WORKSPACE_DIR, "index.html", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
 
-@bp.get("/regulator/<path:filename>")
-def workspace_file(filename):
+@bp.get("/desk/<path:filename>")
+def desk_file(filename):
     response = send_from_directory(WORKSPACE_DIR, filename, max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/regulator")
+@bp.get("/regulator/")
+@bp.get("/regulator/<path:filename>")
+def regulator_redirect(filename: str = ""):
+    """The desk's former address: bookmarks and old links land on /desk/ (the hash survives)."""
+    return redirect("/desk/" + filename, code=301)
 
 
 @bp.get("/sw.js")
@@ -66,8 +81,6 @@ def pwa_index():
     return response
 
 
-@bp.get("/<path:filename>")
+@bp.get("/<shell_path:filename>")
 def pwa_file(filename):
-    if filename.startswith("api/"):
-        raise NotFound()
     return send_from_directory(_pwa_dir(), filename, max_age=0)

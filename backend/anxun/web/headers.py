@@ -1,14 +1,14 @@
 """Security headers on every response: no framing, no MIME sniffing, scripts and data from here only."""
 
-from flask import Flask
+from flask import Flask, request
 
-# Everything the PWA, the workspace and the public pages load comes from this origin; photos and
-# PDFs fetched with a token are shown through blob: URLs. Inline scripts remain for the import map
-# and the self-contained public and docs pages.
+# Everything the PWA, the workspace, the public pages and the docs page load comes from this
+# origin, scripts always from files (no inline script, no eval); photos and PDFs fetched with a
+# token are shown through blob: URLs. Inline styles remain (style attributes set by scripts).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
+        "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' blob: data:",
         "media-src 'self' blob:",
@@ -28,6 +28,9 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(self), geolocation=(self), microphone=()",
 }
+# Over TLS only (RFC 6797 §7.2: a browser ignores it over plain HTTP, and sending it there would
+# pin a development host). request.is_secure follows X-Forwarded-Proto behind a trusted proxy.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def register(app: Flask) -> None:
@@ -35,4 +38,10 @@ def register(app: Flask) -> None:
     def add_security_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.path.startswith("/api/") and "Authorization" in request.headers:
+            # Answers and documents (PDF, XLSX, photos) for a signed-in user stay out of every
+            # cache, a shared computer's disk included; the PWA keeps its own offline copies.
+            response.headers["Cache-Control"] = "no-store"
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
         return response

@@ -24,3 +24,10 @@ def public_file(filename):
 def spot_checks_page():
     """双随机一公开: published random spot checks; the page reads /api/v1/public/spot-checks."""
     return send_from_directory(PUBLIC_DIR, "spot-checks.html", max_age=300)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The site icon (安巡 on the brand blue, 16/32/48 px) for the public pages, the desk and the
+    phone app alike; browsers also ask for it without a <link>."""
+    return send_from_directory(PUBLIC_DIR, "favicon.ico", max_age=86400)

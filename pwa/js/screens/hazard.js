@@ -1,23 +1,13 @@
-// One hazard: its facts, photos and history, and the actions this user may take now. Actions go
-// through the outbox (keyed by a client UUID), so they work offline and are never sent twice.
+// One hazard: its facts, photos and history, and the actions this user may take now, each with
+// its phone form (screens/hazard_forms.js). Photos open at full size.
 import * as api from "../api.js";
 import * as db from "../db.js";
 import * as outbox from "../outbox.js";
-import { photoField } from "../photo.js";
-import { currentEnterprise } from "../session.js";
-import { syncNow } from "../sync.js";
-import { codeOf as code, fill, formatDateTime, h, labelOf as label, loading, problemText, screenTitle, toast, uuid } from "../ui.js";
+import { photoStrip } from "../viewer.js";
+import { fill, formatDateTime, h, labelOf as label, loading, problemText, screenTitle, toast, codeOf as code } from "../ui.js";
+import { actionForm, FORMS } from "./hazard_forms.js";
 import { LEVEL_LABELS, STATE_LABELS } from "./hazards.js";
 
-// What each action asks for on the phone. Other actions (confirm, plan, …) need the desk app.
-const FORMS = {
-  submit_rectification: { title: "提交整改", photos: true, note: "整改情况说明", noteRequired: true, button: "提交整改，申请验收" },
-  fix_on_spot: { title: "即查即改", photos: true, note: "处理情况说明", button: "已当场整改" },
-  verify_pass: { title: "验收通过", note: "验收意见（可选）", button: "验收通过" },
-  verify_reject: { title: "验收不通过", reason: "不通过的原因", button: "验收不通过，退回整改" },
-  approve_plan: { title: "批准治理方案", note: "审批意见（可选）", button: "批准治理方案" },
-  reject: { title: "驳回", reason: "驳回原因", button: "驳回该隐患" },
-};
 const ACTION_LABELS = {
   confirm: "确认",
   reject: "驳回",
@@ -30,24 +20,43 @@ const ACTION_LABELS = {
   verify_reject: "验收不通过",
   signoff: "核销",
   signoff_reject: "退回整改",
+  regrade: "重新定级",
 };
-
-async function photoStrip(ids) {
-  const figures = [];
-  for (const id of ids || []) {
-    const result = await api.request(`media/${id}/thumb`, { timeout: 15000 });
-    if (result.ok && result.data instanceof Blob) {
-      figures.push(h("img", { src: URL.createObjectURL(result.data), alt: "现场照片" }));
-    }
-  }
-  return figures.length ? h("div.photos.readonly", {}, figures) : h("p.small.muted", {}, `照片 ${ids?.length || 0} 张（联网后可查看）`);
-}
 
 // The verifier judges the rectification by these photos.
 function afterPhotos(ids) {
   const slot = h("div.after-photos", {}, h("span.small.muted", {}, "正在加载整改后照片…"));
-  photoStrip(ids).then((strip) => slot.replaceChildren(strip));
+  photoStrip(ids, "整改后照片").then((strip) => slot.replaceChildren(strip));
   return slot;
+}
+
+// Before and after, side by side, above the verification forms.
+function beforeAfter(hazard) {
+  const last = [...(hazard.history || [])].reverse().find((t) => t.evidence?.after_photos?.length);
+  if (!last) return "";
+  const before = h("div", {}, h("span.small.muted", {}, "正在加载…"));
+  const after = h("div", {}, h("span.small.muted", {}, "正在加载…"));
+  photoStrip(hazard.photo_ids, "整改前照片").then((strip) => before.replaceChildren(strip));
+  photoStrip(last.evidence.after_photos, "整改后照片").then((strip) => after.replaceChildren(strip));
+  return h(
+    "section.card.before-after",
+    {},
+    h("h2", {}, "整改前后对比"),
+    h("div.compare", {}, h("div", {}, h("h3", {}, "整改前"), before), h("div", {}, h("h3", {}, "整改后"), after)),
+    last.note ? h("p.small", {}, `整改说明：${last.note}`) : "",
+  );
+}
+
+// Each reference as the server words it for people: no article that awaits verification.
+function basisLines(basis) {
+  if (!basis?.length) return "";
+  return h(
+    "ul.basis",
+    {},
+    basis.map((b) =>
+      h("li", {}, b.citation, b.is_clause_pending ? h("span.badge.warn", { title: "条款待核实，以文件原文为准" }, "待核实") : ""),
+    ),
+  );
 }
 
 function historyList(rows) {
@@ -60,93 +69,15 @@ function historyList(rows) {
         "li",
         {},
         h("strong", {}, label(t.action, ACTION_LABELS)),
-        ` ${t.actor_label || t.actor_name || ""} · ${formatDateTime(t.created_at)}`,
+        ` ${t.actor_name || ""} · ${formatDateTime(t.created_at)}`,
         t.note ? h("span.small", {}, `说明：${t.note}`) : "",
         t.reason || t.evidence?.reason ? h("span.small", {}, `原因：${t.reason || t.evidence.reason}`) : "",
+        t.evidence?.from_level && t.evidence?.level
+          ? h("span.small.regrade-levels", {}, `等级：${LEVEL_LABELS[t.evidence.from_level]} → ${LEVEL_LABELS[t.evidence.level]}`)
+          : "",
         t.evidence?.after_photos?.length ? afterPhotos(t.evidence.after_photos) : "",
       ),
     ),
-  );
-}
-
-function actionForm(hazard, action, onQueued) {
-  const spec = FORMS[action];
-  const clientId = uuid();
-  const error = h("p.error", { role: "alert" });
-  let photos = [];
-  const note = spec.note ? h("textarea", { id: `note-${action}`, rows: 3 }) : null;
-  const reason = spec.reason ? h("textarea", { id: `reason-${action}`, rows: 3 }) : null;
-  const submit = h(`button${action.includes("reject") ? ".danger" : ""}`, { type: "submit" }, spec.button);
-  const enterprise = currentEnterprise();
-  return h(
-    "form.card.action-form",
-    {
-      "data-action": action,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        if (spec.photos && action === "submit_rectification" && !photos.length) {
-          error.textContent = "请拍摄至少一张整改后照片。";
-          return;
-        }
-        if (spec.noteRequired && !note.value.trim()) {
-          error.textContent = `请填写${spec.note}。`;
-          return;
-        }
-        if (reason && !reason.value.trim()) {
-          error.textContent = `请填写${spec.reason}。`;
-          return;
-        }
-        submit.disabled = true;
-        const payload = {
-          hazard_id: String(hazard.id),
-          action,
-          expected_state: code(hazard.state),
-          client_id: clientId,
-        };
-        if (note?.value.trim()) payload.note = note.value.trim();
-        if (reason) payload.reason = reason.value.trim();
-        if (spec.photos) payload.after_photos = photos;
-        await outbox.add({
-          id: clientId,
-          kind: "transition",
-          payload,
-          media: photos,
-          enterpriseId: enterprise?.id ?? null,
-          label: { title: hazard.title },
-        });
-        syncNow();
-        onQueued(clientId);
-      },
-    },
-    h("h2", {}, spec.title),
-    spec.photos
-      ? h(
-          "div",
-          {},
-          h("p.small", {}, "整改后照片"),
-          photoField({
-            ids: [],
-            owner: clientId,
-            label: "拍摄整改后照片",
-            required: action === "submit_rectification",
-            context: () => ({
-              enterpriseId: enterprise?.id,
-              enterpriseName: enterprise?.name,
-              placeName: hazard.place?.name || hazard.place_name,
-              gps: null,
-            }),
-            onChange: (ids) => {
-              photos = ids;
-            },
-          }),
-        )
-      : "",
-    note ? h("label", { for: note.id }, spec.note) : "",
-    note,
-    reason ? h("label", { for: reason.id }, spec.reason) : "",
-    reason,
-    error,
-    submit,
   );
 }
 
@@ -171,17 +102,24 @@ export function mount(container, params) {
       entries.find((e) => e.kind === "transition" && e.payload.hazard_id === String(hazard.id) && e.state !== "synced");
     const available = (hazard.available_actions || []).map(code);
     const forms = available.filter((a) => FORMS[a]);
-    const deskOnly = available.filter((a) => !FORMS[a]);
     const level = code(hazard.level) || code(hazard.proposed_level);
     const facts = [
       ["状态", label(hazard.state, STATE_LABELS)],
       ["等级", LEVEL_LABELS[level] || ""],
       ["检查点", hazard.place?.name || hazard.place_name || ""],
+      ["类别", hazard.category_label || ""],
       ["整改期限", hazard.deadline || ""],
+      ["整改责任人", hazard.responsible_name || ""],
       ["整改措施", hazard.measures || ""],
+      ["整改资金", hazard.funds != null ? `${hazard.funds} 元` : ""],
+      ["应急预案", hazard.contingency || ""],
+      ["上报人", hazard.reported_by_name || ""],
+      ["依据", basisLines(hazard.basis)],
       ["上报时间", formatDateTime(hazard.reported_at)],
     ].filter(([, v]) => v);
     const photos = h("div");
+    const plan = h("div");
+    const rejudge = hazard.rejudge || [];
     fill(
       body,
       h(
@@ -191,7 +129,24 @@ export function mount(container, params) {
         hazard.description ? h("p", {}, hazard.description) : "",
         h("dl.facts", {}, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
         photos,
+        hazard.governance_plan_id ? h("div.governance-plan", {}, h("h3", {}, "重大隐患治理方案"), plan) : "",
       ),
+      rejudge.length
+        ? h(
+            "section.card.rejudge",
+            {},
+            h("h2", {}, "标准变更：需重新判定"),
+            rejudge.map((item) =>
+              h(
+                "div",
+                {},
+                h("p.small.muted", {}, item.standard),
+                (item.explanation?.length ? item.explanation : [item.reason]).map((line) => h("p", {}, line)),
+              ),
+            ),
+            available.includes("regrade") ? "" : h("p.small.muted", {}, "由主要负责人重新定级。"),
+          )
+        : "",
       waiting
         ? h(
             "section.card.queued-action",
@@ -207,19 +162,26 @@ export function mount(container, params) {
             waiting.state !== "synced" && waiting.last_error ? h("p.small.muted", {}, waiting.last_error) : "",
             h("a.button.secondary", { href: "#/records" }, "查看同步记录"),
           )
-        : forms.map((action) =>
-            actionForm(hazard, action, (entryId) => {
-              justQueued = entryId;
-              toast("已保存，正在同步", { kind: "ok" });
-              render();
-            }),
-          ),
-      !waiting && deskOnly.length
-        ? h("p.small.muted", {}, `其他操作（${deskOnly.map((a) => ACTION_LABELS[a] || a).join("、")}）请在电脑端办理。`)
         : "",
+      // The next step's form appears once the previous one has reached the server.
+      waiting && waiting.state !== "synced"
+        ? ""
+        : [
+            forms.some((a) => a.startsWith("verify_")) ? beforeAfter(hazard) : "",
+            forms.map((action) =>
+              actionForm(hazard, action, (entryId) => {
+                justQueued = entryId;
+                toast("已保存，正在同步", { kind: "ok" });
+                render();
+              }),
+            ),
+          ],
       h("section.card", {}, h("h2", {}, "处理记录"), historyList(hazard.history || hazard.transitions)),
     );
     photoStrip(hazard.photo_ids).then((strip) => alive && photos.replaceChildren(strip));
+    if (hazard.governance_plan_id) {
+      photoStrip([hazard.governance_plan_id], "治理方案").then((strip) => alive && plan.replaceChildren(strip));
+    }
   }
 
   render();

@@ -11,6 +11,7 @@ import {
   expectedItems,
   isOutOfRange,
   limitText,
+  plausibilityWarnings,
   progress,
 } from "../inspection.js";
 import * as outbox from "../outbox.js";
@@ -33,24 +34,35 @@ export function parseReading(text) {
   return Number.isFinite(value) ? value : null;
 }
 
-function basisList(doc, item) {
-  const docs = new Map((doc.basis || []).map((b) => [b.code, b]));
+// The basis as the server words it for field users (checklists/verification.py): the document's
+// full name and number, the article only where verified, a 待核实 badge where one was held back.
+// A draft kept from before `citations` existed shows the documents alone.
+function basisLines(checklist, item) {
+  const given = checklist.citations?.[item.id];
+  if (given) return given;
+  const docs = new Map((checklist.document.basis || []).map((b) => [b.code, b]));
+  const names = (item.basis || []).map((ref) => {
+    const source = docs.get(ref.doc);
+    if (!source) return ref.doc;
+    return `《${source.title}》${source.number ? `（${source.number}）` : ""}`;
+  });
+  return [...new Set(names)].map((text) => ({ text, is_clause_pending: false }));
+}
+
+function basisList(checklist, item) {
+  const lines = basisLines(checklist, item);
   return h(
     "ul.basis",
     {},
-    (item.basis || []).map((ref) => {
-      const source = docs.get(ref.doc) || { title: ref.doc };
-      const pending = ref.verify === "pending" || source.verify === "pending";
-      return h(
+    lines.map((line) =>
+      h(
         "li",
         {},
-        `《${source.title}》`,
-        source.number ? `（${source.number}）` : "",
-        ref.clause ? ` ${ref.clause}` : "",
-        pending ? h("span.badge.warn", {}, "待核实") : "",
-      );
-    }),
-    item.basis?.length ? "" : h("li", {}, "本项未列依据"),
+        line.text,
+        line.is_clause_pending ? h("span.badge.warn", { title: "条款待核实，以文件原文为准" }, "待核实") : "",
+      ),
+    ),
+    lines.length ? "" : h("li", {}, "本项未列依据"),
   );
 }
 
@@ -64,6 +76,7 @@ export function mount(container, params) {
   const progressText = h("span");
   const progressBar = h("progress", { max: 1, value: 0, "aria-label": "作答进度" });
   const gpsLine = h("p.small.muted", { role: "status" });
+  const warnings = h("div.flags.plausibility", { role: "note", hidden: true });
 
   const save = () => {
     draft.updated_at = new Date().toISOString();
@@ -77,6 +90,46 @@ export function mount(container, params) {
     progressBar.max = p.total;
     progressBar.value = p.done;
     progressText.textContent = `已答 ${p.done} / ${p.total}${p.failed ? ` · 不合格 ${p.failed}` : ""}`;
+    updateWarnings();
+  }
+
+  const placeCoordinates = () =>
+    draft.place?.latitude != null && draft.place?.longitude != null ? [draft.place.latitude, draft.place.longitude] : null;
+
+  // Once every item is answered: what the regulator would be shown if submitted now.
+  function updateWarnings() {
+    const p = progress(items, draft.answers);
+    const found =
+      p.total && p.done === p.total
+        ? plausibilityWarnings({
+            startedAt: draft.started_at,
+            finishedAt: new Date().toISOString(),
+            answered: p.done,
+            gps: draft.gps,
+            placeCoordinates: placeCoordinates(),
+          })
+        : [];
+    warnings.replaceChildren(
+      ...(found.length
+        ? [
+            h("p.small", {}, h("strong", {}, "现在提交，监管部门将看到以下提示：")),
+            h("ul.small", {}, found.map((f) => h("li", { dataset: { flag: f.code } }, f.message))),
+            h("p.small.muted", {}, "如属实可照常提交；请确认已在现场逐项检查。"),
+          ]
+        : []),
+    );
+    warnings.hidden = !found.length;
+  }
+
+  // A task names its place without coordinates: the place's own record has them.
+  async function learnPlaceCoordinates() {
+    if (!draft.place?.qr_token || placeCoordinates()) return;
+    const result = await api.request(`places/by-token/${encodeURIComponent(draft.place.qr_token)}`);
+    const place = result.ok ? result.data.place || result.data : null;
+    if (!alive || place?.latitude == null) return;
+    draft.place = { ...draft.place, latitude: place.latitude, longitude: place.longitude };
+    await save();
+    updateWarnings();
   }
 
   function answerOf(item) {
@@ -232,7 +285,7 @@ export function mount(container, params) {
         "aria-expanded": "false",
         onclick: () => {
           const open = basisBox.hidden;
-          if (open && !basisBox.firstChild) basisBox.append(basisList(draft.checklist.document, item));
+          if (open && !basisBox.firstChild) basisBox.append(basisList(draft.checklist, item));
           basisBox.hidden = !open;
           basisButton.setAttribute("aria-expanded", String(open));
           basisButton.textContent = open ? "收起依据" : "查看依据";
@@ -359,6 +412,7 @@ export function mount(container, params) {
       h(
         "section.card.actions",
         {},
+        warnings,
         submitButton,
         h("p.small.muted", {}, "提交后记录先保存在本机，联网后自动上传；照片先于记录上传。"),
         h(
@@ -377,7 +431,8 @@ export function mount(container, params) {
       ),
     );
     updateProgress();
-    captureLocation();
+    captureLocation().then(() => alive && updateWarnings());
+    learnPlaceCoordinates();
     if (!api.currentSession()) toast("登录已失效，记录仍可填写，登录后同步", { kind: "error" });
   })();
 

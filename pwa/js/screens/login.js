@@ -11,7 +11,8 @@ function enterpriseChoice(container, user) {
         "section.card",
         {},
         h("h1", {}, "无法使用移动端"),
-        h("p", {}, "本应用供企业安全管理人员、检查人员和整改责任人使用。您的账号不属于任何企业，请在电脑端登录。"),
+        h("p", {}, "本应用供企业安全管理人员、检查人员和整改责任人使用。您的账号不属于任何企业，请使用监管工作台。"),
+        h("a.button", { href: "/desk/" }, "打开监管工作台"),
         h("button.secondary", { type: "button", onclick: () => window.dispatchEvent(new CustomEvent("anxun:logout")) }, "退出登录"),
       ),
     );
@@ -70,16 +71,23 @@ export function mount(container, params) {
           error.textContent = result.status === 0 ? "无法连接服务器，请检查网络后重试。" : problemText(result);
           return;
         }
-        const { access_token, refresh_token, user } = result.data;
+        const { access_token, refresh_token, user, must_change_password } = result.data;
         const enterprises = enterprisesOf(user);
         const only = enterprises.length === 1 ? enterprises[0] : null;
         await api.saveSession({
           access_token,
           refresh_token,
           user,
+          must_change_password: Boolean(must_change_password),
           enterprise_id: only?.id ?? null,
           enterprise_name: only?.name ?? null,
         });
+        // A generated or reset password is replaced first; the password screen then announces
+        // the login (which starts syncing).
+        if (must_change_password) {
+          navigate("#/password");
+          return;
+        }
         window.dispatchEvent(new CustomEvent("anxun:login"));
         if (only) navigate("#/tasks");
         else enterpriseChoice(container, user);

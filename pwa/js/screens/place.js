@@ -1,8 +1,11 @@
-// A place reached by its QR code: what it is, its risk information when available, its tasks.
+// A place reached by its QR code: what it is, its risk information when available, its tasks,
+// an ad-hoc check of any checklist the enterprise uses, and 随手拍 here.
 import * as api from "../api.js";
 import * as db from "../db.js";
+import { fetchChecklist, startAdHoc } from "../inspection.js";
+import { currentEnterprise, navigate } from "../session.js";
 import { reconcileTasks } from "../sync.js";
-import { emptyState, h, labelOf, loading, problemText, screenTitle } from "../ui.js";
+import { emptyState, h, labelOf, loading, problemText, screenTitle, toast } from "../ui.js";
 import { openTask, taskRow } from "./tasks.js";
 
 const KIND_LABELS = { unit: "装置（单元）", area: "区域", equipment: "设备设施" };
@@ -16,19 +19,32 @@ function riskBlock(risk) {
   return h("p", {}, "风险等级：", h(`span.risk.${RISK_CLASSES[level] || "plain"}`, {}, risk.level.label), note);
 }
 
-// The notification card and the four-colour maps exist only when the risk module has them; a
-// link is shown only for what the server actually returns.
+// The notification card is rendered on demand (a PDF per scan would slow every scan down); the
+// four-colour maps are offered only when the risk module has them.
 async function riskLinks(place, slot) {
   if (!navigator.onLine) return;
-  const [card, plans] = await Promise.all([
-    api.request(`places/${place.id}/risk-card.pdf`, { timeout: 15000 }),
-    api.request(`enterprises/${place.enterprise_id}/site-plans?limit=5`),
-  ]);
-  const links = [];
-  if (card.ok && card.data instanceof Blob) {
-    const url = URL.createObjectURL(card.data);
-    links.push(h("a.button.secondary", { href: url, target: "_blank", rel: "noopener", download: `风险告知卡-${place.name}.pdf` }, "风险告知卡（PDF）"));
-  }
+  const plans = await api.request(`enterprises/${place.enterprise_id}/site-plans?limit=5`);
+  const links = [
+    h(
+      "button.secondary",
+      {
+        type: "button",
+        onclick: async (event) => {
+          const button = event.currentTarget;
+          button.disabled = true;
+          const card = await api.request(`places/${place.id}/risk-card.pdf`, { timeout: 30000 });
+          button.disabled = false;
+          if (!card.ok || !(card.data instanceof Blob)) {
+            toast(problemText(card), { kind: "error" });
+            return;
+          }
+          const url = URL.createObjectURL(card.data);
+          button.replaceWith(h("a.button.secondary", { href: url, target: "_blank", rel: "noopener", download: `风险告知卡-${place.name}.pdf` }, "打开风险告知卡（PDF）"));
+        },
+      },
+      "风险告知卡（PDF）",
+    ),
+  ];
   for (const plan of plans.ok ? plans.data.items || [] : []) {
     links.push(
       h(
@@ -50,6 +66,54 @@ async function riskLinks(place, slot) {
     );
   }
   if (links.length) slot.replaceChildren(h("h3", {}, "风险信息"), ...links);
+}
+
+// 临时检查: the enterprise's checklists; a checklist with profiles (简版) asks which one.
+function adHocCard(place, qrScanned, hasTasks) {
+  const enterprise = currentEnterprise();
+  const slot = h("div");
+  const start = async (checklist, profile) => {
+    const started = await startAdHoc({ checklist, profile, place: { id: place.id, name: place.name, latitude: place.latitude, longitude: place.longitude }, qrScanned });
+    navigate(`#/inspect/${started.id}`);
+  };
+  const choose = async (summary) => {
+    const result = await fetchChecklist(summary.code, enterprise.id);
+    if (!result.ok) {
+      toast(result.status === 0 ? "离线且本机没有该检查表，请联网后再试。" : problemText(result), { kind: "error" });
+      return;
+    }
+    const checklist = result.data;
+    const profiles = checklist.document.profiles || [];
+    if (!profiles.length) return start(checklist, null);
+    slot.replaceChildren(
+      h("h3", {}, checklist.title),
+      h("button.secondary.ad-hoc-choice", { type: "button", onclick: () => start(checklist, null) }, `完整版（${summary.item_count} 项）`),
+      ...profiles.map((p) =>
+        h("button.secondary.ad-hoc-choice", { type: "button", dataset: { profile: p.code }, onclick: () => start(checklist, p.code) }, `${p.title}（${p.items.length} 项）`),
+      ),
+    );
+  };
+  const button = h("button.start-ad-hoc", { type: "button", onclick: () => open() }, "开始临时检查");
+  const open = async () => {
+    button.remove();
+    slot.replaceChildren(loading("正在加载检查表…"));
+    const result = await api.request(`checklists?enterprise_id=${enterprise.id}`);
+    const list = result.ok ? (Array.isArray(result.data) ? result.data : result.data?.items || []) : [];
+    slot.replaceChildren(
+      ...(list.length
+        ? list.map((c) => h("button.secondary.ad-hoc-checklist", { type: "button", dataset: { code: c.code }, onclick: () => choose(c) }, `${c.title}（${c.item_count} 项）`))
+        : [h("p.error", { role: "alert" }, result.ok ? "本企业没有可用的检查表。" : problemText(result))]),
+    );
+  };
+  return h(
+    "section.card.ad-hoc",
+    {},
+    h("h2", {}, "临时检查"),
+    h("p.small.muted", {}, hasTasks ? "不属于上面任务的检查，也可在此开始。" : "该检查点今天没有任务，可选择本企业使用的检查表开始临时检查。"),
+    slot,
+    button,
+    h("a.button.secondary", { href: `#/report?place=${place.id}` }, "随手拍：在此上报隐患"),
+  );
 }
 
 export function mount(container, params) {
@@ -89,12 +153,11 @@ export function mount(container, params) {
         h("h2", {}, "本检查点的任务"),
         merged.length
           ? merged.map((t) => {
-              const row = taskRow(t, now);
-              row.onclick = () => openTask(t, { qrScanned });
-              return row;
+              return taskRow(t, now, { onOpen: () => openTask(t, { qrScanned }) });
             })
           : emptyState("该检查点目前没有待完成的任务。"),
       ),
+      adHocCard(place, qrScanned, merged.length > 0),
     );
     riskLinks(place, cardSlot);
   })();

@@ -4,7 +4,7 @@ import * as db from "../db.js";
 import * as outbox from "../outbox.js";
 import { currentEnterprise, enterprisesOf, navigate, roleCodes, roleLabels } from "../session.js";
 import { syncNow } from "../sync.js";
-import { confirmDialog, formatBytes, formatDateTime, h, screenTitle } from "../ui.js";
+import { confirmDialog, downloadFile, formatBytes, formatDateTime, h, screenTitle } from "../ui.js";
 
 const MANAGERS = ["head", "safety_officer"];
 
@@ -47,15 +47,6 @@ async function storageCard() {
   return card;
 }
 
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  const link = h("a", { href: url, download: name, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-
 function rescueCard() {
   const status = h("p.small", { role: "status" });
   const file = h("input.visually-hidden", {
@@ -92,7 +83,7 @@ function rescueCard() {
             return;
           }
           const stamp = formatDateTime(new Date()).replace(/[-: ]/g, "");
-          download(`安巡待同步记录-${stamp}.json`, JSON.stringify(doc));
+          downloadFile(`安巡待同步记录-${stamp}.json`, JSON.stringify(doc));
           status.textContent = `已导出 ${doc.entries.length} 条记录、${doc.media.length} 张照片。`;
         },
       },
@@ -139,6 +130,7 @@ export function mount(container) {
       h("p", {}, enterprise?.name || ""),
       h("p.small.muted", {}, roleLabels()),
       several ? h("button.secondary", { type: "button", onclick: () => navigate("#/choose") }, "切换企业") : "",
+      h("a.button.secondary", { href: "#/commitment", dataset: { testid: "open-commitment" } }, "安全承诺与专项整治"),
     ),
     roleCodes().some((r) => MANAGERS.includes(r))
       ? h(
@@ -149,6 +141,21 @@ export function mount(container) {
           h("a.button.secondary", { href: "#/reads", dataset: { testid: "open-reads" } }, "查看查阅记录"),
         )
       : "",
+    roleCodes().some((r) => MANAGERS.includes(r))
+      ? h(
+          "section.card",
+          {},
+          h("h2", {}, "标准变更"),
+          h("p.small.muted", {}, "检查表或风险分级表更新后，需按新标准重新判定的隐患、排查任务和风险评估。"),
+          h("a.button.secondary", { href: "#/standards", dataset: { testid: "open-standards" } }, "查看需重新判定的事项"),
+        )
+      : "",
+    h(
+      "section.card",
+      {},
+      h("h2", {}, "账号安全"),
+      h("a.button.secondary", { href: "#/password", dataset: { testid: "open-password" } }, "修改密码"),
+    ),
     h("div", { id: "storage-slot" }),
     rescueCard(),
     h("section.card", {}, h("button.danger", { type: "button", onclick: logout }, "退出登录"), version),

@@ -2,6 +2,7 @@
 import * as api from "../api.js";
 import * as db from "../db.js";
 import { fetchChecklist, startFromTask } from "../inspection.js";
+import { requestCard } from "./evidence.js";
 import { currentEnterprise, navigate } from "../session.js";
 import { groupByPlace, reconcileTasks } from "../sync.js";
 import { codeOf, emptyState, fill, formatDateTime, formatTime, h, labelOf, loading, problemText, screenTitle, toast } from "../ui.js";
@@ -24,18 +25,29 @@ function dueText(task, now) {
   return sameDay ? `今天 ${formatTime(task.due_end)} 前完成` : `${formatDateTime(task.due_end)} 前完成`;
 }
 
+// Task ids being opened: a second tap (gloves, a slow phone) while the first is still starting the
+// draft must not start a second draft of the same task.
+const opening = new Set();
+
 export async function openTask(task, { qrScanned = false } = {}) {
-  const started = await startFromTask(task, { qrScanned });
-  if (!started.ok) {
-    toast(started.message, { kind: "error", timeout: 6000 });
-    return;
+  if (opening.has(task.id)) return;
+  opening.add(task.id);
+  try {
+    const started = await startFromTask(task, { qrScanned });
+    if (!started.ok) {
+      toast(started.message, { kind: "error", timeout: 6000 });
+      return;
+    }
+    navigate(`#/inspect/${started.id}`);
+  } finally {
+    opening.delete(task.id);
   }
-  navigate(`#/inspect/${started.id}`);
 }
 
 const DONE_STATES = new Set(["done", "late"]);
 
-export function taskRow(task, now = Date.now()) {
+// onOpen: what a tap does (the place screen passes its own, which records the QR scan).
+export function taskRow(task, now = Date.now(), { onOpen = () => openTask(task) } = {}) {
   const state = codeOf(task.state);
   const done = DONE_STATES.has(state) || Boolean(task.inspection_id);
   const overdue = !done && Date.parse(task.due_end) < now;
@@ -51,7 +63,7 @@ export function taskRow(task, now = Date.now()) {
     {
       type: "button",
       disabled: done || task.local === "queued" || task.local === "synced",
-      onclick: () => openTask(task),
+      onclick: onOpen,
       "data-task-id": String(task.id),
     },
     h("span.task-main", {}, h("strong", {}, task.plan_title || "排查任务"), badge),
@@ -64,6 +76,9 @@ export function mount(container) {
   let alive = true;
   const status = h("p.muted.small", { role: "status" });
   const list = h("div.task-list", {}, loading());
+  // 远程核查 waiting for my answer, above the tasks, with a countdown.
+  const evidence = h("section.card.evidence-list", { hidden: true, "data-testid": "evidence-list" });
+  let requests = [];
   const enterprise = currentEnterprise();
   const refreshButton = h("button.small.secondary", { type: "button", onclick: () => refresh() }, "刷新");
   const pull = h("div.pull-hint", { "aria-hidden": "true" }, "下拉刷新");
@@ -93,11 +108,14 @@ export function mount(container) {
     status.textContent = "正在更新…";
     const base = `tasks?assignee=me&enterprise_id=${enterprise.id}`;
     // One after the other: each call may create today's task rows on the server.
+    const asked = await api.request(`evidence-requests?to_answer=true&enterprise_id=${enterprise.id}`);
+    if (asked.ok) requests = itemsOf(asked.data);
     const today = await api.request(`${base}&due=today`);
     const overdue = today.ok ? await api.request(`${base}&due=overdue`) : today;
     if (!alive) return;
     refreshButton.disabled = false;
     const [entries, drafts] = await Promise.all([db.listOutbox(), db.listDrafts()]);
+    renderEvidence(entries);
     if (!today.ok) {
       // Keep what is on screen; say why it could not be updated.
       status.textContent = `无法更新任务：${problemText(today)}`;
@@ -121,6 +139,20 @@ export function mount(container) {
     const codes = new Set(tasks.map((t) => t.checklist_code).filter(Boolean));
     for (const code of codes) fetchChecklist(code, enterprise.id);
   }
+
+  function renderEvidence(entries) {
+    const queued = new Set(
+      entries.filter((e) => e.kind === "evidence_answer").map((e) => e.payload.request_id),
+    );
+    const now = Date.now();
+    const shown = requests
+      .map((r) => (queued.has(r.id) ? { ...r, local: "queued" } : r))
+      .sort((a, b) => Date.parse(a.due_at) - Date.parse(b.due_at));
+    evidence.hidden = !shown.length;
+    evidence.replaceChildren(h("h2", {}, "远程核查"), ...shown.map((r) => requestCard(r, now)));
+  }
+  // The countdowns run every minute while the list is on screen.
+  const ticker = setInterval(() => db.listOutbox().then(renderEvidence), 60000);
 
   function renderDrafts(drafts) {
     const free = drafts.filter((d) => d.task_occurrence_id == null);
@@ -192,6 +224,7 @@ export function mount(container) {
   container.replaceChildren(
     pull,
     screenTitle("今日任务", refreshButton),
+    evidence,
     h(
       "a.button.scan-cta",
       { href: "#/scan" },
@@ -203,6 +236,7 @@ export function mount(container) {
   refresh();
   return () => {
     alive = false;
+    clearInterval(ticker);
     window.removeEventListener("anxun:synced", onOutbox);
     window.removeEventListener("anxun:refresh", onOutbox);
   };

@@ -1,6 +1,7 @@
 """Matrix rows: accounts, organisations, engagements."""
 
 from tests.api.authz.common import ALL_OK, CON_READ, HC_READ, ROLES, Row, import_file, unique
+from tests.conftest import DEMO_PASSWORD
 from tests.factories import enterprise_payload
 
 HC = "/api/v1/enterprises/{}"
@@ -12,6 +13,19 @@ def _hc(ctx):
 
 ROWS = [
     Row("GET", "/api/v1/me", lambda c: "/api/v1/me", ALL_OK),
+    Row(
+        "POST",
+        "/api/v1/me/password",
+        lambda c: "/api/v1/me/password",
+        ALL_OK,
+        json=lambda c: {"current_password": DEMO_PASSWORD, "new_password": "matrix-new-pass-1"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/users/<int:user_id>/password-reset",
+        lambda c: f"/api/v1/users/{c['users']['rectifier-hc']}/password-reset",
+        dict.fromkeys(ROLES, "hide") | {"head-hc": "ok", "admin": "ok"},
+    ),
     Row("GET", "/api/v1/regions", lambda c: "/api/v1/regions", ALL_OK),
     Row("GET", "/api/v1/regulators", lambda c: "/api/v1/regulators", ALL_OK),
     Row("GET", "/api/v1/agencies", lambda c: "/api/v1/agencies", ALL_OK),

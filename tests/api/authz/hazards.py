@@ -71,6 +71,7 @@ def _hazard_url(ctx):
 
 ROWS = [
     Row("GET", "/api/v1/hazards", lambda c: "/api/v1/hazards", ALL_OK),
+    Row("GET", "/api/v1/hazards/counts", lambda c: "/api/v1/hazards/counts", ALL_OK),
     Row(
         "GET",
         "/api/v1/hazards/<uuid:hazard_id>",

@@ -39,6 +39,7 @@ def _stored(world):
     from anxun.accounts.services import actor_for
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
+    from anxun.inspections.codes import verification_code
     from anxun.inspections.schemas import InspectionSubmitSchema
     from anxun.inspections.services import submit_inspection
 
@@ -47,7 +48,7 @@ def _stored(world):
     officer = db.session.get(User, world["users"]["officer-hc"])
     with unit_of_work():
         inspection, _ = submit_inspection(actor_for(officer), data)
-    return {"inspection": str(inspection.id)}
+    return {"inspection": str(inspection.id), "code": verification_code(inspection.id)}
 
 
 ROWS = [
@@ -59,11 +60,28 @@ ROWS = [
         json=_submission,
         setup=_checklist,
     ),
+    # The batch itself is 200 for everyone signed in; each item carries the status its single
+    # endpoint would give (tests/api/test_sync.py checks the items of other roles and enterprises).
+    Row(
+        "POST",
+        "/api/v1/sync",
+        lambda c: "/api/v1/sync",
+        ALL_OK,
+        json=lambda c: {"items": [{"kind": "inspection", "id": "a", "body": _submission(c)}]},
+        setup=_checklist,
+    ),
     Row("GET", "/api/v1/inspections", lambda c: "/api/v1/inspections", ALL_OK),
     Row(
         "GET",
         "/api/v1/inspections/<uuid:inspection_id>",
         lambda c: f"/api/v1/inspections/{c['inspection']}",
+        HC_READ,
+        setup=_stored,
+    ),
+    Row(
+        "GET",
+        "/api/v1/inspections/by-code/<code>",
+        lambda c: f"/api/v1/inspections/by-code/{c['code']}",
         HC_READ,
         setup=_stored,
     ),

@@ -18,6 +18,10 @@ BUREAU_WRITE_HC = BUREAU_PATROL | {
     "auditor": "forbid",
     "admin": "forbid",
 }
+# The bureau's officer list: its own staff only.
+BUREAU_OFFICERS = HIDE_ALL | {"regulator": "ok", "regulator-admin": "ok"}
+# Registering an officer's 执法证号: the bureau's admin (and platform admins); its inspectors may not.
+OFFICER_CERTIFICATES = HIDE_ALL | {"regulator": "forbid", "regulator-admin": "ok", "admin": "ok"}
 # Opening a patrol on hc: the bureau's staff, and the auditor under the bureau's engagement.
 OPEN_PATROL = BUREAU_WRITE_HC | {"auditor": "ok"}
 # On a bureau patrol: its staff act; platform admins see it but may not.
@@ -60,6 +64,13 @@ def _actor(username):
     from tests.factories_hazards import actor
 
     return actor(username)
+
+
+def _co_officer(world):
+    """A third officer of the bureau, so either of its staff may issue with a distinct partner."""
+    from tests.factories import make_officer
+
+    return _commit({"co_officer": make_officer(world["regulator"]).id})
 
 
 def _commit(result):
@@ -115,6 +126,7 @@ def _order(world, acknowledged=False):
         _actor("regulator"),
         {
             "enterprise_id": world["enterprise"]["hc"],
+            "co_officer_user_id": world["users"]["regulator-admin"],
             "deadline": _deadline(),
             "basis": LAW_65,
             "items": [{"text": "矩阵测试整改事项"}],
@@ -205,16 +217,32 @@ ROWS = [
     ),
     Row("GET", "/api/v1/orders", lambda c: "/api/v1/orders", ALL_OK),
     Row(
+        "GET",
+        "/api/v1/regulators/<int:regulator_id>/officers",
+        lambda c: f"/api/v1/regulators/{c['regulator']}/officers",
+        BUREAU_OFFICERS,
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/regulators/<int:regulator_id>/officers/<int:user_id>",
+        lambda c: f"/api/v1/regulators/{c['regulator']}/officers/{c['co_officer']}",
+        OFFICER_CERTIFICATES,
+        json=lambda c: {"enforcement_certificate_no": "33021129999"},
+        setup=_co_officer,
+    ),
+    Row(
         "POST",
         "/api/v1/orders",
         lambda c: "/api/v1/orders",
         BUREAU_WRITE_HC,
         json=lambda c: {
             "enterprise_id": c["enterprise"]["hc"],
+            "co_officer_user_id": c["co_officer"],
             "deadline": _deadline().isoformat(),
             "basis": LAW_65,
             "items": [{"text": "矩阵测试整改事项"}],
         },
+        setup=_co_officer,
     ),
     Row(
         "GET",

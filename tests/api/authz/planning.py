@@ -142,4 +142,11 @@ ROWS = [
         HC_READ,
         setup=_place_and_plan,
     ),
+    Row(
+        "GET",
+        "/api/v1/enterprises/<int:enterprise_id>/task-calendar",
+        lambda c: f"/api/v1/enterprises/{_hc(c)}/task-calendar?from=2026-03-01&to=2026-03-31",
+        HC_READ,
+        setup=_place_and_plan,
+    ),
 ]

@@ -33,6 +33,17 @@ def _hc(ctx):
     return ctx["enterprise"]["hc"]
 
 
+def _major_source(world):
+    from anxun.extensions import db
+    from anxun.risk.models import RiskObject
+
+    obj = RiskObject(enterprise_id=world["enterprise"]["hc"], name="矩阵重大危险源")
+    obj.is_major_hazard_source = True
+    db.session.add(obj)
+    db.session.commit()
+    return {"major_source": obj.id}
+
+
 def _sheet(ctx):
     headers = [
         "风险分析对象",
@@ -104,6 +115,21 @@ ROWS = [
         {"check_content": "矩阵测试"},
     ),
     Row("GET", HC_REGISTER, lambda c: f"/api/v1/enterprises/{_hc(c)}/risk-register", HC_READ),
+    Row(
+        "GET",
+        "/api/v1/enterprises/<int:enterprise_id>/accountability",
+        lambda c: f"/api/v1/enterprises/{_hc(c)}/accountability?from=2026-01-01&to=2026-03-31",
+        HC_READ,
+        setup=_major_source,
+    ),
+    Row(
+        "PUT",
+        "/api/v1/risk-objects/<int:object_id>/accountable-persons",
+        lambda c: f"/api/v1/risk-objects/{c['major_source']}/accountable-persons",
+        HC_KEEPERS,
+        json=lambda c: {"main_user_id": c["users"]["head-hc"]},
+        setup=_major_source,
+    ),
     Row(
         "GET",
         HC_REGISTER + ".xlsx",

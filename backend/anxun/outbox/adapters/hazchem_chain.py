@@ -4,8 +4,6 @@ checks of control measures, each with its parents first."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 import uuid
 
 from sqlalchemy import select
@@ -16,7 +14,7 @@ from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.inspections.models import Inspection, InspectionPlan, TaskOccurrence
 from anxun.orgs.models import Enterprise
-from anxun.outbox.adapters.base import Adapter, DeliveryError, NotApplicable
+from anxun.outbox.adapters.base import Adapter, DeliveryError, NotApplicable, Post
 from anxun.outbox.adapters.webhook import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign
 from anxun.outbox.mappings import hazchem
 from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
@@ -296,8 +294,10 @@ class HazchemChainAdapter(Adapter):
     name = "hazchem_chain"
     required_config = ("base_url", "secret")
 
-    def send(self, envelope: dict) -> int:
+    def prepare(self, envelope: dict) -> list[Post]:
         event_type, aggregate = envelope["type"], envelope["aggregate"]
+        if event_type not in MAPPED_EVENT_TYPES:
+            raise NotApplicable(f"hazchem_chain maps no record for event type {event_type}")
         enterprise = db.session.get(Enterprise, envelope["enterprise"]["id"])
         if event_type in HAZARD_EVENT_TYPES and aggregate["type"] == "hazard":
             hazard = db.session.get(Hazard, uuid.UUID(aggregate["id"]))
@@ -315,29 +315,16 @@ class HazchemChainAdapter(Adapter):
             raise NotApplicable(f"hazchem_chain maps no record for event type {event_type}")
         if not enterprise.hazchem_registration_code:
             raise DeliveryError("enterprise has no 危险化学品登记编码 (companyCode)")
-        status = 0
-        for kind, batch in hazchem.batches(records):
-            status = self._post(hazchem.ENTITY_PATHS[kind], batch, f"{envelope['id']}:{kind}")
-        return status
+        return [
+            self._post(hazchem.ENTITY_PATHS[kind], batch, f"{envelope['id']}:{kind}")
+            for kind, batch in hazchem.batches(records)
+        ]
 
-    def _post(self, path: str, records: list, key: str) -> int:
+    def _post(self, path: str, records: list, key: str) -> Post:
         body = json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode()
-        request = urllib.request.Request(
-            self.config["base_url"].rstrip("/") + "/" + path,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                SIGNATURE_HEADER: sign(self.config["secret"], body),
-                IDEMPOTENCY_HEADER: key,
-            },
-        )
-        try:
-            with urllib.request.urlopen(  # noqa: S310
-                request, timeout=float(self.config.get("timeout_seconds", 10))
-            ) as response:
-                return response.status
-        except urllib.error.HTTPError as exc:
-            raise DeliveryError(f"{path}: HTTP {exc.code}", status=exc.code) from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise DeliveryError(f"{path}: network: {getattr(exc, 'reason', exc)}") from exc
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            SIGNATURE_HEADER: sign(self.config["secret"], body),
+            IDEMPOTENCY_HEADER: key,
+        }
+        return Post(self.config["base_url"].rstrip("/") + "/" + path, body, headers, label=path)

@@ -39,7 +39,8 @@ async function refreshAccess() {
   if (!current?.refresh) return false;
   if (!refreshing) {
     refreshing = send("POST", "/api/v1/auth/refresh", null, current.refresh).then((result) => {
-      if (result.ok) session.setAccessToken(result.data.access_token);
+      // The server rotates refresh tokens: the one sent stops working shortly after.
+      if (result.ok) session.setTokens(result.data.access_token, result.data.refresh_token);
       return result.ok;
     });
     refreshing.finally(() => (refreshing = null));

@@ -1,4 +1,4 @@
-// Workspace bootstrap: login form, nav per role, the hash router, logout.
+// Desk bootstrap: login form, nav per role (regulator, agency or enterprise), the hash router, logout.
 import { api, loadMe, login, logout } from "./api.js";
 import { SCREENS, allowedScreens, homeScreen, href, navigate, parseHash } from "./routes.js";
 import * as session from "./session.js";
@@ -35,8 +35,8 @@ function showLogin(problem) {
         },
       },
     },
-    h("h1", { text: "安巡 · 监管工作台" }),
-    h("p", { class: "muted", text: "应急管理、行业主管部门与受托第三方机构使用。" }),
+    h("h1", { text: "安巡 · 工作台" }),
+    h("p", { class: "muted", text: "企业安全管理人员，应急管理、行业主管部门与受托第三方机构使用。" }),
     h("label", { htmlFor: "login-username" }, "用户名或手机号"),
     username,
     h("label", { htmlFor: "login-password" }, "密码"),
@@ -64,6 +64,7 @@ function renderNav(current) {
     ),
   );
   const user = session.me();
+  fill(document.getElementById("brand"), session.isEnterprise() ? "安巡 · 企业工作台" : "安巡 · 监管工作台");
   fill(document.getElementById("who"), user ? `${user.display_name}（${session.organisationName()}）` : "");
 }
 
@@ -78,14 +79,25 @@ function runUnmount() {
   unmount = null;
 }
 
+// A generated or reset password: the change is the only screen until it succeeds.
+async function showForcedPasswordChange() {
+  top.hidden = true;
+  runUnmount();
+  const ticket = ++mounting;
+  const module = await import("./screens/password.js");
+  if (ticket !== mounting) return;
+  unmount = module.mount(view, { forced: true, done: enter });
+}
+
 async function route() {
   if (!session.tokens()) return showLogin();
+  if (session.me()?.must_change_password) return showForcedPasswordChange();
   const { screen, arg, query } = parseHash(location.hash);
   const home = homeScreen(session.hasRole);
   if (!home) {
     top.hidden = false;
     renderNav(null);
-    return showProblem(view, { title: "无权使用监管工作台", detail: "监管工作台仅供监管部门人员和受托第三方机构使用。" });
+    return showProblem(view, { title: "账号没有可用的角色", detail: "您的账号未分配任何企业、监管部门或第三方机构的角色，请联系单位管理员。" });
   }
   if (!screen) return navigate(home);
   top.hidden = false;

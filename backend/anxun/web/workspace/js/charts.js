@@ -1,123 +1,91 @@
-// Small SVG charts drawn in the page (no library, no network): multi-series line chart with axes,
-// daily bar chart, and a horizontal bar chart for distributions.
+// Apache ECharts for the screens that draw charts or the map. The library (vendor/echarts: a build
+// of just the parts the desk draws, 189 KB gzipped) is imported on demand, so the desk's first load
+// never includes it; the district boundaries (vendor/geo) are fetched once, when the map first
+// opens. Nothing comes from a CDN.
 
-const NS = "http://www.w3.org/2000/svg";
+const ECHARTS = "../vendor/echarts/echarts.desk.min.js";
+const DISTRICTS = new URL("../vendor/geo/ningbo.json", import.meta.url);
+export const DISTRICT_MAP = "ningbo";
 
-export function svg(tag, attrs = {}, ...children) {
-  const node = document.createElementNS(NS, tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "text") node.textContent = String(value);
-    else if (key === "on") for (const [event, fn] of Object.entries(value)) node.addEventListener(event, fn);
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children.flat()) if (child) node.append(child);
-  return node;
-}
+let library = null;
+let districts = null;
 
-// A "nice" upper bound and step for a y axis starting at 0 (integers only: counts).
-export function niceScale(max, ticks = 4) {
-  if (!(max > 0)) return { top: ticks, step: 1 };
-  const raw = max / ticks;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
-  const integerStep = Math.max(1, Math.ceil(step));
-  return { top: integerStep * Math.ceil(max / integerStep), step: integerStep };
-}
-
-const PAD = { left: 36, right: 12, top: 12, bottom: 26 };
-
-function frame(width, height, labels, top, step) {
-  const plotW = width - PAD.left - PAD.right;
-  const plotH = height - PAD.top - PAD.bottom;
-  const x = (i) => PAD.left + (labels.length <= 1 ? plotW / 2 : (i * plotW) / (labels.length - 1));
-  const y = (v) => PAD.top + plotH - (v / top) * plotH;
-  const grid = [];
-  for (let v = 0; v <= top; v += step) {
-    grid.push(svg("line", { x1: PAD.left, x2: width - PAD.right, y1: y(v), y2: y(v), stroke: "#e3e7ec" }));
-    grid.push(svg("text", { x: PAD.left - 6, y: y(v) + 4, "text-anchor": "end", text: v }));
-  }
-  const every = Math.max(1, Math.ceil(labels.length / 8));
-  const last = labels.length - 1;
-  labels.forEach((label, i) => {
-    // The last day is always labelled; a regular label too close before it is dropped.
-    if (i === last || (i % every === 0 && last - i >= every / 2)) {
-      grid.push(svg("text", { x: x(i), y: height - 8, "text-anchor": "middle", text: label }));
-    }
+export function loadEcharts() {
+  // A failed import (server gone, network cut) may be retried by the next screen.
+  library ||= import(ECHARTS).catch((error) => {
+    library = null;
+    throw error;
   });
-  return { x, y, grid, plotW };
+  return library;
 }
 
-// lineChart({labels, series: [{name, color, values}]}) → <figure> with an SVG and a legend.
-export function lineChart({ labels, series, width = 560, height = 220, testid }) {
-  const max = Math.max(0, ...series.flatMap((s) => s.values));
-  const { top, step } = niceScale(max);
-  const { x, y, grid } = frame(width, height, labels, top, step);
-  const lines = series.map((s) =>
-    svg(
-      "g",
-      { "data-series": s.name },
-      svg("polyline", {
-        points: s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "),
-        fill: "none",
-        stroke: s.color,
-        "stroke-width": 2,
-      }),
-      s.values.map((v, i) =>
-        svg("circle", { cx: x(i), cy: y(v), r: 2.5, fill: s.color }, svg("title", { text: `${labels[i]} ${s.name}：${v}` })),
-      ),
-    ),
-  );
-  return figure(svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "data-testid": testid }, grid, lines), series);
+// The 宁波市 districts registered as DISTRICT_MAP (ECharts' compressed GeoJSON, decoded by ECharts).
+export async function loadDistricts(echarts) {
+  districts ||= fetch(DISTRICTS)
+    .then((response) => {
+      if (!response.ok) throw new Error(`districts ${response.status}`);
+      return response.json();
+    })
+    .then((geoJson) => echarts.registerMap(DISTRICT_MAP, geoJson))
+    .catch((error) => {
+      districts = null;
+      throw error;
+    });
+  return districts;
 }
 
-// barChart({labels, series: [{name, color, values}]}): one bar per label (a single series).
-export function barChart({ labels, series, width = 560, height = 220, testid }) {
-  const [s] = series;
-  const max = Math.max(0, ...s.values);
-  const { top, step } = niceScale(max);
-  const { x, y, grid, plotW } = frame(width, height, labels, top, step);
-  const barW = Math.max(2, Math.min(24, (plotW / Math.max(1, labels.length)) * 0.7));
-  const bars = s.values.map((v, i) =>
-    svg(
-      "rect",
-      { x: x(i) - barW / 2, y: y(v), width: barW, height: Math.max(0, y(0) - y(v)), fill: s.color, "data-value": v },
-      svg("title", { text: `${labels[i]} ${s.name}：${v}` }),
-    ),
-  );
-  return figure(svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "data-testid": testid }, grid, bars), series);
+// A chart in `node` that follows the node's width and is disposed with the screen.
+export function mountChart(echarts, node) {
+  const chart = echarts.init(node, null, { renderer: "canvas", locale: "ZH" });
+  const observer = new ResizeObserver(() => chart.resize());
+  observer.observe(node);
+  return {
+    chart,
+    dispose() {
+      observer.disconnect();
+      chart.dispose();
+    },
+  };
 }
 
-// hbarChart([{label, value, color}]) → horizontal bars with their counts.
-export function hbarChart(items, { width = 560, testid } = {}) {
-  const rowH = 28;
-  const height = items.length * rowH + 8;
-  const max = Math.max(1, ...items.map((i) => i.value));
-  const left = 64;
-  const plotW = width - left - 48;
-  const rows = items.map((item, i) =>
-    svg(
-      "g",
-      { "data-key": item.key || item.label },
-      svg("text", { x: left - 8, y: i * rowH + 20, "text-anchor": "end", text: item.label }),
-      svg("rect", { x: left, y: i * rowH + 6, width: Math.max(1, (item.value / max) * plotW), height: rowH - 10, fill: item.color, rx: 3 }),
-      svg("text", { x: left + Math.max(1, (item.value / max) * plotW) + 6, y: i * rowH + 20, text: item.value }),
-    ),
-  );
-  return svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "data-testid": testid }, rows);
+const AXIS_TEXT = { color: "#5b6675", fontSize: 11 };
+
+// Days on x, counts on y: lines (kind "line") or bars (kind "bar"), one per series.
+export function trendOption({ labels, series, kind = "line" }) {
+  return {
+    animation: false,
+    grid: { left: 36, right: 12, top: 12, bottom: 48, containLabel: false },
+    tooltip: { trigger: "axis" },
+    legend: { bottom: 0, icon: kind === "line" ? "rect" : "roundRect", itemHeight: 4, textStyle: AXIS_TEXT },
+    xAxis: { type: "category", data: labels, axisLabel: { ...AXIS_TEXT, hideOverlap: true }, boundaryGap: kind === "bar" },
+    yAxis: { type: "value", minInterval: 1, axisLabel: AXIS_TEXT, splitLine: { lineStyle: { color: "#e3e7ec" } } },
+    series: series.map((s) => ({
+      name: s.name,
+      type: kind,
+      data: s.values,
+      color: s.color,
+      symbolSize: 5,
+      barMaxWidth: 24,
+    })),
+  };
 }
 
-function figure(chart, series) {
-  const legend = document.createElement("div");
-  legend.className = "chart-legend";
-  for (const s of series) {
-    const item = document.createElement("span");
-    const swatch = document.createElement("i");
-    swatch.style.background = s.color;
-    item.append(swatch, s.name);
-    legend.append(item);
-  }
-  const wrap = document.createElement("div");
-  wrap.append(chart, legend);
-  return wrap;
+// Horizontal bars with their counts: [{key, label, value, color}].
+export function distributionOption(items) {
+  return {
+    animation: false,
+    grid: { left: 64, right: 40, top: 4, bottom: 4 },
+    tooltip: { trigger: "item" },
+    xAxis: { type: "value", show: false, minInterval: 1 },
+    yAxis: { type: "category", inverse: true, data: items.map((i) => i.label), axisTick: { show: false }, axisLabel: AXIS_TEXT },
+    series: [
+      {
+        type: "bar",
+        name: "企业数",
+        data: items.map((i) => ({ value: i.value, itemStyle: { color: i.color, borderRadius: 3 } })),
+        label: { show: true, position: "right", ...AXIS_TEXT },
+        barMaxWidth: 18,
+      },
+    ],
+  };
 }

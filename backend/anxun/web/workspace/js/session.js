@@ -28,9 +28,10 @@ export function start(accessToken, refreshToken, user) {
   write();
 }
 
-export function setAccessToken(accessToken) {
+export function setTokens(accessToken, refreshToken) {
   if (!state) return;
   state.access_token = accessToken;
+  if (refreshToken) state.refresh_token = refreshToken;
   write();
 }
 
@@ -66,6 +67,15 @@ export function hasRole(...wanted) {
 
 export const isRegulator = () => hasRole(...REGULATOR_ROLES, "platform_admin");
 export const isAuditor = () => hasRole("auditor");
+export const ENTERPRISE_ROLES = ["head", "safety_officer", "inspector", "rectifier"];
+// An enterprise user with no regulator or agency role: the desk shows the enterprise's screens.
+export const isEnterprise = () => hasRole(...ENTERPRISE_ROLES) && !isRegulator() && !isAuditor();
+
+// The enterprise the user works for on the desk (the first enterprise membership).
+export function enterpriseId() {
+  const membership = (me()?.memberships || []).find((m) => m.enterprise_id);
+  return membership ? membership.enterprise_id : null;
+}
 
 // The regulator ids / agency ids the user belongs to (for screens that post on behalf of one).
 export function regulatorIds() {

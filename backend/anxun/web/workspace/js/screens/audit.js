@@ -6,11 +6,17 @@ import { enumBadge, fill, fmtDate, fmtDateTime, h, showProblem, table, toast } f
 
 const FINDINGS = [
   { key: "title", label: "问题" },
-  { key: "item_id", label: "检查项", render: (r) => r.item_id || "—" },
+  { key: "item_id", label: "检查项", render: (r) => itemCell(r) },
   { key: "proposed_level", label: "建议等级", render: (r) => enumBadge(r.proposed_level) },
-  { key: "state", label: "隐患状态" },
+  { key: "state", label: "隐患状态", render: (r) => enumBadge(r.state) },
   { key: "reported_at", label: "发现时间", render: (r) => fmtDateTime(r.reported_at) },
 ];
+// The item's wording first; its code (HC-D-05) only in small print for looking it up.
+function itemCell(finding) {
+  if (!finding.item_id) return "—";
+  return h("span", {}, finding.item_text || "检查项", " ", h("small", { class: "muted", text: finding.item_id }));
+}
+
 const INSPECTIONS = [
   { key: "finished_at", label: "完成时间", render: (r) => fmtDateTime(r.finished_at) },
   { key: "inspector_name", label: "检查人" },
@@ -79,7 +85,7 @@ export async function mount(container, { arg }) {
     fill(container,
       h("h1", { text: run.title }),
       status,
-      h("p", {}, enumBadge(run.state), " ", h("span", { dataset: { testid: "run-state" }, text: run.state.label })),
+      h("p", { dataset: { testid: "run-state" } }, enumBadge(run.state)),
       h("dl", { class: "facts" },
         h("dt", { text: "受审核企业" }), h("dd", { text: run.enterprise_name }),
         h("dt", { text: "受托机构" }), h("dd", { text: run.agency_name }),

@@ -1,7 +1,9 @@
 // Drill-down tab: the enterprise's hazards (state, level, deadline, overdue, source); a click
 // shows the hazard's full history (every HazardTransition row) and its photos.
 import { api } from "../api.js";
+import { hasRole } from "../session.js";
 import { badge, fill, fmtDate, fmtDateTime, h, showProblem, table } from "../ui.js";
+import { analogyForm } from "./campaign-origin.js";
 import { thumbnails } from "./enterprise-media.js";
 
 const PAGE = 50;
@@ -34,12 +36,18 @@ function history(rows) {
         { dataset: { testid: "hazard-transition", action: t.action?.code || "" }, style: { marginBottom: "0.4rem" } },
         h("strong", { text: t.action?.label || t.action?.code }),
         " ",
-        h("span", { class: "muted", text: `${fmtDateTime(t.created_at)} · ${t.actor_label}` }),
+        h("span", { class: "muted", text: `${fmtDateTime(t.created_at)} · ${t.actor_name}` }),
         h("div", { text: `${t.from_state_label || "—"} → ${t.to_state_label || t.to_state}` }),
         t.note ? h("div", { class: "muted", text: `说明：${t.note}` }) : null,
       ),
     ),
   );
+}
+
+// The server words each reference (document name and number, the article only where verified);
+// a held-back article is marked for the regulator, who may check it against the text.
+function basisText(basis) {
+  return (basis || []).map((b) => `${b.citation}${b.is_clause_pending ? "（条号待核）" : ""}`).join("；") || "—";
 }
 
 function detail(hazard, loader) {
@@ -62,11 +70,13 @@ function detail(hazard, loader) {
       h("dt", { text: "整改责任人" }),
       h("dd", { text: hazard.responsible_name || "—" }),
       h("dt", { text: "依据" }),
-      h("dd", { text: (hazard.basis || []).map((b) => [b.doc, b.clause].filter(Boolean).join(" ")).join("；") || "—" }),
+      h("dd", { text: basisText(hazard.basis), dataset: { testid: "hazard-basis" } }),
     ),
     thumbnails(loader, hazard.photo_ids, "hazard-photo"),
     h("h2", { text: "流转记录" }),
     history(hazard.history || []),
+    // 举一反三 from a hazard: the bureau's admin asks the same industry to check the same thing.
+    hasRole("regulator_admin") ? analogyForm("hazard", hazard.id, hazard.title) : null,
   );
 }
 

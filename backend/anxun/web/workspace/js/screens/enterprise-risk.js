@@ -8,7 +8,34 @@ function section(title, testid) {
   return { node: h("div", {}, h("h2", { text: title }), body), body };
 }
 
-function gradeExplanation(grade) {
+// 成效评估 (operation effectiveness, E = (A + B) × α): each part's own line, as computed.
+function effectivenessExplanation(effect) {
+  if (!effect) return null;
+  const inputs = effect.inputs || {};
+  const lines = [
+    ["A 排查任务完成", effect.a?.explanation, `计划任务 ${inputs.planned_tasks ?? "—"}，已完成 ${inputs.completed_tasks ?? "—"}`],
+    ["B 隐患整改验收", effect.b?.explanation, `应整改隐患 ${inputs.hazards_to_rectify ?? "—"}，已验收 ${inputs.hazards_accepted ?? "—"}`],
+    ["α 否决项", effect.alpha === 0 ? "存在否决项，α = 0。" : "无否决项，α = 1。", ""],
+  ];
+  return h(
+    "div",
+    { class: "card", dataset: { testid: "effectiveness" } },
+    h("h3", { text: `成效评估：E = ${effect.score ?? "—"}` }),
+    h(
+      "ol",
+      { class: "explain-lines" },
+      lines.map(([label, line, facts]) => h("li", { dataset: { testid: "effectiveness-line" } }, h("strong", { text: `${label}：` }), line || "—", facts ? h("span", { class: "muted", text: `（${facts}）` }) : null)),
+    ),
+    h("p", { dataset: { testid: "effectiveness-explanation" }, text: effect.explanation || "" }),
+    h("p", { class: "muted", text: effect.formula || "" }),
+    effect.not_modelled ? h("p", { class: "muted", text: [].concat(effect.not_modelled).join("；") }) : null,
+    effect.source ? h("p", { class: "muted", text: `依据：${effect.source}` }) : null,
+  );
+}
+
+// The grade explained line by line; the regulator's drill-down and the enterprise's own 等级评估
+// screen render the same thing.
+export function gradeExplanation(grade) {
   const colour = grade.colour || {};
   const components = table(
     [
@@ -42,6 +69,10 @@ function gradeExplanation(grade) {
     h("p", { class: "muted", text: grade.formula || "" }),
     grade.basis ? h("p", { class: "muted", text: `依据：${grade.basis}` }) : null,
     h("p", { class: "muted", text: `评定日期：${fmtDate(grade.day)}（按当日数据实时计算）` }),
+    grade.inputs?.operation_period
+      ? h("p", { class: "muted", dataset: { testid: "grade-operation-period" }, text: `在线运行率统计期：${fmtDate(grade.inputs.operation_period[0])} 至 ${fmtDate(grade.inputs.operation_period[1])}（与企业概况所示为同一数字）` })
+      : null,
+    effectivenessExplanation(grade.operation_effectiveness),
   );
 }
 

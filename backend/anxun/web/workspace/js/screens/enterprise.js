@@ -51,7 +51,8 @@ function facts(s, row) {
     ["风险等级", colour?.code ? badge(colour.code, `${colour.label}色`) : "未评定"],
     ["最近排查", s.inspections.last_finished_at ? fmtDateTime(s.inspections.last_finished_at) : "无记录"],
   ];
-  if (row) pairs.push(["在线运行率（近 30 天）", percent(row.operation_rate)]);
+  // The grade's own figure (same period, same rule), so the two never disagree.
+  if (row) pairs.push(["在线运行率（今日之前 30 天）", row.operation_rate == null ? "无数据（期间没有到期的排查任务）" : percent(row.operation_rate)]);
   return h("dl", { class: "facts card", dataset: { testid: "enterprise-facts" } }, pairs.map(([k, v]) => [h("dt", { text: k }), h("dd", {}, v)]));
 }
 
@@ -75,17 +76,22 @@ export async function mount(container, { arg, query }) {
     h("button", { type: "button", class: "tab", text: label, dataset: { testid: `tab-${key}`, tab: key }, on: { click: () => show(key) } }),
   );
 
+  // A printed record's QR opens ?tab=inspections&record=<校验码>: that tab shows the record first.
+  let record = query?.record || null;
+
   async function show(key) {
     if (unmountTab) unmountTab();
     unmountTab = null;
     for (const b of buttons) b.classList.toggle("active", b.dataset.tab === key);
-    replaceQuery(key === TABS[0][0] ? {} : { tab: key });
+    const wanted = key === "inspections" ? record : null;
+    record = null;
+    replaceQuery({ screen: "enterprise", arg }, { tab: key === TABS[0][0] ? null : key, record: wanted });
     fill(body, h("p", { class: "muted", text: "正在加载…" }));
     const module = await TABS.find(([k]) => k === key)[2]();
     if (!alive) return;
     const pane = h("div", { dataset: { testid: `pane-${key}` } });
     fill(body, pane);
-    const result = await module.mount(pane, { enterprise: s, loader });
+    const result = await module.mount(pane, { enterprise: s, loader, record: wanted });
     if (typeof result === "function") unmountTab = result;
   }
 

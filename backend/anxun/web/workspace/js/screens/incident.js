@@ -3,6 +3,8 @@
 import { api } from "../api.js";
 import { href } from "../routes.js";
 import { badge, fill, fmtDateTime, h, showProblem, table } from "../ui.js";
+import { hasRole } from "../session.js";
+import { analogyForm } from "./campaign-origin.js";
 
 export async function mount(container, { arg }) {
   const box = h("div");
@@ -79,4 +81,5 @@ export async function mount(container, { arg }) {
       item.basis.map((b) => `${b.title}${b.verified ? "" : "（待核实）"}`).join("；"),
     ),
   );
+  if (hasRole("regulator_admin")) box.append(analogyForm("incident", item.id));
 }

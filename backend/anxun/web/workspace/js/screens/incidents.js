@@ -31,7 +31,7 @@ export async function mount(container, { query = {} } = {}) {
 
   async function reload() {
     const wanted = Object.fromEntries(FILTERS.filter(([key]) => checks[key].checked).map(([key]) => [key, "true"]));
-    replaceQuery(wanted);
+    replaceQuery({ screen: "incidents" }, wanted);
     const search = new URLSearchParams(wanted).toString();
     const result = await api("GET", `/api/v1/incidents${search ? `?${search}` : ""}`);
     if (!result.ok) return showProblem(box, result.problem);

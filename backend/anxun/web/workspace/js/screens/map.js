@@ -1,123 +1,92 @@
-// 一张图: enterprises placed by latitude/longitude on an SVG (equirectangular projection with a
-// graticule, no map tiles, no network), coloured by grade; clicking a marker opens the enterprise.
+// 一张图: enterprises as points on the 宁波市 district boundaries (vendored GeoJSON, no tiles, no
+// network), coloured by grade, with labels that hide rather than overlap; clicking a point opens
+// the enterprise. Drawn by Apache ECharts, loaded only when this screen opens.
 import { api } from "../api.js";
-import { svg } from "../charts.js";
+import { DISTRICT_MAP, loadDistricts, loadEcharts, mountChart } from "../charts.js";
 import { GRADES, INDUSTRIES, gradeColor, gradeLabel } from "../labels.js";
-import { navigate, replaceQuery } from "../routes.js";
+import { href, navigate, replaceQuery } from "../routes.js";
 import { fill, h, showProblem } from "../ui.js";
 
-const WIDTH = 960;
-const MARGIN = { left: 70, right: 24, top: 20, bottom: 40 };
-const STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5];
+// Never zoom in further than this many degrees across: the districts around the points stay in view.
+const MIN_SPAN = 0.16;
 
-// The bounds of the points, padded, never narrower than minSpan degrees.
-export function bounds(points, minSpan = 0.02) {
+// The view: the points' bounds, padded, never narrower than MIN_SPAN degrees.
+export function bounds(points, minSpan = MIN_SPAN) {
   const lats = points.map((p) => p.latitude);
   const lons = points.map((p) => p.longitude);
   let [south, north, west, east] = [Math.min(...lats), Math.max(...lats), Math.min(...lons), Math.max(...lons)];
-  const padLat = Math.max((north - south) * 0.08, (minSpan - (north - south)) / 2, 0.002);
-  const padLon = Math.max((east - west) * 0.08, (minSpan - (east - west)) / 2, 0.002);
-  return { south: south - padLat, north: north + padLat, west: west - padLon, east: east + padLon };
-}
-
-// Equirectangular with the longitude scaled by cos(mid latitude): fine for a county.
-export function projection(box, width = WIDTH) {
-  const k = Math.cos((((box.north + box.south) / 2) * Math.PI) / 180);
-  const plotW = width - MARGIN.left - MARGIN.right;
-  const scale = plotW / ((box.east - box.west) * k);
-  const plotH = (box.north - box.south) * scale;
-  return {
-    height: plotH + MARGIN.top + MARGIN.bottom,
-    x: (lon) => MARGIN.left + (lon - box.west) * k * scale,
-    y: (lat) => MARGIN.top + (box.north - lat) * scale,
-  };
-}
-
-export function graticuleStep(span) {
-  return STEPS.find((s) => span / s <= 8) || 10;
-}
-
-function ticks(from, to, step) {
-  const out = [];
-  for (let v = Math.ceil(from / step) * step; v <= to + 1e-9; v += step) out.push(Number(v.toFixed(6)));
-  return out;
-}
-
-function decimals(step) {
-  return Math.max(0, -Math.floor(Math.log10(step)) + (String(step).includes("25") ? 1 : 0));
+  const padLat = Math.max((north - south) * 0.15, (minSpan - (north - south)) / 2);
+  const padLon = Math.max((east - west) * 0.15, (minSpan - (east - west)) / 2);
+  [south, north, west, east] = [south - padLat, north + padLat, west - padLon, east + padLon];
+  return { south, north, west, east };
 }
 
 function shortName(name) {
   return name.replace(/有限(责任)?公司$/, "");
 }
 
-function drawMap(points) {
+function gradeName(code) {
+  return code === "none" ? gradeLabel(code) : `${gradeLabel(code)}色`;
+}
+
+// One scatter series per grade (so the legend can show and hide a grade); worst grades drawn last.
+export function mapOption(points) {
   const box = bounds(points);
-  const proj = projection(box);
-  const height = Math.round(proj.height);
-  const latStep = graticuleStep(box.north - box.south);
-  const lonStep = graticuleStep(box.east - box.west);
-  const grid = [
-    ...ticks(box.west, box.east, lonStep).map((lon) =>
-      svg(
-        "g",
-        { class: "axis" },
-        svg("line", { class: "graticule", x1: proj.x(lon), x2: proj.x(lon), y1: MARGIN.top, y2: height - MARGIN.bottom }),
-        svg("text", { x: proj.x(lon), y: height - MARGIN.bottom + 16, "text-anchor": "middle", text: `${lon.toFixed(decimals(lonStep))}°E` }),
-      ),
-    ),
-    ...ticks(box.south, box.north, latStep).map((lat) =>
-      svg(
-        "g",
-        { class: "axis" },
-        svg("line", { class: "graticule", x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: proj.y(lat), y2: proj.y(lat) }),
-        svg("text", { x: MARGIN.left - 6, y: proj.y(lat) + 4, "text-anchor": "end", text: `${lat.toFixed(decimals(latStep))}°N` }),
-      ),
-    ),
-    svg("rect", { x: MARGIN.left, y: MARGIN.top, width: WIDTH - MARGIN.left - MARGIN.right, height: height - MARGIN.top - MARGIN.bottom, fill: "none", stroke: "#c9d0d8" }),
-  ];
-  // Worst grades drawn last so they sit on top.
-  const order = Object.fromEntries(GRADES.map(([code], i) => [code, -i]));
-  const sorted = [...points].sort((a, b) => order[a.grade?.code || "none"] - order[b.grade?.code || "none"]);
-  const markers = sorted.map((p) => {
-    const cx = proj.x(p.longitude);
-    const cy = proj.y(p.latitude);
-    const r = 6 + Math.min(p.open_hazards, 10) * 0.6;
-    return svg(
-      "g",
-      {
-        class: "marker-group",
-        "data-testid": "map-marker",
-        "data-id": p.id,
-        "data-grade": p.grade?.code || "none",
-        tabindex: 0,
-        role: "link",
-        "aria-label": p.name,
-        on: {
-          click: () => navigate("enterprise", p.id),
-          keydown: (e) => e.key === "Enter" && navigate("enterprise", p.id),
-        },
+  const series = [...GRADES].reverse().map(([code], index) => ({
+    type: "scatter",
+    name: gradeName(code),
+    coordinateSystem: "geo",
+    z: 3 + index,
+    color: gradeColor(code),
+    itemStyle: { borderColor: "#fff", borderWidth: 1.5 },
+    emphasis: { scale: 1.3, itemStyle: { borderColor: "#1d2733" } },
+    cursor: "pointer",
+    label: { show: true, position: "right", formatter: "{b}", color: "#1d2733", fontSize: 11 },
+    labelLayout: { hideOverlap: true },
+    data: points
+      .filter((p) => (p.grade?.code || "none") === code)
+      .map((p) => ({
+        id: String(p.id),
+        name: shortName(p.name),
+        value: [p.longitude, p.latitude],
+        enterprise: p,
+        symbolSize: 14 + Math.min(p.open_hazards, 10) * 1.4,
+        // A dashed red ring: overdue hazards or orders escalated for not being acknowledged.
+        itemStyle: p.escalated_orders > 0 || p.overdue_hazards > 0 ? { borderColor: "#d4302b", borderWidth: 3, borderType: "dashed" } : undefined,
+      })),
+  }));
+  return {
+    animation: false,
+    aria: { enabled: true },
+    tooltip: {
+      trigger: "item",
+      formatter: (params) => {
+        const p = params.data?.enterprise;
+        if (!p) return params.name;
+        const div = document.createElement("div");
+        div.append(p.name, document.createElement("br"), `风险等级：${gradeName(p.grade?.code || "none")}`);
+        div.append(document.createElement("br"), `未闭环隐患 ${p.open_hazards}，超期 ${p.overdue_hazards}`);
+        return div;
       },
-      svg(
-        "circle",
-        { class: "marker", cx, cy, r, fill: gradeColor(p.grade?.code) },
-        svg("title", { text: `${p.name}\n风险等级：${gradeLabel(p.grade?.code)}\n未闭环隐患 ${p.open_hazards}，超期 ${p.overdue_hazards}` }),
-      ),
-      p.escalated_orders > 0 || p.overdue_hazards > 0
-        ? svg("circle", { cx, cy, r: r + 4, fill: "none", stroke: "#d4302b", "stroke-width": 1.5, "stroke-dasharray": "3 2" })
-        : null,
-      // Labels of markers near the right edge go to their left so they stay inside the map.
-      cx > WIDTH * 0.75
-        ? svg("text", { class: "label", x: cx - r - 4, y: cy + 4, "text-anchor": "end", text: shortName(p.name) })
-        : svg("text", { class: "label", x: cx + r + 4, y: cy + 4, text: shortName(p.name) }),
-    );
-  });
-  return svg(
-    "svg",
-    { viewBox: `0 0 ${WIDTH} ${height}`, width: WIDTH, height, role: "img", "aria-label": "辖区企业分布图", "data-testid": "map-svg" },
-    grid,
-    markers,
-  );
+    },
+    legend: { top: 8, left: 8, orient: "vertical", backgroundColor: "rgba(255,255,255,0.85)", data: series.map((s) => s.name).reverse() },
+    geo: {
+      map: DISTRICT_MAP,
+      roam: true,
+      boundingCoords: [
+        [box.west, box.north],
+        [box.east, box.south],
+      ],
+      scaleLimit: { min: 0.5, max: 20 },
+      itemStyle: { areaColor: "#eef2f6", borderColor: "#8c99a8", borderWidth: 1 },
+      emphasis: { disabled: true },
+      select: { disabled: true },
+      label: { show: true, color: "#6b7785", fontSize: 13 },
+      labelLayout: { hideOverlap: true },
+      tooltip: { show: false },
+    },
+    series,
+  };
 }
 
 export async function mount(container, { query }) {
@@ -141,14 +110,25 @@ export async function mount(container, { query }) {
   );
   fill(container, h("h1", { text: "一张图" }), form, mapBox);
   let alive = true;
+  let ticket = 0;
+  let drawn = null;
+
+  function dispose() {
+    drawn?.dispose();
+    drawn = null;
+  }
 
   async function load() {
+    const mine = ++ticket;
     for (const el of form.elements) if (el.name) state[el.name] = el.value;
-    replaceQuery(state);
+    replaceQuery({ screen: "map" }, state);
     const search = new URLSearchParams(Object.entries(state).filter(([, v]) => v)).toString();
     const result = await api("GET", `/api/v1/oversight/overview${search ? `?${search}` : ""}`);
-    if (!alive) return;
-    if (!result.ok) return showProblem(mapBox, result.problem);
+    if (!alive || mine !== ticket) return;
+    if (!result.ok) {
+      dispose();
+      return showProblem(mapBox, result.problem);
+    }
     const items = result.data.items;
     const placed = items.filter((p) => p.latitude !== null && p.longitude !== null);
     const missing = items.filter((p) => p.latitude === null || p.longitude === null);
@@ -157,18 +137,46 @@ export async function mount(container, { query }) {
       "div",
       { class: "legend card", dataset: { testid: "map-legend" } },
       h("strong", { text: `企业 ${placed.length} 家` }),
-      GRADES.map(([code, label]) => h("div", {}, h("span", { class: "swatch", style: { background: gradeColor(code) } }), `${code === "none" ? label : `${label}色`}：${counts[code]}`)),
-      h("div", { class: "muted", text: "圆点越大，未闭环隐患越多；红色虚线圈表示有超期隐患或逾期未签收指令。" }),
-      h("div", { class: "muted", text: "按企业登记的经纬度绘制（等距圆柱投影），不加载在线底图。" }),
+      GRADES.map(([code]) => h("div", {}, h("span", { class: "swatch", style: { background: gradeColor(code) } }), `${gradeName(code)}：${counts[code]}`)),
+      h("div", { class: "muted", text: "点越大，未闭环隐患越多；红色虚线边表示有超期隐患或逾期未签收指令。点击企业打开详情，滚轮缩放、拖动平移。" }),
+      h("div", { class: "muted", text: "底图为宁波市区县边界（随系统提供，不加载在线地图），企业按登记的经纬度绘制。" }),
       missing.length
         ? h("div", { dataset: { testid: "map-missing" } }, h("strong", { text: `未登记坐标 ${missing.length} 家：` }), missing.map((p) => p.name).join("、"))
         : null,
     );
-    fill(mapBox, placed.length ? drawMap(placed) : h("p", { class: "muted card", text: "没有带坐标的企业。" }), legend);
+    if (!placed.length) {
+      dispose();
+      fill(mapBox, h("p", { class: "muted card", text: "没有带坐标的企业。" }), legend);
+      return;
+    }
+    let echarts;
+    try {
+      echarts = await loadEcharts();
+      await loadDistricts(echarts);
+    } catch {
+      if (alive && mine === ticket) fill(mapBox, h("p", { class: "muted card", text: "地图组件加载失败，请刷新页面重试。" }), legend);
+      return;
+    }
+    if (!alive || mine !== ticket) return;
+    dispose();
+    const canvas = h("div", { class: "map-canvas", role: "img", "aria-label": "辖区企业分布图", dataset: { testid: "map-chart" } });
+    // The same places as links, for keyboards and screen readers (the canvas has no focusable points).
+    const list = h(
+      "ul",
+      { class: "visually-hidden", "aria-label": "图上的企业", dataset: { testid: "map-points" } },
+      placed.map((p) => h("li", {}, h("a", { href: href("enterprise", p.id), dataset: { id: p.id } }, `${p.name}（${gradeName(p.grade?.code || "none")}）`))),
+    );
+    fill(mapBox, canvas, h("div", {}, legend, list));
+    drawn = mountChart(echarts, canvas);
+    drawn.chart.setOption(mapOption(placed));
+    drawn.chart.on("click", { seriesType: "scatter" }, (params) => navigate("enterprise", params.data.enterprise.id));
+    canvas.dataset.points = String(placed.length);
+    canvas.dataset.ready = "true";
   }
 
   await load();
   return () => {
     alive = false;
+    dispose();
   };
 }

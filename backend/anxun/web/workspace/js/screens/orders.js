@@ -2,6 +2,7 @@
 // orders are highlighted.
 import { api } from "../api.js";
 import { href } from "../routes.js";
+import { officersBlock } from "./officers-block.js";
 import { badge, enumBadge, fill, fmtDate, fmtDateTime, h, showProblem, table } from "../ui.js";
 
 const COLUMNS = [
@@ -53,4 +54,6 @@ export async function mount(container, params) {
   state.addEventListener("change", load);
   escalated.addEventListener("change", load);
   await load();
+  const officers = await officersBlock();
+  if (officers) container.append(officers);
 }

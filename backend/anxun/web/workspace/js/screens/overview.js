@@ -1,6 +1,6 @@
 // 辖区总览: KPI cards, a filterable/sortable enterprise table and 30-day trend charts.
 import { api } from "../api.js";
-import { barChart, hbarChart, lineChart } from "../charts.js";
+import { distributionOption, loadEcharts, mountChart, trendOption } from "../charts.js";
 import { GRADES, INDUSTRIES, gradeColor, percent } from "../labels.js";
 import { href, replaceQuery } from "../routes.js";
 import { badge, fill, fmtDate, fmtDateTime, h, showProblem, table } from "../ui.js";
@@ -21,6 +21,17 @@ function count(key) {
   return (row) => h("span", { class: row[key] > 0 && key !== "open_hazards" ? "strong" : "" }, String(row[key]));
 }
 
+// Same wording as the grade's facts panel: no due task in the window is "no data", not a dash.
+function operationRate(rate) {
+  if (rate !== null && rate !== undefined) return percent(rate);
+  return h("span", {
+    class: "muted",
+    title: "今日之前 30 天内没有到期的排查任务，无法计算在线运行率",
+    dataset: { testid: "operation-rate-none" },
+    text: "无数据",
+  });
+}
+
 const COLUMNS = [
   {
     key: "name",
@@ -33,7 +44,7 @@ const COLUMNS = [
   { key: "open_hazards", label: "未闭环隐患", render: count("open_hazards") },
   { key: "overdue_hazards", label: "超期", render: count("overdue_hazards") },
   { key: "open_major_hazards", label: "重大隐患", render: count("open_major_hazards") },
-  { key: "operation_rate", label: "在线运行率", render: (row) => percent(row.operation_rate) },
+  { key: "operation_rate", label: "在线运行率", render: (row) => operationRate(row.operation_rate) },
   { key: "last_inspection_at", label: "最近排查", render: (row) => (row.last_inspection_at ? fmtDateTime(row.last_inspection_at) : h("span", { class: "muted", text: "无记录" })) },
   { key: "unacknowledged_orders", label: "未签收指令", render: count("unacknowledged_orders") },
   {
@@ -42,6 +53,12 @@ const COLUMNS = [
     render: (row) => (row.escalated_orders > 0 ? badge("alert", `${row.escalated_orders} 份逾期`) : "0"),
   },
   { key: "listed_major_hazards", label: "挂牌督办", render: count("listed_major_hazards") },
+  {
+    key: "commitment",
+    label: "今日承诺",
+    sortable: false,
+    render: (row) => (row.commitment ? badge({ on_time: "green", late: "orange", missing: "red" }[row.commitment.code] || "none", row.commitment.label) : "—"),
+  },
 ];
 
 function select(name, label, options, value) {
@@ -114,7 +131,7 @@ export async function mount(container, { query }) {
 
   async function load() {
     const mine = ++ticket;
-    replaceQuery(state);
+    replaceQuery({ screen: "overview" }, state);
     const filters = { industry: state.industry, region_code: state.region_code };
     const [overview, trends] = await Promise.all([
       api("GET", `/api/v1/oversight/overview${queryString(state)}`),
@@ -158,53 +175,74 @@ export async function mount(container, { query }) {
         }),
       }),
     );
-    renderCharts(trends);
+    await renderCharts(trends, mine);
   }
 
-  function renderCharts(trends) {
+  let drawn = [];
+
+  function disposeCharts() {
+    for (const chart of drawn) chart.dispose();
+    drawn = [];
+  }
+
+  function chartBox(title, testid, short = false) {
+    const box = h("div", { class: ["chart-canvas", short && "short"], role: "img", "aria-label": title, dataset: { testid } });
+    return { box, node: h("div", { class: "chart" }, h("h3", { text: title }), box) };
+  }
+
+  async function renderCharts(trends, mine) {
     if (!trends.ok) {
+      disposeCharts();
       showProblem(charts, trends.problem);
       return;
     }
+    let echarts;
+    try {
+      echarts = await loadEcharts();
+    } catch {
+      if (alive && mine === ticket) fill(charts, h("p", { class: "muted", text: "图表组件加载失败，请刷新页面重试。" }));
+      return;
+    }
+    if (!alive || mine !== ticket) return;
+    disposeCharts();
     const days = trends.data.days;
     const labels = days.map((d) => d.day.slice(5));
     const grades = trends.data.grades;
-    fill(
-      charts,
-      h(
-        "div",
-        { class: "chart" },
-        h("h3", { text: "隐患上报、销号与超期" }),
-        lineChart({
+    const hazards = chartBox("隐患上报、销号与超期", "chart-hazards");
+    const inspections = chartBox("每日完成排查次数", "chart-inspections");
+    const distribution = chartBox("企业风险等级分布（当前）", "chart-grades", true);
+    fill(charts, hazards.node, inspections.node, distribution.node);
+    const options = [
+      [
+        hazards.box,
+        trendOption({
           labels,
-          testid: "chart-hazards",
           series: [
             { name: "上报", color: "#2f7fd1", values: days.map((d) => d.hazards_reported) },
             { name: "销号", color: "#2e9d5b", values: days.map((d) => d.hazards_closed) },
             { name: "超期未整改（日末）", color: "#d4302b", values: days.map((d) => d.overdue_open) },
           ],
         }),
-      ),
-      h(
-        "div",
-        { class: "chart" },
-        h("h3", { text: "每日完成排查次数" }),
-        barChart({ labels, testid: "chart-inspections", series: [{ name: "排查", color: "#0b4f8a", values: days.map((d) => d.inspections) }] }),
-      ),
-      h(
-        "div",
-        { class: "chart" },
-        h("h3", { text: "企业风险等级分布（当前）" }),
-        hbarChart(
+      ],
+      [inspections.box, trendOption({ labels, kind: "bar", series: [{ name: "排查", color: "#0b4f8a", values: days.map((d) => d.inspections) }] })],
+      [
+        distribution.box,
+        distributionOption(
           GRADES.map(([code, label]) => ({ key: code, label: code === "none" ? label : `${label}色`, value: grades[code], color: gradeColor(code) })),
-          { testid: "chart-grades" },
         ),
-      ),
-    );
+      ],
+    ];
+    for (const [box, option] of options) {
+      const mounted = mountChart(echarts, box);
+      mounted.chart.setOption({ aria: { enabled: true }, ...option });
+      box.dataset.ready = "true";
+      drawn.push(mounted);
+    }
   }
 
   await load();
   return () => {
     alive = false;
+    disposeCharts();
   };
 }

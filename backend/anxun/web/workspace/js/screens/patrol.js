@@ -2,8 +2,9 @@
 // "issue order" form built from selected findings, submission and closure.
 import { api } from "../api.js";
 import { href, navigate } from "../routes.js";
-import { hasRole } from "../session.js";
+import { hasRole, me } from "../session.js";
 import { enumBadge, fill, fmtDate, fmtDateTime, h, showProblem, table, toast } from "../ui.js";
+import { evidenceBlock } from "./patrol-evidence.js";
 
 const STAFF = ["regulator_admin", "regulator_inspector"];
 const LAW_65 = { document: "《中华人民共和国安全生产法》", clause: "第六十五条" };
@@ -142,10 +143,35 @@ function orderForm(patrol) {
   const deadline = h("input", { type: "date", value: isoInDays(14), dataset: { testid: "order-deadline" } });
   const requirements = h("textarea", { rows: 2, cols: 60, placeholder: "具体要求", dataset: { testid: "order-requirements" } });
   const basis = basisRows([LAW_65]);
+  // 执法人员不得少于两人: the issuing officer plus a co-officer of the bureau, both with a 执法证号.
+  const self = me() || {};
+  const coOfficer = h("select", { required: true, dataset: { testid: "order-co-officer" } }, h("option", { value: "", text: "请选择" }));
+  api("GET", `/api/v1/regulators/${patrol.regulator_id}/officers`).then((result) => {
+    if (!result.ok) return showProblem(problem, result.problem);
+    for (const officer of result.data.items.filter((o) => o.user_id !== self.id)) {
+      const certificate = officer.enforcement_certificate_no;
+      coOfficer.append(
+        h("option", {
+          value: String(officer.user_id),
+          disabled: !certificate,
+          text: certificate ? `${officer.display_name}（执法证号 ${certificate}）` : `${officer.display_name}（未登记执法证号）`,
+        }),
+      );
+    }
+  });
+  const selfLine = self.enforcement_certificate_no
+    ? `${self.display_name}（执法证号 ${self.enforcement_certificate_no}）`
+    : `${self.display_name || ""}（未登记执法证号，不能下达指令书）`;
   const form = h(
     "form",
     { class: "card", dataset: { testid: "order-form" } },
     h("h3", { text: "下达责令限期整改指令书" }),
+    h(
+      "div",
+      { class: "filters" },
+      h("span", { dataset: { testid: "order-self-officer" } }, `执法人员：${selfLine}`),
+      h("label", {}, "第二名执法人员", coOfficer),
+    ),
     h(
       "ul",
       {},
@@ -163,6 +189,7 @@ function orderForm(patrol) {
     const chosen = accepted.filter((f, i) => boxes[i].checked);
     const body = {
       enterprise_id: patrol.enterprise_id,
+      co_officer_user_id: Number(coOfficer.value),
       patrol_id: patrol.id,
       deadline: deadline.value,
       basis: basis.read(),
@@ -175,6 +202,30 @@ function orderForm(patrol) {
     navigate("order", result.data.id);
   });
   return form;
+}
+
+// Remote evidence requests answered late or not at all count among the patrol's findings.
+function shortfalls(items) {
+  if (!items.length) return null;
+  return h(
+    "div",
+    { class: "card", dataset: { testid: "evidence-shortfalls" } },
+    h("h3", { text: `远程核查逾期 ${items.length} 项（计入巡查发现）` }),
+    h(
+      "ul",
+      {},
+      items.map((s) =>
+        h(
+          "li",
+          { dataset: { requestId: String(s.request_id) } },
+          enumBadge(s.shortfall),
+          ` ${s.subject}：${s.text} · 期限 ${fmtDateTime(s.due_at)}`,
+          s.finding_id ? h("span", { class: "muted", text: " · 已转为发现" }) : null,
+          s.order_id ? h("span", { class: "muted", text: ` · 已下达指令书 #${s.order_id}` }) : null,
+        ),
+      ),
+    ),
+  );
 }
 
 function actions(patrol, reload) {
@@ -218,8 +269,12 @@ function actions(patrol, reload) {
 }
 
 export async function mount(container, params) {
+  // The evidence block's photos are object URLs: freed when it is redrawn or the screen closes.
+  let disposeEvidence = () => {};
+  let closed = false;
   async function load() {
     const result = await api("GET", `/api/v1/patrols/${encodeURIComponent(params.arg)}`);
+    if (closed) return;
     if (!result.ok) return showProblem(container, result.problem);
     const patrol = result.data;
     const columns = [
@@ -230,12 +285,16 @@ export async function mount(container, params) {
       { key: "basis", label: "依据", render: (f) => basisText(f.basis) },
       { key: "state", label: "状态", render: (f) => enumBadge(f.state) },
       { key: "hazard", label: "整改期限", render: (f) => (f.hazard_deadline ? fmtDate(f.hazard_deadline) : "—") },
+      { key: "hazard_state", label: "隐患状态", render: (f) => (f.hazard_state ? enumBadge(f.hazard_state) : "—") },
       { key: "recorded", label: "记录", render: (f) => `${f.recorded_by_name || ""} ${fmtDateTime(f.recorded_at)}` },
       { key: "review", label: "审核", render: (f) => f.review_note || reviewCell(f, load) },
     ];
     const open = patrol.state.code === "open";
     const writer = patrol.engagement_id ? hasRole("auditor") : hasRole(...STAFF);
     const proposed = patrol.findings.some((f) => f.state.code === "proposed");
+    const evidence = evidenceBlock(patrol, load, { canAsk: writer });
+    disposeEvidence();
+    disposeEvidence = evidence.dispose;
     fill(
       container,
       h(
@@ -247,13 +306,19 @@ export async function mount(container, params) {
       ),
       patrol.summary ? h("p", { text: `小结：${patrol.summary}` }) : null,
       table(columns, patrol.findings, { testid: "findings-table", empty: "尚无发现", rowAttrs: (f) => ({ dataset: { findingId: f.id } }) }),
+      shortfalls(patrol.evidence_shortfalls || []),
       patrol.order_ids.length
         ? h("p", {}, "已下达指令书：", patrol.order_ids.map((id) => h("a", { href: href("order", id), text: ` #${id}` })))
         : null,
+      evidence,
       open && writer ? findingForm(patrol, load) : null,
       hasRole(...STAFF) && !proposed && patrol.findings.some((f) => f.state.code === "accepted") ? orderForm(patrol) : null,
       actions(patrol, load),
     );
   }
   await load();
+  return () => {
+    closed = true;
+    disposeEvidence();
+  };
 }

@@ -1,5 +1,5 @@
 // 在线巡查: the bureau's patrols (or the agency's commissioned ones) and the "new patrol" form.
-// `#/patrols?assignment=<id>&enterprise=<id>` opens an on-site patrol for a 双随机 assignment.
+// `#/patrols?assignment=<id>&enterprise_id=<id>` opens an on-site patrol for a 双随机 assignment.
 import { api } from "../api.js";
 import { href, navigate } from "../routes.js";
 import { isAuditor } from "../session.js";
@@ -43,7 +43,7 @@ function newPatrolForm(enterprises, query, onCreated) {
   const enterprise = h(
     "select",
     { name: "enterprise_id", dataset: { testid: "patrol-enterprise" } },
-    enterprises.map((e) => h("option", { value: String(e.id), text: e.name, selected: String(e.id) === query.enterprise })),
+    enterprises.map((e) => h("option", { value: String(e.id), text: e.name, selected: String(e.id) === query.enterprise_id })),
   );
   const mode = h(
     "select",

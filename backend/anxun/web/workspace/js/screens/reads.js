@@ -9,8 +9,8 @@ const COLUMNS = [
   { key: "user_name", label: "审核员" },
   { key: "agency_name", label: "机构" },
   { key: "enterprise_name", label: "企业" },
-  { key: "method", label: "方式" },
-  { key: "path", label: "查阅内容", render: (r) => h("code", { text: r.path }) },
+  // What was read in words; the request itself stays in small print for the record.
+  { key: "subject", label: "查阅内容", render: (r) => h("span", { dataset: { testid: "read-subject" } }, r.subject, " ", h("small", { class: "muted", text: `${r.method} ${r.path}` })) },
 ];
 
 export async function mount(container, { query }) {
@@ -38,7 +38,7 @@ export async function mount(container, { query }) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     rows.length = 0;
-    replaceQuery({ enterprise_id: enterprise.value, engagement_id: engagement.value });
+    replaceQuery({ screen: "reads" }, { enterprise_id: enterprise.value, engagement_id: engagement.value });
     load();
   });
   await load();

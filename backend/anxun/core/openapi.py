@@ -1,0 +1,69 @@
+"""The Api whose OpenAPI document tells the truth about errors: every error is problem+json."""
+
+from __future__ import annotations
+
+from apispec import BasePlugin
+from flask_smorest import Api
+from marshmallow import fields
+
+from anxun.core.errors import PROBLEM_MIMETYPE
+from anxun.core.schemas import BaseSchema, Int, Money
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+class ProblemErrorSchema(BaseSchema):
+    field = fields.String(required=True, metadata={"description": "出错的字段（点分路径）"})
+    message = fields.String(required=True, metadata={"description": "中文说明"})
+    row = Int(metadata={"description": "批量导入：出错的数据行"})
+    line = Int(allow_none=True, metadata={"description": "检查表 YAML：出错的行号"})
+
+
+class ProblemSchema(BaseSchema):
+    """RFC 9457 problem details, as every error of this API is sent."""
+
+    type = fields.String(required=True, metadata={"example": "/problems/validation"})
+    title = fields.String(required=True)
+    status = Int(required=True)
+    detail = fields.String(required=True)
+    errors = fields.List(fields.Nested(ProblemErrorSchema))
+    missing_media = fields.List(
+        fields.UUID(), metadata={"description": "/problems/missing-media：须先上传的照片"}
+    )
+    current_state = fields.String(metadata={"description": "状态冲突时对象的当前状态"})
+    listing_id = Int(metadata={"description": "已挂牌督办时的挂牌编号"})
+
+
+class ProblemResponsesPlugin(BasePlugin):
+    """An error response declared without a body (`alt_response(409, …)`) gets the problem body."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            for status, response in operation.get("responses", {}).items():
+                is_error = str(status) == "default" or str(status)[0] in "45"
+                if is_error and isinstance(response, dict) and "content" not in response:
+                    response["content"] = {PROBLEM_MIMETYPE: {"schema": PROBLEM_REF}}
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api with problem+json error responses and money documented as text."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, app=None, *, spec_kwargs=None, **kwargs):
+        spec_kwargs = dict(spec_kwargs or {})
+        spec_kwargs["extra_plugins"] = [
+            *spec_kwargs.get("extra_plugins", ()),
+            ProblemResponsesPlugin(),
+        ]
+        super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
+
+    def _register_responses(self):
+        self.spec.components.schema("Problem", schema=ProblemSchema)
+        self.register_field(Money, "string", "decimal")
+        saved = self.DEFAULT_RESPONSE_CONTENT_TYPE
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MIMETYPE
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = saved

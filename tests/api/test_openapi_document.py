@@ -1,0 +1,178 @@
+"""The OpenAPI document tells the truth: problem+json errors with their real shape, numeric bounds
+as numbers, money as decimal text, `security: []` exactly on public operations, and 405s whose
+`Allow` lists the documented methods."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from anxun.core.schemas import BaseSchema
+
+METHODS = ("get", "post", "put", "patch", "delete")
+PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+PUBLIC = {
+    ("post", "/api/v1/auth/login"),
+    ("get", "/api/v1/public/major-hazards"),
+    ("get", "/api/v1/public/spot-checks"),
+    ("get", "/api/v1/public/major-hazards/regions"),
+    ("get", "/api/v1/public/spot-checks/{draw_id}/reproduction"),
+}
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request):
+    """The document does not depend on the database."""
+    return request.param
+
+
+@pytest.fixture
+def spec(client):
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def resolve(spec, response):
+    if "$ref" in response:
+        return spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response
+
+
+def test_every_error_response_is_a_documented_problem(spec):
+    problem = spec["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "detail"}
+    assert {"errors", "missing_media", "current_state"} <= set(problem["properties"])
+    item = spec["components"]["schemas"]["ProblemError"]
+    assert {"field", "message"} <= set(item["required"])
+    undocumented = []
+    for path, method, operation in operations(spec):
+        assert "default" in operation["responses"], (method, path)
+        for status, response in operation["responses"].items():
+            is_error = status == "default" or status[0] in "45"
+            if is_error and resolve(spec, response).get("content") != PROBLEM:
+                undocumented.append((method, path, status))
+    assert undocumented == []
+
+
+def _walk(node, path=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield path, key, value
+            yield from _walk(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{path}/{index}")
+
+
+def test_numeric_bounds_are_numbers_and_money_is_decimal_text(spec):
+    bounds = [
+        (where, key, value)
+        for where, key, value in _walk(spec)
+        if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+        and not isinstance(value, int | float)
+    ]
+    assert bounds == []
+    schemas = spec["components"]["schemas"]
+    money = [
+        schemas["HazardTransition"]["properties"]["funds"],
+        schemas["Hazard"]["properties"]["funds"],
+        schemas["ReportFields"]["properties"]["direct_loss_estimate"],
+        schemas["IncidentReport"]["properties"]["direct_loss_estimate"],
+    ]
+    for prop in money:
+        assert (prop["type"], prop["format"]) == ("string", "decimal")
+        assert re.fullmatch(prop["pattern"], "1200.50")
+        assert not re.fullmatch(prop["pattern"], "12.345")
+
+
+def test_path_ids_document_the_database_range(spec):
+    place = spec["paths"]["/api/v1/places/{place_id}"]["parameters"][0]["schema"]
+    assert place == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+
+
+def _example_path(spec, path: str) -> str:
+    """The path with each parameter filled in by a value of its documented type."""
+    item = spec["paths"][path]
+    params = [p for op in item.values() if isinstance(op, dict) for p in op.get("parameters", [])]
+    params += [p for p in item.get("parameters", []) if isinstance(p, dict)]
+    types = {p["name"]: p.get("schema", {}) for p in params if p.get("in") == "path"}
+
+    def value(match):
+        schema = types.get(match.group(1), {})
+        if schema.get("type") == "integer":
+            return "1"
+        if schema.get("format") == "uuid":
+            return "00000000-0000-4000-8000-000000000000"
+        return "x"
+
+    return re.sub(r"{([^}]+)}", value, path)
+
+
+def test_security_is_empty_exactly_on_the_operations_anonymous_callers_may_use(spec, client, world):
+    public = {(m, p) for p, m, op in operations(spec) if op.get("security") == []}
+    assert public >= PUBLIC
+    wrong = {}
+    for path, method, _ in operations(spec):
+        if method == "get":
+            status = client.get(_example_path(spec, path)).status_code
+            if (status == 401) == ((method, path) in public):
+                wrong[path] = status
+    assert wrong == {}
+
+
+def test_wrong_methods_are_405_problems_allowing_the_documented_methods(spec, client, world):
+    wrong = []
+    for path, item in spec["paths"].items():
+        documented = {m.upper() for m in METHODS if m in item}
+        expected = documented | {"OPTIONS"} | ({"HEAD"} if "GET" in documented else set())
+        url = _example_path(spec, path)
+        for method in sorted({m.upper() for m in METHODS} - documented):
+            response = client.open(url, method=method)
+            allow = set(response.headers.get("Allow", "").replace(" ", "").split(","))
+            if (
+                response.status_code != 405
+                or response.content_type != "application/problem+json"
+                or allow != expected
+            ):
+                wrong.append((method, path, response.status_code, sorted(allow)))
+    assert wrong == []
+
+
+def _all_schema_classes():
+    from anxun.app import create_app  # noqa: F401 - importing the app imports every schema
+
+    seen, todo = set(), [BaseSchema]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+    return sorted(seen, key=lambda c: f"{c.__module__}.{c.__qualname__}")
+
+
+def _unguarded(field, name):
+    from marshmallow import fields
+
+    if not getattr(field, "_anxun_guarded", False):
+        yield name
+    if isinstance(field, fields.List):
+        yield from _unguarded(field.inner, f"{name}[]")
+
+
+def test_every_field_of_every_schema_passes_the_value_gate(app):
+    """A schema cannot opt out of the range, year and NUL checks (e.g. by its own hooks)."""
+    unguarded = []
+    with app.app_context():
+        for cls in _all_schema_classes():
+            schema = cls()
+            for name, field in schema.declared_fields.items():
+                unguarded += [f"{cls.__name__}.{n}" for n in _unguarded(field, name)]
+    assert unguarded == []
