@@ -164,7 +164,11 @@ def test_a_small_enterprise_head_closes_a_hazard_alone_on_the_phone(live, browse
     compare.locator("button.photo-thumb").last.click()
     full = page.locator(".photo-viewer img.full-photo")
     expect(full).to_be_visible(timeout=SERVER)
-    assert full.evaluate("img => img.complete && img.naturalWidth") == 1600
+    # Visible comes before decoded: wait until the full photo has loaded, then read its width.
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=full.element_handle(), timeout=SERVER
+    )
+    assert full.evaluate("img => img.naturalWidth") == 1600
     screenshot(page, "13-photo-full-size")
     page.get_by_role("button", name="关闭").click()
     expect(page.locator(".photo-viewer")).to_have_count(0)
