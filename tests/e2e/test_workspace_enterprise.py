@@ -149,7 +149,7 @@ def test_regulator_drills_into_an_enterprise(browser, live):
         expect(online).to_contain_text(f"在线运行率 {shown.removesuffix('.0%').removesuffix('%')}")
     expect(page.get_by_test_id("screen-enterprise")).not_to_contain_text("max(")
     expect(page.get_by_test_id("risk-register")).to_contain_text("尚未建立风险分级管控清单")
-    assert "tab=risk" in page.evaluate("location.hash")
+    expect(page).to_have_url(re.compile(r"tab=risk"))
     screenshot(page, "workspace-enterprise-risk")
 
 
