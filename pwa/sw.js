@@ -11,7 +11,7 @@ const PRECACHE = {
     "/icons/icon-192.png": "5555f7784ff9c445",
     "/icons/icon-512.png": "c77b58df83793a9c",
     "/icons/maskable-512.png": "feca616d1b230040",
-    "/js/api.js": "0cf9a8e1122b49f9",
+    "/js/api.js": "59462cbae771227a",
     "/js/app.js": "ae96c4fa85da4b11",
     "/js/db.js": "9afb22d55621d840",
     "/js/geo.js": "12e5ab1935be8ae0",
@@ -40,12 +40,16 @@ const PRECACHE = {
     "/js/screens/tasks.js": "c0b7971ec26a0683",
     "/js/session.js": "a0d8da7dafe7e74c",
     "/js/sync.js": "45c06558f5d20821",
-    "/js/ui.js": "7fc7ccaef12ad629",
+    "/js/ui.js": "bbaa25671243faa0",
     "/js/viewer.js": "1b5b2a65d3112407",
     "/manifest.webmanifest": "1281bd48523621a1",
+    "/shared/codes.js": "47f5b886551c4ff9",
+    "/shared/dom.js": "a135547eab077090",
+    "/shared/http.js": "4307e22289c15804",
+    "/shared/problems.js": "ba288c389e232b07",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "18b20e314556"
+  "version": "66ce1402c310"
 };
 // PRECACHE-END
 
@@ -146,9 +150,16 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(event));
     return;
   }
+  // Only the phone's own page is the shell: the desk (/desk/), the public pages and the API docs
+  // share this origin and scope but are other pages, which the network serves.
   if (request.mode === "navigate") {
-    event.respondWith(shellFirst(request, "/"));
+    if (url.pathname === "/" || url.pathname === "/index.html") {
+      event.respondWith(shellFirst(request, "/"));
+    }
     return;
   }
+  // The desk imports the shared toolkit (/shared/) too: it gets the server's current copy, never
+  // this worker's precached one, so a desk page and its toolkit always come from one release.
+  if (new URL(request.referrer || "/", self.location.origin).pathname.startsWith("/desk/")) return;
   if (url.pathname in PRECACHE.files) event.respondWith(shellFirst(request, url.pathname));
 });

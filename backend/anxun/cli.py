@@ -411,8 +411,10 @@ anxun_cli.add_command(outbox_cli)
 
 pwa_cli = AppGroup("pwa", help="The offline PWA served at /.")
 
-# Served but not precached: the worker itself, its manifest, and files kept for developers.
+# Served but not precached: the worker itself, its manifest, files kept for developers, and the
+# desk (an online-only app that shares the front-ends' home and the shared/ toolkit with the phone).
 PWA_SKIP = {"sw.js", "precache.json"}
+PWA_SKIP_DIRS = ("desk/",)
 PWA_SKIP_SUFFIXES = (".py", ".md")
 PRECACHE_BLOCK = re.compile(r"(// PRECACHE-BEGIN[^\n]*\n).*?(\n// PRECACHE-END)", re.S)
 
@@ -422,7 +424,9 @@ def pwa_precache(pwa_dir: Path) -> dict:
     files = {}
     for path in sorted(p for p in pwa_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(pwa_dir).as_posix()
-        if rel in PWA_SKIP or rel.endswith(PWA_SKIP_SUFFIXES) or path.name == "LICENSE":
+        if rel in PWA_SKIP or rel.endswith(PWA_SKIP_SUFFIXES) or rel.startswith(PWA_SKIP_DIRS):
+            continue
+        if path.name == "LICENSE":
             continue
         url = "/" if rel == "index.html" else f"/{rel}"
         files[url] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]

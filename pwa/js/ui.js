@@ -1,49 +1,10 @@
-// Small DOM helpers shared by the screens: element builder, toasts, dialogs, formatting.
+// The phone's screen helpers: dialogs, formatting, loading and empty states; the element builder,
+// toasts, problem text and {code, label} reading come from the shared toolkit (../shared/).
+import { h } from "../shared/dom.js";
 
-// h("button.big.pass", {onclick, "aria-pressed": "true"}, "合格")
-export function h(spec, attrs = {}, ...children) {
-  const [tag, ...classes] = spec.split(".");
-  const node = document.createElement(tag || "div");
-  if (classes.length) node.className = classes.join(" ");
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "class") node.className = [node.className, value].filter(Boolean).join(" ");
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key in node && !key.includes("-") && key !== "list") node[key] = value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  append(node, children);
-  return node;
-}
-
-// Replace a node's children; arrays (from .map) are flattened, null/false skipped.
-export function fill(node, ...children) {
-  node.replaceChildren();
-  append(node, children);
-  return node;
-}
-
-function append(node, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-}
-
-let toastTimer = null;
-
-export function toast(message, { kind = "info", timeout = 3500 } = {}) {
-  const box = document.getElementById("toast");
-  box.textContent = message;
-  box.className = `toast show ${kind}`;
-  clearTimeout(toastTimer);
-  if (timeout) toastTimer = setTimeout(() => (box.className = "toast"), timeout);
-}
-
-export function hideToast() {
-  document.getElementById("toast").className = "toast";
-}
+export { fill, h, hideToast, toast } from "../shared/dom.js";
+export { codeOf, labelOf } from "../shared/codes.js";
+export { problemText } from "../shared/problems.js";
 
 // Saves text as a file through a temporary link (the rescue exports).
 export function downloadFile(name, text, type = "application/json") {
@@ -114,14 +75,6 @@ export function formatBytes(bytes) {
   return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
 
-// One readable sentence from an api.js failure, including the server's field messages.
-export function problemText(result) {
-  const problem = result?.problem || {};
-  const fields = (problem.errors || []).map((e) => e.message).filter(Boolean);
-  const head = problem.detail || problem.title || `请求失败（${result?.status ?? "?"}）`;
-  return fields.length ? `${head} ${fields.slice(0, 3).join(" ")}` : head;
-}
-
 export function loading(text = "正在加载…") {
   return h("p.muted.loading", { role: "status" }, text);
 }
@@ -133,11 +86,6 @@ export function emptyState(text) {
 export function screenTitle(text, ...extra) {
   return h("div.screen-title", {}, h("h1", {}, text), ...extra);
 }
-
-// API enums arrive as {code, label}; older or cached shapes may be bare codes.
-export const codeOf = (value) => (value && typeof value === "object" ? value.code : value);
-export const labelOf = (value, table = {}) =>
-  value && typeof value === "object" ? value.label : table[value] || value || "";
 
 // fn wrapped so that calls arriving while it runs make one more run after it, not one each:
 // a drain that changes 20 records at once redraws the list twice, not 20 times. No timers, so

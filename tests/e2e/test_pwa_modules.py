@@ -569,3 +569,101 @@ def test_only_work_under_way_shows_when_its_re_analysis_is_due(page):
     active, approved, none = run(page, "screens/permits.js", body)
     assert active.startswith("须在 ") and active.endswith(" 前复检") and "11:00" in active
     assert approved == none == ""
+
+
+def test_the_shared_element_builder_takes_both_apps_conventions(page):
+    body = """
+        const clicks = [];
+        const a = m.h("button.big.pass", {onclick: () => clicks.push("a"), "aria-pressed": "true",
+                                          class: "wide", type: "button"}, "合格", null, ["!", false]);
+        const b = m.h("div", {class: ["problem", false, "shown"], text: "保存", on: {click: () => clicks.push("b")},
+                              dataset: {testid: "save"}, style: {color: "rgb(1, 2, 3)"}, form: "f1",
+                              hidden: true, value: 0});
+        a.click(); b.click();
+        return [a.className, a.textContent, a.getAttribute("aria-pressed"), a.type,
+                b.className, b.textContent, b.dataset.testid, b.style.color, b.getAttribute("form"),
+                b.hidden, clicks];"""
+    got = run(page, "../shared/dom.js", body)
+    assert got == [
+        "big pass wide",
+        "合格!",
+        "true",
+        "button",
+        "problem shown",
+        "保存",
+        "save",
+        "rgb(1, 2, 3)",
+        "f1",
+        True,
+        ["a", "b"],
+    ]
+
+
+def test_a_problem_reads_as_one_sentence_with_its_field_messages(page):
+    body = """return [
+        m.problemText({status: 422, problem: {title: "输入有误", detail: "请检查以下字段。",
+            errors: [{field: "a", message: "甲"}, {field: "b", message: "乙"}, {field: "c", message: ""},
+                     {field: "d", message: "丁"}, {field: "e", message: "戊"}]}}),
+        m.problemText({status: 500, problem: {}}),
+        m.problemParts({title: "冲突", status: 409}).title,
+        m.problemParts(null).title,
+    ];"""
+    got = run(page, "../shared/problems.js", body)
+    assert got == ["请检查以下字段。 甲 乙 丁", "请求失败（500）", "冲突", "请求失败"]
+
+
+def test_the_shared_client_refreshes_once_and_only_a_refused_refresh_ends_the_session(page):
+    """Two requests meet an expired token: one refresh serves both. A 502 from the refresh keeps the
+    session (the answer says so); a 401 from it ends the session, once per request that needed it."""
+    refreshes = []
+
+    def probe(route):
+        auth = route.request.headers.get("authorization", "")
+        if auth == "Bearer fresh":
+            route.fulfill(status=200, content_type="application/json", body='{"seen": "fresh"}')
+        else:
+            route.fulfill(
+                status=401, content_type="application/problem+json", body='{"title": "x"}'
+            )
+
+    def refresh(route):
+        refreshes.append(route.request.headers.get("authorization"))
+        if len(refreshes) == 1:
+            route.fulfill(status=502, content_type="text/plain", body="bad gateway")
+        elif len(refreshes) == 2:
+            body = '{"access_token": "fresh", "refresh_token": "r2"}'
+            route.fulfill(status=200, content_type="application/json", body=body)
+        else:
+            route.fulfill(
+                status=401, content_type="application/problem+json", body='{"title": "x"}'
+            )
+
+    page.route("**/api/v1/toolkit-probe", probe)
+    page.route("**/api/v1/auth/refresh", refresh)
+    try:
+        body = """
+            let tokens = {access: "stale", refresh: "r1"};
+            const expired = [];
+            const client = m.createClient({
+                tokens: () => tokens,
+                saveTokens: async (access, refresh) => { tokens = {access, refresh: refresh || tokens.refresh}; },
+                onExpired: () => expired.push(1),
+            });
+            const first = await Promise.all([client.request("toolkit-probe"), client.request("toolkit-probe")]);
+            const second = await client.request("toolkit-probe");
+            const kept = {...tokens};
+            tokens = {access: "stale-again", refresh: "r2"};
+            const third = await client.request("toolkit-probe");
+            return [first.map((r) => [r.status, r.problem.type, r.retryable]),
+                    [second.status, second.data], kept,
+                    [third.status, third.problem.title], expired.length];"""
+        got = run(page, "../shared/http.js", body)
+    finally:
+        page.unroute("**/api/v1/toolkit-probe")
+        page.unroute("**/api/v1/auth/refresh")
+    assert got[0] == [[502, "/problems/refresh-unavailable", True]] * 2
+    assert got[1] == [200, {"seen": "fresh"}]
+    assert got[2] == {"access": "fresh", "refresh": "r2"}
+    assert got[3] == [401, "登录已过期"]
+    assert got[4] == 1
+    assert refreshes == ["Bearer r1", "Bearer r1", "Bearer r2"]

@@ -143,6 +143,24 @@ def test_without_server_the_cached_app_still_opens(live, today, browser):
     assert problem == 503  # the worker's offline answer for data it never cached
 
 
+def test_the_phones_worker_leaves_the_desk_and_the_public_pages_to_the_network(
+    live, today, browser
+):
+    """The worker's scope is the whole origin: a navigation to /desk/ or a public page on a browser
+    that once opened the phone must get that page, not the phone's cached shell."""
+    context = browser()
+    page = first_page(context)
+    login(page, live.url, "officer-hc")
+    wait_for_worker(page)
+    page.goto(f"{live.url}/desk/")
+    expect(page).to_have_title("安巡 · 工作台")
+    expect(page.get_by_test_id("nav")).to_be_attached()
+    page.goto(f"{live.url}/public/major-hazards")
+    expect(page).to_have_title("重大事故隐患挂牌督办公示")
+    page.goto(f"{live.url}/")
+    expect(page).to_have_title("安巡 · 双重预防自查")
+
+
 def test_draft_survives_reload_and_unsynced_record_survives_a_browser_restart(
     live, today, browser, tmp_path
 ):

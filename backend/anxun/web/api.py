@@ -10,7 +10,6 @@ from anxun.web import queries
 bp = Blueprint("web", __name__)
 DOCS_PAGE = Path(__file__).with_name("docs.html")
 DOCS_SCRIPT = Path(__file__).with_name("docs.js")
-WORKSPACE_DIR = Path(__file__).with_name("workspace")
 
 
 @bp.get("/api/v1/health")
@@ -36,7 +35,12 @@ def docs_script():
 
 
 def _pwa_dir() -> Path:
+    """The front-ends' home: the phone app at its root, the desk in desk/, the toolkit in shared/."""
     return Path(current_app.config["ANXUN_PWA_DIR"])
+
+
+def _desk_dir() -> Path:
+    return _pwa_dir() / "desk"
 
 
 @bp.get("/desk")
@@ -47,14 +51,14 @@ def desk_redirect():
 @bp.get("/desk/")
 def desk_index():
     """The desk (online-only app for regulators, agencies and enterprises); never cached."""
-    response = send_from_directory(WORKSPACE_DIR, "index.html", max_age=0)
+    response = send_from_directory(_desk_dir(), "index.html", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
 
 @bp.get("/desk/<path:filename>")
 def desk_file(filename):
-    response = send_from_directory(WORKSPACE_DIR, filename, max_age=0)
+    response = send_from_directory(_desk_dir(), filename, max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
 

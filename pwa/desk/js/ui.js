@@ -1,37 +1,10 @@
-// DOM helpers shared by the workspace screens: element builder, tables, toasts, problems, dates.
+// The desk's screen helpers: tables, problems, dates and badges; the element builder and toasts
+// come from the shared toolkit (../../shared/).
+import { fill, h } from "../../shared/dom.js";
+import { problemParts } from "../../shared/problems.js";
 
-const PROPERTIES = new Set(["value", "checked", "disabled", "selected", "hidden", "htmlFor"]);
-
-// h("button", {class: "primary", text: "保存", on: {click}, dataset: {testid: "save"}}, …children)
-export function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = Array.isArray(value) ? value.filter(Boolean).join(" ") : value;
-    else if (key === "text") node.textContent = String(value);
-    else if (key === "on") for (const [event, fn] of Object.entries(value)) node.addEventListener(event, fn);
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key === "style" && typeof value === "object") Object.assign(node.style, value);
-    else if (PROPERTIES.has(key)) node[key] = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  append(node, children);
-  return node;
-}
-
-function append(node, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-}
-
-// Replace a node's children.
-export function fill(node, ...children) {
-  node.replaceChildren();
-  append(node, children);
-  return node;
-}
+export { fill, h, toast } from "../../shared/dom.js";
+export { labelOf } from "../../shared/codes.js";
 
 // table([{key, label, render?(row), sortable?}], rows, {sort, onSort(key), rowAttrs?(row), testid?})
 // sort is {key, dir: "asc"|"desc"}; a sortable header calls onSort(key) when clicked.
@@ -76,28 +49,16 @@ export function table(columns, rows, options = {}) {
   );
 }
 
-let toastTimer = null;
-
-export function toast(message, { kind = "info", timeout = 3500 } = {}) {
-  const box = document.getElementById("toast");
-  if (!box) return;
-  box.textContent = message;
-  box.className = `toast show ${kind}`;
-  clearTimeout(toastTimer);
-  if (timeout) toastTimer = setTimeout(() => (box.className = "toast"), timeout);
-}
-
 // Render a problem+json body (title, detail, field messages) into a container (replaces it).
 export function showProblem(container, problem) {
-  const p = problem || {};
-  const errors = Array.isArray(p.errors) ? p.errors : [];
+  const { title, detail, errors } = problemParts(problem || {});
   return fill(
     container,
     h(
       "div",
       { class: "problem", role: "alert", dataset: { testid: "problem" } },
-      h("strong", { text: p.title || "请求失败" }),
-      p.detail ? h("p", { text: p.detail }) : null,
+      h("strong", { text: title }),
+      detail ? h("p", { text: detail }) : null,
       errors.length
         ? h(
             "ul",

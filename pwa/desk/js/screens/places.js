@@ -2,7 +2,7 @@
 // correct or deactivate one; print the QR label sheet of all or of the chosen places (A4 PDF).
 import { api, download } from "../api.js";
 import { enterpriseId, hasRole } from "../session.js";
-import { fill, fmtDate, h, showProblem, table, toast } from "../ui.js";
+import { fill, fmtDate, h, labelOf, showProblem, table, toast } from "../ui.js";
 
 const KINDS = [
   ["unit", "装置（单元）"],
@@ -50,7 +50,7 @@ export async function mount(container) {
                 : "",
           },
           { key: "name", label: "名称" },
-          { key: "kind", label: "类型", render: (p) => p.kind?.label || p.kind },
+          { key: "kind", label: "类型", render: (p) => labelOf(p.kind) },
           { key: "qr_token", label: "标签码", render: (p) => h("code", { text: p.qr_token }) },
           { key: "description", label: "说明" },
           { key: "is_active", label: "状态", render: (p) => (p.is_active ? "在用" : "已停用") },

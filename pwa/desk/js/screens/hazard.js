@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { href } from "../routes.js";
 import * as session from "../session.js";
-import { badge, fill, fmtDate, fmtDateTime, h, showProblem, toast } from "../ui.js";
+import { badge, fill, fmtDate, fmtDateTime, h, labelOf, showProblem, toast } from "../ui.js";
 import { fetchBlob, imageLoader, thumbnails } from "./enterprise-media.js";
 import { levelBadge } from "./ledger.js";
 
@@ -281,7 +281,7 @@ async function loadPeople(enterpriseId) {
     .map((u) => ({
       id: u.id,
       display_name: u.display_name,
-      roles: u.memberships.filter((m) => m.enterprise_id === enterpriseId).map((m) => m.role?.label || m.role).join("、"),
+      roles: u.memberships.filter((m) => m.enterprise_id === enterpriseId).map((m) => labelOf(m.role)).join("、"),
     }));
 }
 

@@ -1,0 +1,53 @@
+// The desk's API client: the shared client (../../shared/http.js) with the tokens kept in
+// sessionStorage (closing the tab logs out). It never throws: every call resolves to
+// {ok: true, status, data} or {ok: false, status, problem}; status 0 means the network failed.
+import * as session from "./session.js";
+import { createClient } from "../../shared/http.js";
+
+const client = createClient({
+  tokens: () => session.tokens(),
+  saveTokens: (access, refresh) => session.setTokens(access, refresh),
+  onExpired: () => {
+    session.clear();
+    window.dispatchEvent(new CustomEvent("anxun:logged-out"));
+  },
+  timeout: 0, // documents (PDF, xlsx) may take long to render; the desk waits for them
+});
+
+// api("GET", "/api/v1/oversight/overview?sort=name") → {ok, status, data, problem}.
+export function api(method, path, body) {
+  return client.request(path, { method: method.toUpperCase(), json: body });
+}
+
+// Fetch a file with the bearer token and save it (PDF, xlsx). Resolves to the api() shape.
+export async function download(path, filename) {
+  const result = await client.request(path, { raw: true });
+  if (!result.ok) return result;
+  const url = URL.createObjectURL(result.data);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename || path.split("/").pop();
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return { ok: true, status: result.status, data: null, problem: null };
+}
+
+export async function login(username, password) {
+  const result = await client.login(username, password);
+  if (result.ok) session.start(result.data.access_token, result.data.refresh_token, result.data.user);
+  return result;
+}
+
+export async function loadMe() {
+  const result = await api("GET", "/api/v1/me");
+  if (result.ok) session.setMe(result.data);
+  return result;
+}
+
+export async function logout() {
+  const current = session.tokens();
+  session.clear();
+  await client.logout(current);
+}
