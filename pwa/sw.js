@@ -36,7 +36,7 @@ const PRECACHE = {
     "/js/screens/report.js": "5d775e2a08f7459b",
     "/js/screens/scan.js": "74c3d051075c39e2",
     "/js/screens/settings.js": "d46ad5ac94cba0e4",
-    "/js/screens/standards.js": "a9200d0e1850fd79",
+    "/js/screens/standards.js": "9d4afcc897bb6643",
     "/js/screens/tasks.js": "c0b7971ec26a0683",
     "/js/session.js": "a0d8da7dafe7e74c",
     "/js/sync.js": "45c06558f5d20821",
@@ -49,7 +49,7 @@ const PRECACHE = {
     "/shared/problems.js": "ba288c389e232b07",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "66ce1402c310"
+  "version": "76f6178a3677"
 };
 // PRECACHE-END
 

@@ -230,7 +230,7 @@ def pending_checklists(files: tuple[str, ...]) -> None:
     the given files, or else in the newest loaded version of every checklist."""
     from anxun.checklists import queries
     from anxun.checklists.loader import ChecklistInvalid, load_checklist
-    from anxun.checklists.verification import pending_count, pending_report
+    from anxun.checklists.verification import REASONS, pending_count, pending_report
 
     sources: list[tuple[str, dict]] = []
     if files:
@@ -264,7 +264,7 @@ def pending_checklists(files: tuple[str, ...]) -> None:
             for entry in group["entries"]:
                 clause = f" {entry['clause']}" if entry["clause"] else ""
                 click.echo(
-                    f"    {entry['item_id']}{clause}: {entry['reason_label']} ({entry['field']})"
+                    f"    {entry['item_id']}{clause}: {REASONS[entry['reason']]} ({entry['field']})"
                 )
     click.echo(f"{len(sources)} checklist(s), {total} fact(s) awaiting verification.")
 

@@ -110,7 +110,7 @@ def test_auditor_inspection_in_a_run_raises_agency_hazards(app, client, world, l
     response = client.post("/api/v1/inspections", json=body, headers=auditor)
     assert response.status_code == 201, response.get_json()
     view = client.get(f"/api/v1/inspections/{body['id']}", headers=auditor).get_json()
-    assert view["source"] == "agency"
+    assert view["source"] == {"code": "agency", "label": "第三方审核"}
     with app.app_context():
         inspection = db.session.get(Inspection, uuid.UUID(response.get_json()["id"]))
         assert inspection.audit_run_id == run_id

@@ -80,9 +80,8 @@ def test_a_stricter_enterprise_table_lists_the_assessments_whose_level_changes(
     rows = client.get(ITEMS, headers=login_as("head-hc")).get_json()
     assert [r["assessment_id"] for r in rows] == [graded["assessments"]["changes"]]
     [row] = rows
-    assert (row["subject"], row["subject_label"], row["subject_title"]) == (
-        "assessment",
-        "风险重新评估",
+    assert (row["subject"], row["subject_title"]) == (
+        {"code": "assessment", "label": "风险重新评估"},
         EVENT_NAMES["changes"],
     )
     assert row["reason"] == (
@@ -93,9 +92,9 @@ def test_a_stricter_enterprise_table_lists_the_assessments_whose_level_changes(
     assert row["change"]["new_band_table"] == f"{table['code']}@1"
     assert row["standard"] == "宁波澄江化工有限公司 LEC 风险分级表 默认分级表 → 第1版"
     # In words for the phone: old level → the level under the new table, no table codes.
-    assert (row["old_level_label"], row["new_level_label"]) == (
-        "较大风险（橙色）",
-        "重大风险（红色）",
+    assert (row["old_level"], row["new_level"]) == (
+        {"code": "orange", "label": "较大风险（橙色）"},
+        {"code": "red", "label": "重大风险（红色）"},
     )
     assert row["explanation"] == [
         "原分级表评为较大风险（橙色）；按新分级表（第1版）应为重大风险（红色）。",
@@ -145,7 +144,7 @@ def test_the_enterprise_and_its_bureau_are_notified_with_counts(
     assert [
         (e["enterprise_id"], e["open_assessments"], e["open_total"]) for e in body["enterprises"]
     ] == [(hc, 1, 1)]
-    assert [(c["kind"], c["kind_label"]) for c in body["changes"]] == [("band_table", "风险分级表")]
+    assert [c["kind"] for c in body["changes"]] == [{"code": "band_table", "label": "风险分级表"}]
     assert client.get(ITEMS, headers=login_as("head-con")).get_json() == []
 
 

@@ -121,7 +121,11 @@ def test_detail_gives_field_users_only_verified_articles_and_lists_what_is_pendi
     assert pending["HC121"]["is_document_pending"] is True
     assert pending["HC121"]["field"] == "basis[0].verify"
     aq = pending["AQ3067"]["entries"][0]
-    assert (aq["item_id"], aq["clause"], aq["reason_label"]) == ("HC-MAJ-01", "5.1.1", "条款待核实")
+    assert (aq["item_id"], aq["clause"], aq["reason"]) == (
+        "HC-MAJ-01",
+        "5.1.1",
+        {"code": "clause", "label": "条款待核实"},
+    )
     assert "GB30871" not in pending
 
 

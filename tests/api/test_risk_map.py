@@ -242,10 +242,10 @@ def test_plan_detail_gives_each_shape_its_current_level(client, officer, scene, 
     got = {
         (s["target_type"]["code"], s["target_id"]): (
             s["label"],
-            s["level"],
-            s["level_label"],
+            s["level"] and s["level"]["code"],
+            s["level"] and s["level"]["label"],
             s["colour"],
-            s["assessed_level"],
+            s["assessed_level"] and s["assessed_level"]["code"],
             s["raised"],
             s["open_hazards"],
         )
@@ -258,7 +258,7 @@ def test_plan_detail_gives_each_shape_its_current_level(client, officer, scene, 
         ("risk_unit", scene["pump"]): ("泵房", "yellow", "一般风险", "#FFF100", "blue", True, 1),
         # A place takes the highest level of the units at it (orange over yellow).
         ("place", scene["tank"]): ("液氨罐区", "orange", "较大风险", "#F39800", "orange", False, 0),
-        ("place", scene["switch_room"]): ("配电室", None, "未评估", "#9E9E9E", None, False, 0),
+        ("place", scene["switch_room"]): ("配电室", None, None, "#9E9E9E", None, False, 0),
     }
     point = next(s for s in body["shapes"] if target_of(s) == ("risk_unit", scene["red"]))
     assert point["shape"] == {"code": "point", "label": "标记点"}
@@ -305,7 +305,11 @@ def test_an_open_hazard_on_a_unit_at_a_place_raises_the_place(
     db.session.commit()
     body = client.get(f"/api/v1/site-plans/{drawn_plan}", headers=officer).get_json()
     tank = next(s for s in body["shapes"] if target_of(s) == ("place", scene["tank"]))
-    assert (tank["level"], tank["assessed_level"], tank["raised"]) == ("red", "orange", True)
+    assert (tank["level"]["code"], tank["assessed_level"]["code"], tank["raised"]) == (
+        "red",
+        "orange",
+        True,
+    )
     image = png_at(client, officer, drawn_plan)
     # Red at alpha 128 over white: 127 + 230·128/255 = 242, 127, 127 + 18·128/255 = 136.
     assert close(image.getpixel((165, 35)), (242, 127, 136))

@@ -125,7 +125,7 @@ def test_diff_endpoint_lists_the_promoted_and_removed_items(client, login_as, sc
         {"field": "major", "label": "重大隐患判定", "old": False, "new": True}
     ]
     assert promoted["needs_rejudging"] is True
-    assert by_id[scene["variant"].removed]["kind"] == "removed"
+    assert by_id[scene["variant"].removed]["kind"] == {"code": "removed", "label": "删除"}
 
 
 def test_diff_of_an_unknown_version_is_a_404_problem(client, login_as, scene):
@@ -142,7 +142,7 @@ def test_loading_the_new_version_lists_affected_open_hazards_and_plans(client, l
     response = client.get("/api/v1/rejudge-items", headers=login_as("head-hc"))
     assert response.status_code == 200
     rows = response.get_json()
-    listed = {(row["subject"], row["hazard_id"] or row["plan_id"]) for row in rows}
+    listed = {(row["subject"]["code"], row["hazard_id"] or row["plan_id"]) for row in rows}
     assert listed == {
         ("hazard", str(scene["rectifying"])),
         ("hazard", str(scene["removed"])),
@@ -154,7 +154,7 @@ def test_loading_the_new_version_lists_affected_open_hazards_and_plans(client, l
     assert promoted["standard"].endswith("→ 2026.9-test")
     removed = next(r for r in rows if r["hazard_id"] == str(scene["removed"]))
     assert "已从新版检查表删除" in removed["reason"]
-    plan = next(r for r in rows if r["subject"] == "plan")
+    plan = next(r for r in rows if r["subject"]["code"] == "plan")
     assert scene["variant"].removed in plan["reason"]
 
 
@@ -169,12 +169,15 @@ def test_each_item_explains_the_change_in_words_without_item_codes(client, login
         f"检查项：“{promoted_text}”",
         "新版检查表将该项由一般隐患改判为重大隐患。",
     ]
-    assert (promoted["old_level_label"], promoted["new_level_label"]) == ("一般隐患", "重大隐患")
+    assert (promoted["old_level"], promoted["new_level"]) == (
+        {"code": "general", "label": "一般隐患"},
+        {"code": "major", "label": "重大隐患"},
+    )
     removed = next(r for r in rows if r["hazard_id"] == str(scene["removed"]))
     assert removed["explanation"] == [
         f"检查项“{removed_text}”已从新版检查表删除，请判定该隐患是否仍成立及其等级。"
     ]
-    plan = next(r for r in rows if r["subject"] == "plan")
+    plan = next(r for r in rows if r["subject"]["code"] == "plan")
     assert plan["explanation"] == [
         f"该排查任务引用的检查项“{removed_text}”已从新版检查表删除。",
         "请调整排查任务的检查项，并记录处理情况。",
@@ -382,7 +385,7 @@ def test_plan_items_are_resolved_with_what_was_done(db, client, login_as, scene)
     hazard_item = next(
         r
         for r in client.get("/api/v1/rejudge-items", headers=login_as("head-hc")).get_json()
-        if r["subject"] == "hazard"
+        if r["subject"]["code"] == "hazard"
     )
     wrong = client.post(
         f"/api/v1/rejudge-items/{hazard_item['id']}/resolve",

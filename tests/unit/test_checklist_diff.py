@@ -167,7 +167,6 @@ def test_json_and_text_output_name_the_changes_in_chinese():
     assert data["items"][0] == {
         "item_id": "A-1",
         "kind": "changed",
-        "kind_label": "修改",
         "text": "消防通道畅通",
         "is_major": True,
         "needs_rejudging": True,

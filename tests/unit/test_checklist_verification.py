@@ -94,7 +94,6 @@ def test_the_pending_report_groups_by_document_with_reason_and_field():
             "item_id": "CS-02",
             "clause": "第十四条",
             "reason": "clause",
-            "reason_label": "条款待核实",
             "field": "sections[0].items[1].basis[0].verify",
         }
     ]

@@ -180,7 +180,7 @@ def _plain(change: FieldChange) -> dict:
 
 
 def diff_as_dict(diff: ChecklistDiff) -> dict:
-    """The diff as JSON-ready data (API and `--json`)."""
+    """The diff as JSON-ready data (API and `--json`); kinds are codes named by KIND_LABELS."""
     return {
         "code": diff.code,
         "old_version": diff.old_version,
@@ -190,7 +190,6 @@ def diff_as_dict(diff: ChecklistDiff) -> dict:
             {
                 "item_id": change.item_id,
                 "kind": change.kind,
-                "kind_label": KIND_LABELS[change.kind],
                 "text": (change.new or change.old)["text"],
                 "is_major": bool((change.new or change.old)["major"]),
                 "needs_rejudging": change.needs_rejudging,
@@ -202,7 +201,6 @@ def diff_as_dict(diff: ChecklistDiff) -> dict:
             {
                 "code": change.code,
                 "kind": change.kind,
-                "kind_label": KIND_LABELS[change.kind],
                 "number": (change.new or change.old).get("number"),
                 "changes": [_plain(c) for c in change.changes],
             }

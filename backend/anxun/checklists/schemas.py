@@ -2,6 +2,8 @@
 
 from marshmallow import fields, validate
 
+from anxun.checklists.diff import KIND_LABELS
+from anxun.checklists.verification import REASONS
 from anxun.core.schemas import BaseSchema, LabelledEnum
 
 INDUSTRY_LABELS = {
@@ -60,8 +62,7 @@ class CitationSchema(BaseSchema):
 class PendingEntrySchema(BaseSchema):
     item_id = fields.String()
     clause = fields.String(allow_none=True)
-    reason = fields.String()
-    reason_label = fields.String()
+    reason = LabelledEnum(REASONS)
     field = fields.String()
 
 
@@ -99,8 +100,7 @@ class DiffFieldChangeSchema(BaseSchema):
 
 class DiffItemSchema(BaseSchema):
     item_id = fields.String()
-    kind = fields.String(metadata={"description": "added、removed 或 changed"})
-    kind_label = fields.String()
+    kind = LabelledEnum(KIND_LABELS)
     text = fields.String()
     is_major = fields.Boolean()
     needs_rejudging = fields.Boolean(
@@ -111,8 +111,7 @@ class DiffItemSchema(BaseSchema):
 
 class DiffDocumentSchema(BaseSchema):
     code = fields.String()
-    kind = fields.String()
-    kind_label = fields.String()
+    kind = LabelledEnum(KIND_LABELS)
     number = fields.String(allow_none=True)
     changes = fields.List(fields.Nested(DiffFieldChangeSchema))
 

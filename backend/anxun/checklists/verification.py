@@ -49,8 +49,8 @@ def pending_report(doc: Mapping) -> list[dict]:
     """Every `verify: pending` fact of a normalised checklist, grouped by cited document in the
     order of the header's basis list; items whose own text is pending come last (doc None).
 
-    Each group: {doc, name, is_document_pending, field, entries: [{item_id, clause, reason,
-    reason_label, field}]}.
+    Each group: {doc, name, is_document_pending, field, entries: [{item_id, clause, reason
+    (a code of REASONS), field}]}.
     """
     documents = _documents(doc)
     groups: dict[str | None, dict] = {}
@@ -112,6 +112,5 @@ def _entry(item_id: str, clause: str | None, reason: str, field: str) -> dict:
         "item_id": item_id,
         "clause": clause,
         "reason": reason,
-        "reason_label": REASONS[reason],
         "field": field,
     }

@@ -3,7 +3,7 @@ for the gate."""
 
 from flask import Blueprint, Response, send_from_directory
 
-from anxun.commitments import queries
+from anxun.commitments import queries, rules
 from anxun.reports.render import TEMPLATES_DIR, chinese_date, render_html, render_pdf
 
 bp = Blueprint("commitment_board", __name__)
@@ -13,7 +13,7 @@ def _render(enterprise_id: int, renderer):
     board = queries.public_board(enterprise_id)
     return renderer(
         "commitment_board.html",
-        {"board": board},
+        {"board": board, "source_labels": rules.SOURCE_STATUS_LABELS},
         title="安全风险研判与承诺公告",
         org_name=board["enterprise"].name,
         period=chinese_date(board["commit_date"]),

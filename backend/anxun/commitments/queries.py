@@ -87,9 +87,7 @@ def view(c: SafetyCommitment) -> dict:
         "id": str(c.id),
         "enterprise_id": c.enterprise_id,
         "commit_date": c.commit_date,
-        "hazard_sources": [
-            {**s, "status_label": rules.SOURCE_STATUS_LABELS[s["status"]]} for s in c.hazard_sources
-        ],
+        "hazard_sources": c.hazard_sources,
         "special_work": [
             {"code": k, "label": label, "count": int(c.special_work.get(k, 0))}
             for k, label in rules.SPECIAL_WORK_KINDS.items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from anxun.commitments.rules import GRADE_LABELS, SOURCE_STATUS_LABELS
-from anxun.core.schemas import BaseSchema, Int
+from anxun.core.schemas import BaseSchema, Int, LabelledEnum
 
 Text = fields.String
 COUNT = validate.Range(min=0, max=10000)
@@ -53,8 +53,7 @@ class SourceViewSchema(BaseSchema):
     risk_object_id = Int()
     name = Text()
     hazard_code = Text()
-    status = Text()
-    status_label = Text()
+    status = LabelledEnum(SOURCE_STATUS_LABELS)
 
 
 class WorkCountSchema(BaseSchema):

@@ -7,7 +7,7 @@ from flask_smorest import Api
 from marshmallow import fields
 
 from anxun.core.errors import PROBLEM_MIMETYPE
-from anxun.core.schemas import BaseSchema, Int, Money
+from anxun.core.schemas import BaseSchema, Int, LabelledEnum, Money
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -32,6 +32,20 @@ class ProblemSchema(BaseSchema):
     )
     current_state = fields.String(metadata={"description": "状态冲突时对象的当前状态"})
     listing_id = Int(metadata={"description": "已挂牌督办时的挂牌编号"})
+
+
+def labelled_enum_properties(self, field, ret):
+    """A coded value is documented as {code, label}, its codes listed, so clients read one shape."""
+    if not isinstance(field, LabelledEnum):
+        return {}
+    return {
+        "type": "object",
+        "required": ["code", "label"],
+        "properties": {
+            "code": {"type": "string", "enum": sorted(field.labels)},
+            "label": {"type": "string", "description": "中文名称"},
+        },
+    }
 
 
 class ProblemResponsesPlugin(BasePlugin):
@@ -61,6 +75,7 @@ class ProblemApi(Api):
     def _register_responses(self):
         self.spec.components.schema("Problem", schema=ProblemSchema)
         self.register_field(Money, "string", "decimal")
+        self.ma_plugin.converter.add_attribute_function(labelled_enum_properties)
         saved = self.DEFAULT_RESPONSE_CONTENT_TYPE
         self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MIMETYPE
         try:

@@ -4,20 +4,9 @@ from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
-from anxun.inspections.schemas import INSPECTION_TYPES
+from anxun.inspections.schemas import INSPECTION_TYPE_LABELS, INSPECTION_TYPES
 
 PLACE_KIND_LABELS = {"unit": "装置（单元）", "area": "区域", "equipment": "设备设施"}
-INSPECTION_TYPE_LABELS = {
-    "patrol": "巡检",
-    "daily": "日常排查",
-    "weekly": "周排查",
-    "monthly": "月排查",
-    "seasonal": "季节性排查",
-    "holiday": "节假日排查",
-    "comprehensive": "综合性排查",
-    "special": "专项排查",
-    "responsibility": "包保责任人排查",
-}
 FREQUENCY_UNIT_LABELS = {
     "hour": "小时",
     "shift": "班",

@@ -3,19 +3,22 @@
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
-from anxun.core.schemas import BaseSchema, Int, PageQuerySchema
+from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
 
-INSPECTION_TYPES = [
-    "patrol",
-    "daily",
-    "weekly",
-    "monthly",
-    "seasonal",
-    "holiday",
-    "comprehensive",
-    "special",
-    "responsibility",
-]
+INSPECTION_TYPE_LABELS = {
+    "patrol": "巡检",
+    "daily": "日常排查",
+    "weekly": "周排查",
+    "monthly": "月排查",
+    "seasonal": "季节性排查",
+    "holiday": "节假日排查",
+    "comprehensive": "综合性排查",
+    "special": "专项排查",
+    "responsibility": "包保责任人排查",
+}
+INSPECTION_TYPES = list(INSPECTION_TYPE_LABELS)
+# Who made the inspection (inspection.source).
+SOURCE_LABELS = {"self_inspection": "企业自查", "agency": "第三方审核", "regulator": "监管检查"}
 
 
 class GpsSchema(BaseSchema):
@@ -100,8 +103,8 @@ class InspectionViewSchema(BaseSchema):
     task_occurrence_id = fields.Integer(allow_none=True)
     place_id = fields.Integer(allow_none=True)
     qr_scanned = fields.Boolean()
-    inspection_type = fields.String()
-    source = fields.String()
+    inspection_type = LabelledEnum(INSPECTION_TYPE_LABELS)
+    source = LabelledEnum(SOURCE_LABELS)
     inspector_user_id = fields.Integer()
     inspector_name = fields.String()
     started_at = fields.DateTime()

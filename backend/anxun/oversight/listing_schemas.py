@@ -7,6 +7,8 @@ from anxun.hazards.workflow import STATE_LABELS as HAZARD_STATE_LABELS
 from anxun.oversight.listing_queries import STATE_LABELS
 from anxun.oversight.listing_rules import PUBLIC_SUMMARY_MAX
 
+REGION_LEVEL_LABELS = {"province": "省级", "city": "地级", "county": "县级"}
+
 
 class ListingCreateSchema(BaseSchema):
     supervising_office = fields.String(required=True, validate=validate.Length(min=1, max=120))
@@ -86,10 +88,7 @@ class PublicMajorHazardPageSchema(BaseSchema):
 class PublicRegionSchema(BaseSchema):
     code = fields.String(metadata={"description": "行政区划代码（GB/T 2260）"})
     name = fields.String(metadata={"description": "名称，如 镇海区"})
-    level = fields.String(
-        validate=validate.OneOf(["province", "city", "county"]),
-        metadata={"description": "province 省级 / city 地级 / county 县级"},
-    )
+    level = LabelledEnum(REGION_LEVEL_LABELS)
     parent_code = fields.String(allow_none=True)
     prefix = fields.String(
         metadata={"description": "筛选公示列表用的代码前缀（region_code 参数），如 3302"}

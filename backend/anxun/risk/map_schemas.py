@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
 from anxun.risk.grading_schemas import StrictNumber
-from anxun.risk.riskmap import SHAPES
+from anxun.risk.riskmap import LEVEL_LABELS, SHAPES
 
 TARGET_LABELS = {"place": "地点", "risk_unit": "风险分析单元"}
 SHAPE_LABELS = {"point": "标记点", "polygon": "区域"}
@@ -65,12 +65,15 @@ class ShapeSchema(BaseSchema):
     shape = LabelledEnum(SHAPE_LABELS)
     points = fields.List(fields.List(fields.Float()))
     label = fields.String()
-    level = fields.String(
-        allow_none=True, metadata={"description": "当前（动态）风险等级；未评估为 null"}
+    level = LabelledEnum(
+        LEVEL_LABELS,
+        allow_none=True,
+        metadata={"description": "当前（动态）风险等级；未评估为 null"},
     )
-    level_label = fields.String()
     colour = fields.String(metadata={"description": "四色图颜色，如 #E60012"})
-    assessed_level = fields.String(allow_none=True)
+    assessed_level = LabelledEnum(
+        LEVEL_LABELS, allow_none=True, metadata={"description": "评估等级（未因隐患上调）"}
+    )
     raised = fields.Boolean(metadata={"description": "因未销号隐患临时上调"})
     open_hazards = fields.Integer()
 

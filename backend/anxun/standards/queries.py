@@ -58,11 +58,13 @@ def hazard_rejudge(hazard_id: uuid.UUID) -> list[dict]:
     return [_item_view(item, change, None, None) for item, change in rows]
 
 
-HAZARD_LEVEL_LABELS = {False: "一般隐患", True: "重大隐患"}
-
-
-def _risk_level_label(level: str | None) -> str | None:
-    return None if level not in LEVELS else f"{LEVELS[level][0]}风险（{LEVELS[level][1]}色）"
+# The level before and after a change, as codes: a hazard's (general, major) or a risk's (red …).
+HAZARD_LEVEL = {False: "general", True: "major"}
+LEVEL_LABELS = {
+    "general": "一般隐患",
+    "major": "重大隐患",
+    **{code: f"{words}风险（{colour}色）" for code, (words, colour) in LEVELS.items()},
+}
 
 
 def _old_items(change: StandardChange) -> dict[str, dict]:
@@ -94,9 +96,11 @@ def explain(item: RejudgeItem, change: StandardChange) -> dict:
         else:
             lines.append(f"检查项：{words}")
             if "major" in detail:
-                old_level = HAZARD_LEVEL_LABELS[bool(detail["major"]["old"])]
-                new_level = HAZARD_LEVEL_LABELS[bool(detail["major"]["new"])]
-                lines.append(f"新版检查表将该项由{old_level}改判为{new_level}。")
+                old_level = HAZARD_LEVEL[bool(detail["major"]["old"])]
+                new_level = HAZARD_LEVEL[bool(detail["major"]["new"])]
+                lines.append(
+                    f"新版检查表将该项由{LEVEL_LABELS[old_level]}改判为{LEVEL_LABELS[new_level]}。"
+                )
             if "basis" in detail:
                 lines.append(
                     f"判定依据由“{_refs_text(detail['basis']['old'])}”"
@@ -118,11 +122,14 @@ def explain(item: RejudgeItem, change: StandardChange) -> dict:
         lines.append("请调整排查任务的检查项，并记录处理情况。")
     else:
         levels = detail.get("level") or {}
-        old_level = _risk_level_label(levels.get("old"))
-        new_level = _risk_level_label(levels.get("new"))
-        lines.append(f"原分级表评为{old_level}；按新分级表（{change.new_label}）应为{new_level}。")
+        old_level = levels.get("old") if levels.get("old") in LEVELS else None
+        new_level = levels.get("new") if levels.get("new") in LEVELS else None
+        lines.append(
+            f"原分级表评为{LEVEL_LABELS.get(old_level)}；"
+            f"按新分级表（{change.new_label}）应为{LEVEL_LABELS.get(new_level)}。"
+        )
         lines.append("请按新分级标准重新评估，原评估记录保留。")
-    return {"explanation": lines, "old_level_label": old_level, "new_level_label": new_level}
+    return {"explanation": lines, "old_level": old_level, "new_level": new_level}
 
 
 def _item_view(item: RejudgeItem, change: StandardChange, enterprise_name, subject_title) -> dict:
@@ -132,7 +139,6 @@ def _item_view(item: RejudgeItem, change: StandardChange, enterprise_name, subje
         "enterprise_id": item.enterprise_id,
         "enterprise_name": enterprise_name,
         "subject": item.subject,
-        "subject_label": SUBJECT_LABELS[item.subject],
         "subject_title": subject_title,
         "hazard_id": item.hazard_id,
         "plan_id": item.plan_id,
@@ -245,7 +251,6 @@ def summary(actor: Actor) -> dict:
             {
                 "id": c.id,
                 "kind": c.kind,
-                "kind_label": KIND_LABELS[c.kind],
                 "code": c.code,
                 "title": c.title,
                 "old_label": c.old_label,

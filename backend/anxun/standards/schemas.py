@@ -2,8 +2,9 @@
 
 from marshmallow import fields, validate
 
-from anxun.core.schemas import BaseSchema
+from anxun.core.schemas import BaseSchema, LabelledEnum
 from anxun.standards.models import SUBJECTS
+from anxun.standards.queries import KIND_LABELS, LEVEL_LABELS, SUBJECT_LABELS
 
 
 class RejudgeQuerySchema(BaseSchema):
@@ -26,8 +27,7 @@ class RejudgeItemSchema(BaseSchema):
     id = fields.Integer()
     enterprise_id = fields.Integer()
     enterprise_name = fields.String(allow_none=True)
-    subject = fields.String()
-    subject_label = fields.String()
+    subject = LabelledEnum(SUBJECT_LABELS)
     subject_title = fields.String(allow_none=True)
     hazard_id = fields.UUID(allow_none=True)
     plan_id = fields.Integer(allow_none=True)
@@ -38,11 +38,11 @@ class RejudgeItemSchema(BaseSchema):
         fields.String(),
         metadata={"description": "变更内容与处理要求（中文，不含检查项代码和分级表代码）"},
     )
-    old_level_label = fields.String(
-        allow_none=True, metadata={"description": "原等级（隐患或风险）"}
+    old_level = LabelledEnum(
+        LEVEL_LABELS, allow_none=True, metadata={"description": "原等级（隐患或风险）"}
     )
-    new_level_label = fields.String(
-        allow_none=True, metadata={"description": "按新标准的等级（隐患或风险）"}
+    new_level = LabelledEnum(
+        LEVEL_LABELS, allow_none=True, metadata={"description": "按新标准的等级（隐患或风险）"}
     )
     change = fields.Dict()
     standard = fields.String()
@@ -66,12 +66,11 @@ class RejudgeEnterpriseSchema(BaseSchema):
 
 class StandardChangeSchema(BaseSchema):
     id = fields.Integer()
-    kind = fields.String()
-    kind_label = fields.String()
+    kind = LabelledEnum(KIND_LABELS)
     code = fields.String()
     title = fields.String()
-    old_label = fields.String()
-    new_label = fields.String()
+    old_label = fields.String(metadata={"description": "原版本的名称（如 第1版、2024版）"})
+    new_label = fields.String(metadata={"description": "新版本的名称"})
     summary = fields.Dict()
     created_at = fields.DateTime()
 

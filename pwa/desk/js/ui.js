@@ -4,7 +4,7 @@ import { fill, h } from "../../shared/dom.js";
 import { problemParts } from "../../shared/problems.js";
 
 export { fill, h, toast } from "../../shared/dom.js";
-export { labelOf } from "../../shared/codes.js";
+export { codeOf, labelOf } from "../../shared/codes.js";
 
 // table([{key, label, render?(row), sortable?}], rows, {sort, onSort(key), rowAttrs?(row), testid?})
 // sort is {key, dir: "asc"|"desc"}; a sortable header calls onSort(key) when clicked.

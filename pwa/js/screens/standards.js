@@ -2,7 +2,7 @@
 // grouped by kind, each with its action (head and safety officer; online only).
 import * as api from "../api.js";
 import { currentEnterprise, roleCodes } from "../session.js";
-import { emptyState, formatDateTime, h, loading, problemText, screenTitle, toast } from "../ui.js";
+import { codeOf, emptyState, formatDateTime, h, labelOf, loading, problemText, screenTitle, toast } from "../ui.js";
 
 const GROUPS = [
   {
@@ -35,13 +35,13 @@ export async function openCount(enterpriseId) {
 }
 
 function levels(item) {
-  if (!item.old_level_label || !item.new_level_label) return "";
+  if (!item.old_level || !item.new_level) return "";
   return h(
     "p.rejudge-levels",
     {},
-    h("span", {}, `原等级：${item.old_level_label}`),
+    h("span", {}, `原等级：${labelOf(item.old_level)}`),
     " → ",
-    h("strong", {}, `新标准：${item.new_level_label}`),
+    h("strong", {}, `新标准：${labelOf(item.new_level)}`),
   );
 }
 
@@ -70,7 +70,7 @@ function resolveForm(item, group, onDone) {
           error.textContent = result.status === 0 ? OFFLINE : problemText(result);
           return;
         }
-        toast(item.subject === "assessment" ? "已按新分级标准重新评估" : "已记录处理情况", { kind: "ok" });
+        toast(codeOf(item.subject) === "assessment" ? "已按新分级标准重新评估" : "已记录处理情况", { kind: "ok" });
         onDone();
       },
     },
@@ -85,12 +85,12 @@ function itemCard(item, group, canAct, onDone) {
   const lines = item.explanation?.length ? item.explanation : [item.reason];
   return h(
     "article.card.rejudge-item",
-    { dataset: { testid: "rejudge-item", subject: item.subject, itemId: String(item.id) } },
+    { dataset: { testid: "rejudge-item", subject: codeOf(item.subject), itemId: String(item.id) } },
     h("h3", {}, item.subject_title || group.title),
     h("p.small.muted", {}, `${item.standard} · ${formatDateTime(item.created_at)}`),
     levels(item),
     lines.map((line) => h("p", {}, line)),
-    item.subject === "hazard"
+    codeOf(item.subject) === "hazard"
       ? h("a.button.secondary", { href: `#/hazard/${item.hazard_id}` }, "查看隐患并重新定级")
       : canAct
         ? resolveForm(item, group, onDone)
@@ -112,7 +112,7 @@ export function mount(container) {
       return;
     }
     const items = Array.isArray(result.data) ? result.data : [];
-    const groups = GROUPS.map((group) => ({ ...group, rows: items.filter((i) => i.subject === group.subject) })).filter(
+    const groups = GROUPS.map((group) => ({ ...group, rows: items.filter((i) => codeOf(i.subject) === group.subject) })).filter(
       (group) => group.rows.length,
     );
     list.replaceChildren(

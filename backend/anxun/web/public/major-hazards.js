@@ -37,7 +37,7 @@ async function loadRegions(selected) {
   const depth = { province: 0, city: 1, county: 2 };
   const options = items.map((region) => {
     const below = items.some((other) => other.parent_code === region.code);
-    const label = `${"　".repeat(depth[region.level] ?? 0)}${region.name}${below ? "（全部）" : ""}`;
+    const label = `${"　".repeat(depth[region.level.code] ?? 0)}${region.name}${below ? "（全部）" : ""}`;
     return el("option", label, { value: region.prefix, "data-code": region.code });
   });
   picker.replaceChildren(el("option", "全部地区", { value: "" }), ...options);

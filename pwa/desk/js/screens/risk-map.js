@@ -4,7 +4,7 @@
 import { api, download } from "../api.js";
 import { replaceQuery } from "../routes.js";
 import { enterpriseId, hasRole } from "../session.js";
-import { badge, fill, h, showProblem, toast } from "../ui.js";
+import { badge, codeOf, fill, h, labelOf, showProblem, toast } from "../ui.js";
 import { uploadImage } from "./desk-upload.js";
 import { fetchBlob } from "./enterprise-media.js";
 
@@ -104,9 +104,9 @@ export async function mount(container, { query = {} } = {}) {
     const node = h("button", {
       type: "button",
       class: "map-marker",
-      title: `${shape.target_name}：${shape.level_label}${shape.raised ? "（因未销号隐患上调）" : ""}`,
-      "aria-label": `${shape.target_name} ${shape.level_label}`,
-      dataset: { testid: "map-marker", placeId: shape.target_id, level: shape.level || "none", colour: shape.colour },
+      title: `${shape.target_name}：${labelOf(shape.level) || "未评估"}${shape.raised ? "（因未销号隐患上调）" : ""}`,
+      "aria-label": `${shape.target_name} ${labelOf(shape.level) || "未评估"}`,
+      dataset: { testid: "map-marker", placeId: shape.target_id, level: codeOf(shape.level) || "none", colour: shape.colour },
       style: {
         position: "absolute",
         left: `${(x / plan.width) * 100}%`,

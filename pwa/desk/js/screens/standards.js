@@ -2,15 +2,15 @@
 // enterprise, open hazards to re-grade (the head decides), plans to adjust, and items done.
 import { api } from "../api.js";
 import { href } from "../routes.js";
-import { badge, fill, fmtDateTime, h, showProblem, table } from "../ui.js";
+import { badge, codeOf, fill, fmtDateTime, h, labelOf, showProblem, table } from "../ui.js";
 
 function changeLine(change) {
   const s = change.summary || {};
   const parts =
-    change.kind === "band_table"
+    codeOf(change.kind) === "band_table"
       ? [`核对现行评估 ${s.assessments_checked ?? 0}`, `等级改变 ${s.level_changes ?? 0}`]
       : [`新增 ${s.added ?? 0}`, `删除 ${s.removed ?? 0}`, `修改 ${s.changed ?? 0}`];
-  return `${change.kind_label}“${change.title}” ${change.old_label} → ${change.new_label}（${parts.join("，")}）`;
+  return `${labelOf(change.kind)}“${change.title}” ${change.old_label} → ${change.new_label}（${parts.join("，")}）`;
 }
 
 const heading = () =>
