@@ -50,6 +50,7 @@ def create_app(config_override: dict | None = None) -> Flask:
     register_converters(app)
     api = ProblemApi(app)
     _register_blueprints(app, api)
+    _register_event_handlers()
     register_error_handlers(app)
     from anxun.web import headers
 
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from anxun.risk.map_api import blp as risk_map_blp
     from anxun.risk.registry_api import blp as risk_registry_blp
     from anxun.standards.api import blp as standards_blp
+    from anxun.sync.api import blp as sync_blp
     from anxun.web.api import bp as web_bp
     from anxun.web.public_api import bp as public_web_bp
 
@@ -126,6 +128,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     api.register_blueprint(media_blp)
     api.register_blueprint(inspections_blp)
     api.register_blueprint(planning_blp)
+    api.register_blueprint(sync_blp)
     api.register_blueprint(outbox_blp)
     api.register_blueprint(risk_grading_blp)
     api.register_blueprint(risk_map_blp)
@@ -149,3 +152,16 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     app.register_blueprint(public_web_bp)
     app.register_blueprint(commitment_board_bp)
     app.register_blueprint(web_bp)
+
+
+def _register_event_handlers() -> None:
+    """Each domain subscribes its reactions to other domains' events (core/events.py); the order
+    is the order handlers of one event run in. Subscribing again (another app in the same
+    process) changes nothing."""
+    from anxun.audits import handlers as audits
+    from anxun.hazards import handlers as hazards
+    from anxun.outbox import handlers as outbox
+    from anxun.risk import inspection_handlers as risk
+
+    for domain in (hazards, risk, outbox, audits):
+        domain.register()

@@ -26,11 +26,12 @@ def setting(app, tmp_path, frozen_clock):
 
 
 def twice(client, method, url, headers, json):
-    """Send the same request twice; both answers must agree."""
+    """Send the same request twice; both answers must agree, the second marked as a replay."""
     first = client.open(url, method=method, json=json, headers=headers)
     second = client.open(url, method=method, json=json, headers=headers)
     assert first.status_code in (200, 201), first.get_json()
     assert second.status_code == 200, second.get_json()
+    assert (first.get_json()["replayed"], second.get_json()["replayed"]) == (False, True)
     return first.get_json(), second.get_json()
 
 
@@ -68,7 +69,7 @@ def test_general_hazards_walk_the_loop_and_replays_change_nothing(client, login_
     }
     body = payload(detail, failures=failures)
     created, replay = twice(client, "POST", "/api/v1/inspections", officer, body)
-    assert created == replay
+    assert created == {**replay, "replayed": False}
     hazards = {h["item_id"]: h["id"] for h in created["hazards"]}
     assert len(hazards) == 2
     on_spot, planned = hazards[general[0]["id"]], hazards[general[1]["id"]]

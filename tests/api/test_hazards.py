@@ -241,11 +241,12 @@ def test_a_replayed_client_id_changes_nothing(client, login_as, world, db, photo
     first = ok(
         act(client, officer, hid, "confirm", "reported", client_id=client_id, **confirm_fields())
     )
+    assert first["replayed"] is False
     before = counts(db)
     replay = ok(
         act(client, officer, hid, "confirm", "reported", client_id=client_id, **confirm_fields())
     )
-    assert replay == first
+    assert replay == {**first, "replayed": True}
     assert counts(db) == before
     reused = act(client, officer, hid, "reject", "confirmed", client_id=client_id, reason="x")
     assert reused.status_code == 409

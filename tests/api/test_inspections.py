@@ -81,15 +81,16 @@ def test_exact_replay_returns_the_stored_record_and_changes_nothing(
     major, _ = major_and_general(hc_checklist)
     body = payload(hc_checklist, failures={major["id"]: [upload_photo(client, officer)]})
     first = client.post("/api/v1/inspections", json=body, headers=officer)
-    assert first.status_code == 201
+    assert (first.status_code, first.get_json()["replayed"]) == (201, False)
+    assert len(first.get_json()["hazards"]) == 1
     counts = (count(db, Inspection), count(db, Hazard), count(db, AuditEntry))
     retry = client.post(
         "/api/v1/inspections",
         json={**body, "sent_at": datetime.now(UTC).isoformat()},
         headers=officer,
     )
-    assert retry.status_code == 200
-    assert retry.get_json() == first.get_json()
+    assert (retry.status_code, retry.get_json()["replayed"]) == (200, True)
+    assert {**retry.get_json(), "replayed": False} == first.get_json()
     assert (count(db, Inspection), count(db, Hazard), count(db, AuditEntry)) == counts
 
 

@@ -83,10 +83,11 @@ def test_upload_creates_the_record_and_an_exact_replay_returns_it(client, office
         "height": 600,
         "url": f"/api/v1/media/{media_id}",
         "thumb_url": f"/api/v1/media/{media_id}/thumb",
+        "replayed": False,
     }
     again = upload(client, officer, data, media_id=media_id)
     assert again.status_code == 200
-    assert again.get_json() == body
+    assert again.get_json() == {**body, "replayed": True}
     assert count(db, Media) == 1
     assert uploads_audited(db) == 1
     assert stored_files(media_dir) == [f"{sha[:2]}/{sha[2:4]}/{sha}.jpg", f"thumbs/{sha}.jpg"]

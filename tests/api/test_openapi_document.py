@@ -192,6 +192,13 @@ NOT_YET_CODED = {
         "category_label",
         "state_label",
     },
+    "HazardStep": {
+        "source_label",
+        "proposed_level_label",
+        "level_label",
+        "category_label",
+        "state_label",
+    },
     "HazardSummary": {
         "source_label",
         "proposed_level_label",
@@ -267,3 +274,27 @@ def test_a_coded_value_is_documented_with_its_codes(spec):
         "agency",
         "regulator",
     }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("post", "/api/v1/inspections", "201"),
+        ("post", "/api/v1/inspections", "200"),
+        ("post", "/api/v1/media", "201"),
+        ("post", "/api/v1/media", "200"),
+        ("post", "/api/v1/hazards/{hazard_id}/transitions", "200"),
+    ],
+)
+def test_idempotent_writes_document_the_replay_marker(spec, method, path, status):
+    content = spec["paths"][path][method]["responses"][status]["content"]["application/json"]
+    schema = spec["components"]["schemas"][content["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert schema["properties"]["replayed"]["type"] == "boolean"
+
+
+def test_each_sync_result_documents_the_replay_marker(spec):
+    content = spec["paths"]["/api/v1/sync"]["post"]["responses"]["200"]["content"]
+    schemas = spec["components"]["schemas"]
+    page = schemas[content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    result = schemas[page["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]]
+    assert result["properties"]["replayed"]["type"] == "boolean"

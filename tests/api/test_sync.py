@@ -82,6 +82,9 @@ def test_each_item_gets_its_own_result_and_one_refusal_rejects_nothing_else(
     assert results[1]["problem"]["errors"][0]["field"] == "answers"
     assert results[2]["problem"]["missing_media"] == [unknown_photo]
     assert results[3]["body"]["state"] == "confirmed"
+    # First writes and refusals are no replays.
+    assert [r["replayed"] for r in results] == [False] * 5
+    assert (results[0]["body"]["replayed"], results[3]["body"]["replayed"]) == (False, False)
     # Only the accepted items were stored; the refused ones wrote nothing.
     assert count(db, Inspection) == 1
     assert count(db, Hazard, Hazard.inspection_id == uuid.UUID(failed["id"])) == 1
@@ -89,13 +92,15 @@ def test_each_item_gets_its_own_result_and_one_refusal_rejects_nothing_else(
     # The phone retries the whole batch (its answer was lost): stored items answer as replays.
     again = client.post("/api/v1/sync", json=batch, headers=officer).get_json()["results"]
     assert [r["status"] for r in again] == [200, 422, 409, 200, 404]
-    assert again[0]["body"] == results[0]["body"]
+    assert [r["replayed"] for r in again] == [True, False, False, True, False]
+    assert again[0]["body"] == {**results[0]["body"], "replayed": True}
     assert again[3]["body"]["state"] == "confirmed"
+    assert again[3]["body"]["replayed"] is True
     assert count(db, Inspection) == 1
     assert count(db, HazardTransition, HazardTransition.action == "confirm") == 1
     # The receipt in a batch is the one POST /inspections answers.
     single = client.post("/api/v1/inspections", json=failed, headers=officer)
-    assert (single.status_code, single.get_json()) == (200, results[0]["body"])
+    assert (single.status_code, single.get_json()) == (200, again[0]["body"])
 
 
 def test_a_malformed_batch_is_refused_whole(client, officer, checklist):

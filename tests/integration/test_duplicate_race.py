@@ -79,11 +79,16 @@ def _at_once(send) -> list[tuple[int, dict]]:
     return results
 
 
+def _without_replayed(body: dict) -> dict:
+    return {k: v for k, v in body.items() if k != "replayed"}
+
+
 def _one_answer(results):
-    """Exactly one copy created it, the others replayed it, and all bodies are equal."""
-    statuses = sorted(r[0] for r in results)
-    assert statuses == [200] * (COPIES - 1) + [201], results
-    assert all(r[1] == results[0][1] for r in results), results
+    """Exactly one copy created it, the others replayed it (and say so), and all bodies are
+    otherwise equal."""
+    answers = sorted((r[0], r[1]["replayed"]) for r in results)
+    assert answers == [(200, True)] * (COPIES - 1) + [(201, False)], results
+    assert all(_without_replayed(r[1]) == _without_replayed(results[0][1]) for r in results)
 
 
 def _multipart(fields: dict, filename: str, content: bytes) -> tuple[bytes, str]:
@@ -177,8 +182,10 @@ def test_copies_of_a_hazard_step_with_one_client_id_take_it_once(app, db, world,
         path = f"/api/v1/hazards/{hazard['id']}/transitions"
         results = _at_once(lambda p=path, s=step: _call(served, p, body=s, token=token))
         assert [r[0] for r in results] == [200] * COPIES, results
+        assert sorted(r[1]["replayed"] for r in results) == [False] + [True] * (COPIES - 1)
+        first = _without_replayed(results[0][1])
         for _, body in results[1:]:
-            assert {k: v for k, v in body.items() if v != results[0][1].get(k)} == {}
+            assert {k: v for k, v in _without_replayed(body).items() if v != first.get(k)} == {}
         assert results[0][1]["state"] == "confirmed"
         confirmed = HazardTransition.hazard_id == uuid.UUID(hazard["id"])
         assert _count(db, HazardTransition, confirmed, HazardTransition.action == "confirm") == 1

@@ -16,7 +16,7 @@ from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.inspections.models import Inspection
 from anxun.orgs import scoping
-from anxun.orgs.models import Agency, Engagement, Enterprise, Regulator
+from anxun.orgs.models import Agency, Engagement, EngagementEnterprise, Enterprise, Regulator
 
 MSG_RUN_NOT_FOUND = "未找到该审核，或您无权查看。"
 # Who may read an enterprise's read log: its head and safety officer (and the parties below).
@@ -271,3 +271,27 @@ def read_views(rows: list[AuditorRead]) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def has_open_audit_run(actor: Actor, enterprise_id: int) -> bool:
+    """An open run of one of the actor's agencies on the enterprise, its engagement valid today
+    and still naming the enterprise."""
+    if not actor.agency_ids:
+        return False
+    found = db.session.scalar(
+        select(AuditRun.id)
+        .join(Engagement, Engagement.id == AuditRun.engagement_id)
+        .join(
+            EngagementEnterprise,
+            (EngagementEnterprise.engagement_id == Engagement.id)
+            & (EngagementEnterprise.enterprise_id == AuditRun.enterprise_id),
+        )
+        .where(
+            AuditRun.enterprise_id == enterprise_id,
+            AuditRun.agency_id.in_(actor.agency_ids),
+            AuditRun.state == "open",
+            scoping.valid_engagement(actor.agency_ids),
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -108,7 +108,7 @@ def open_audit_run(actor: Actor, data: dict) -> AuditRun:
 
 
 def audit_run_for_inspection(actor: Actor, run_id: int, enterprise_id: int | None) -> AuditRun:
-    """The open run an auditor's inspection belongs to (inspections.services sync contract):
+    """The open run an auditor's inspection belongs to (asked by inspections, audits/handlers.py):
     their agency's, on that enterprise, with `inspections` in the engagement scope."""
     from anxun.audits.queries import get_audit_run
 

@@ -10,6 +10,7 @@ from anxun.hazards.schemas import (
     HazardPageSchema,
     HazardReportSchema,
     HazardSchema,
+    HazardStepSchema,
     HazardTransitionSchema,
 )
 
@@ -60,16 +61,18 @@ def get_hazard(hazard_id):
 @blp.route("/hazards/<uuid:hazard_id>/transitions", methods=["POST"])
 @authenticated
 @blp.arguments(HazardTransitionSchema)
-@blp.response(200, HazardSchema)
+@blp.response(200, HazardStepSchema)
 @blp.alt_response(409, description="Stale `expected_state`, not allowed now, or reused client_id.")
 def transition_hazard(data, hazard_id):
-    """Take one step of the closed loop; `expected_state` is the state the client saw."""
+    """Take one step of the closed loop; `expected_state` is the state the client saw. A replay
+    of a step (its `client_id` already taken by this step) answers the hazard as it is now with
+    `replayed: true`."""
     actor = current_actor()
     hazard = queries.get_hazard(actor, hazard_id)
     action = data.pop("action")
     expected_state = data.pop("expected_state")
     client_id = data.pop("client_id")
-    hazard = services.apply_transition(
+    hazard, created = services.apply_transition_once(
         actor, hazard, action, data, expected_state=expected_state, client_id=client_id
     )
-    return queries.hazard_view(hazard, actor)
+    return {**queries.hazard_view(hazard, actor), "replayed": not created}

@@ -182,6 +182,17 @@ class HazardSchema(HazardSummarySchema):
     rejudge = fields.List(fields.Nested(RejudgeItemSchema))
 
 
+class HazardStepSchema(HazardSchema):
+    """What `POST /hazards/<id>/transitions` answers: the hazard after the step."""
+
+    replayed = fields.Boolean(
+        metadata={
+            "description": "true when the step's client_id was already taken: the hazard as it is "
+            "now, nothing changed"
+        }
+    )
+
+
 class HazardCountsSchema(BaseSchema):
     total = fields.Integer(metadata={"description": "符合筛选条件的隐患总数"})
     states = fields.Dict(

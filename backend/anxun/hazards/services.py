@@ -524,15 +524,31 @@ def apply_transition(
     expected_state: str,
     client_id: uuid.UUID | None = None,
 ) -> Hazard:
-    """Take one step of the closed loop, as the transition table allows.
+    """Take one step of the closed loop (`apply_transition_once` without the replay flag)."""
+    hazard, _ = apply_transition_once(
+        actor, hazard, action, data, expected_state=expected_state, client_id=client_id
+    )
+    return hazard
 
-    A replay with the same client_id returns the hazard unchanged; a state other than the one the
-    client saw is 409 and writes nothing.
+
+def apply_transition_once(
+    actor: Actor,
+    hazard: Hazard,
+    action: str,
+    data: dict,
+    *,
+    expected_state: str,
+    client_id: uuid.UUID | None = None,
+) -> tuple[Hazard, bool]:
+    """Take one step of the closed loop, as the transition table allows. Returns (hazard, created).
+
+    A replay with the same client_id returns the hazard unchanged and created False; a state other
+    than the one the client saw is 409 and writes nothing.
     """
     enterprise = scoping.get_enterprise(actor, hazard.enterprise_id, scoping.WRITE)
     if client_id is not None and _already_taken(actor, hazard, action, client_id):
         db.session.refresh(hazard)  # read before that step committed, perhaps
-        return hazard
+        return hazard, False
     if hazard.state != expected_state:
         raise StaleState(MSG_STALE, current_state=hazard.state)
 
@@ -565,7 +581,7 @@ def apply_transition(
         # one that moved the hazard: then this copy answers as its replay.
         if client_id is not None and _already_taken(actor, hazard, action, client_id):
             db.session.refresh(hazard)
-            return hazard
+            return hazard, False
         raise
     from_state = hazard.state
     FIELD_CHANGES[step](hazard, context, actor)
@@ -591,7 +607,7 @@ def apply_transition(
         },
     )
     _after(actor, enterprise, hazard, step, transition)
-    return hazard
+    return hazard, True
 
 
 def report_oversight_finding(

@@ -1,1 +1,1 @@
-"""Inspections: places, plans, task occurrences, inspection records and their sync."""
+"""Inspections: places, plans, task occurrences, inspection records and their photos."""

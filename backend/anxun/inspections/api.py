@@ -3,7 +3,7 @@
 from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
-from anxun.inspections import queries, services, sync
+from anxun.inspections import queries, services
 from anxun.inspections.schemas import (
     InspectionByCodeQuerySchema,
     InspectionListQuerySchema,
@@ -11,8 +11,6 @@ from anxun.inspections.schemas import (
     InspectionReceiptSchema,
     InspectionSubmitSchema,
     InspectionViewSchema,
-    SyncRequestSchema,
-    SyncResponseSchema,
 )
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1", description="排查记录")
@@ -23,7 +21,9 @@ blp = Blueprint("inspections", __name__, url_prefix="/api/v1", description="排�
 @blp.arguments(InspectionSubmitSchema)
 @blp.response(201, InspectionReceiptSchema)
 @blp.alt_response(
-    200, schema=InspectionReceiptSchema, description="An exact replay: the same receipt."
+    200,
+    schema=InspectionReceiptSchema,
+    description="An exact replay: the stored receipt, with `replayed: true`.",
 )
 @blp.alt_response(
     409, description="Other content under this id, or `missing_media` to upload first."
@@ -31,9 +31,9 @@ blp = Blueprint("inspections", __name__, url_prefix="/api/v1", description="排�
 def submit_inspection(data):
     """Submit one inspection from a device; the answer is a receipt (the full record is at
     `GET /inspections/<id>`). Replays of the same payload, also while the first is in flight,
-    answer the same receipt with 200."""
+    answer the stored receipt with 200 and `replayed: true`."""
     inspection, created = services.submit_inspection(current_actor(), data)
-    return queries.inspection_receipt(inspection), 201 if created else 200
+    return queries.inspection_receipt(inspection, replayed=not created), 201 if created else 200
 
 
 @blp.route("/inspections", methods=["GET"])
@@ -72,16 +72,3 @@ def get_inspection_by_code(args, code):
     for inspections. The record's QR code opens the workspace on it."""
     inspection = queries.find_by_code(current_actor(), code, args["enterprise_id"])
     return queries.inspection_view(inspection)
-
-
-@blp.route("/sync", methods=["POST"])
-@authenticated
-@blp.arguments(SyncRequestSchema)
-@blp.response(200, SyncResponseSchema)
-def sync_batch(data):
-    """Drain a device's outbox in one request: up to 50 inspections and hazard steps, in order,
-    each stored in its own transaction with its own result (201 stored, 200 replay, 409 conflict
-    or `missing-media`, 422 invalid, 404 hazard not found, 403). One refused item never rejects
-    the others; a retried batch answers the stored ones as replays. The request itself is 200
-    whenever it is well formed."""
-    return {"results": sync.sync_batch(current_actor(), data["items"])}

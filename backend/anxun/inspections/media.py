@@ -15,8 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from anxun.accounts.roles import Role
-from anxun.audits.models import AuditRun
-from anxun.core import audit, storage
+from anxun.core import audit, events, storage
 from anxun.core.auth import Actor
 from anxun.core.errors import (
     Conflict,
@@ -27,10 +26,11 @@ from anxun.core.errors import (
     field_error,
 )
 from anxun.extensions import db
+from anxun.inspections.events import HasOpenAuditRun
 from anxun.inspections.models import Media
 from anxun.inspections.png_chunks import BrokenPng, png_parts
 from anxun.orgs import scoping
-from anxun.orgs.models import Engagement, EngagementEnterprise
+from anxun.orgs.models import Engagement
 from anxun.oversight.models import Patrol
 
 # Accepted types, recognised by their leading bytes, never by file name or declared type.
@@ -216,30 +216,6 @@ def content_paths(sha256: str, content_type: str) -> tuple[str, str]:
     return original, f"thumbs/{sha256}.jpg"
 
 
-def _has_open_audit_run(actor: Actor, enterprise_id: int) -> bool:
-    """An open run of one of the actor's agencies on the enterprise, its engagement valid today
-    and still naming the enterprise."""
-    if not actor.agency_ids:
-        return False
-    found = db.session.scalar(
-        select(AuditRun.id)
-        .join(Engagement, Engagement.id == AuditRun.engagement_id)
-        .join(
-            EngagementEnterprise,
-            (EngagementEnterprise.engagement_id == Engagement.id)
-            & (EngagementEnterprise.enterprise_id == AuditRun.enterprise_id),
-        )
-        .where(
-            AuditRun.enterprise_id == enterprise_id,
-            AuditRun.agency_id.in_(actor.agency_ids),
-            AuditRun.state == "open",
-            scoping.valid_engagement(actor.agency_ids),
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 def _has_open_patrol(actor: Actor, enterprise_id: int) -> bool:
     """An open patrol of the enterprise by a regulator where the actor is staff, or by the actor's
     agency on a regulator's behalf under an engagement valid today (委托第三方网上巡查)."""
@@ -275,7 +251,8 @@ def _uploader_enterprise(actor: Actor, enterprise_id: int | None):
         enterprise_id = next(iter(actor.enterprise_ids))
     if not actor.is_platform_admin and not scoping.is_enterprise_staff(actor, enterprise_id):
         enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.READ)
-        if _has_open_audit_run(actor, enterprise.id) or _has_open_patrol(actor, enterprise.id):
+        open_run = events.ask(HasOpenAuditRun(actor, enterprise.id))
+        if open_run or _has_open_patrol(actor, enterprise.id):
             return enterprise
     enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE)
     if not scoping.is_enterprise_staff(actor, enterprise.id):

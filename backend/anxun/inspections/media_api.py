@@ -42,14 +42,31 @@ def _refuse_oversized_body(view):
 @_refuse_oversized_body
 @blp.arguments(MediaUploadSchema, location="form", content_type="multipart/form-data")
 @blp.response(201, MediaSchema)
-@blp.alt_response(200, schema=MediaSchema, description="An exact replay: the stored record.")
+@blp.alt_response(
+    200, schema=MediaSchema, description="An exact replay: the stored record, `replayed: true`."
+)
 @blp.alt_response(409, description="This id already names a different photo.")
 @blp.alt_response(413, description="The photo is larger than ANXUN_MEDIA_MAX_BYTES.")
 def upload_media(data):
     """Upload one photo (JPEG, PNG or WebP, sniffed) keyed by its client UUID and SHA-256."""
     content = media.read_upload(data.pop("file").stream)
     record, created = media.upload_media(current_actor(), data, content)
-    return record, 201 if created else 200
+    return _stored_photo(record, replayed=not created), 201 if created else 200
+
+
+def _stored_photo(record, *, replayed: bool) -> dict:
+    return {
+        "id": record.id,
+        "sha256": record.sha256,
+        "content_type": record.content_type,
+        "size": record.size,
+        "width": record.width,
+        "height": record.height,
+        "created_at": record.created_at,
+        "url": f"/api/v1/media/{record.id}",
+        "thumb_url": f"/api/v1/media/{record.id}/thumb",
+        "replayed": replayed,
+    }
 
 
 def _send(media_id, thumbnail: bool):

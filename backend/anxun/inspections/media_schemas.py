@@ -23,7 +23,7 @@ class MediaUploadSchema(BaseSchema):
 
 
 class MediaSchema(BaseSchema):
-    """A stored photo, as returned by the upload (201 new, 200 exact replay)."""
+    """A stored photo, as returned by the upload (201 new, 200 exact replay with `replayed`)."""
 
     id = fields.UUID()
     sha256 = fields.String()
@@ -32,5 +32,8 @@ class MediaSchema(BaseSchema):
     width = fields.Integer()
     height = fields.Integer()
     created_at = fields.DateTime()
-    url = fields.Function(lambda m: f"/api/v1/media/{m.id}")
-    thumb_url = fields.Function(lambda m: f"/api/v1/media/{m.id}/thumb")
+    url = fields.String()
+    thumb_url = fields.String()
+    replayed = fields.Boolean(
+        metadata={"description": "true when this id already held these bytes: the stored record"}
+    )

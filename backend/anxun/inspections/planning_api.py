@@ -4,12 +4,13 @@ and the online operation rate."""
 from flask import Response
 from flask_smorest import Blueprint
 
-from anxun.core import clock
+from anxun.core import clock, events
 from anxun.core.auth import authenticated, current_actor
 from anxun.core.public_url import public_base_url
 from anxun.core.schemas import PageQuerySchema
 from anxun.inspections import planning
 from anxun.inspections import planning_queries as queries
+from anxun.inspections.events import PlaceRisk
 from anxun.inspections.planning_schemas import (
     CalendarQuerySchema,
     CalendarSchema,
@@ -34,8 +35,6 @@ from anxun.inspections.planning_schemas import (
     TaskQuerySchema,
 )
 from anxun.orgs import scoping
-from anxun.risk.map_queries import target_levels
-from anxun.risk.riskmap import level_label
 
 blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="地点、排查计划与排查任务")
 
@@ -104,19 +103,8 @@ def place_by_token(qr_token):
     return {
         "place": place,
         "enterprise_name": enterprise.name,
-        "risk": place_risk(place),
+        "risk": events.ask(PlaceRisk(place.enterprise_id, place.id)),
         "tasks": queries.place_tasks_today(actor, place, now),
-    }
-
-
-def place_risk(place) -> dict | None:
-    """The place's highest effective risk level (raised while linked hazards are open)."""
-    facts = target_levels(place.enterprise_id).get(("place", place.id))
-    if not facts or facts["level"] is None:
-        return None
-    return {
-        "level": {"code": facts["level"], "label": level_label(facts["level"])},
-        "raised": facts["raised"],
     }
 
 

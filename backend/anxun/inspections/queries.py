@@ -6,12 +6,13 @@ from sqlalchemy import select
 
 from anxun.accounts.models import User
 from anxun.checklists.models import ChecklistVersion
+from anxun.core import events
 from anxun.core.auth import Actor
 from anxun.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from anxun.core.pagination import paginate
 from anxun.extensions import db
-from anxun.hazards.models import Hazard
 from anxun.inspections import codes
+from anxun.inspections.events import HazardsOfInspection, RaisedHazard
 from anxun.inspections.models import Inspection
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
@@ -81,46 +82,40 @@ def list_inspections(actor: Actor, args: dict):
     )
 
 
-def inspection_receipt(inspection: Inspection) -> dict:
+def _hazard_refs(hazards: list[RaisedHazard]) -> list[dict]:
+    return [
+        {"id": h.id, "item_id": h.item_id, "proposed_level": h.proposed_level, "state": h.state}
+        for h in hazards
+    ]
+
+
+def inspection_receipt(inspection: Inspection, *, replayed: bool = False) -> dict:
     """The small answer to a submit: no re-reading of checklist, inspector or answers. The hazards
     are those the submit raised (kept on the object) or, for a replay, read back; in item order
-    either way, so a replay's body equals the first answer's."""
+    either way, so a replay's body equals the first answer's but for `replayed`."""
     hazards = getattr(inspection, "raised_hazards", None)
     if hazards is None:
-        hazards = db.session.scalars(
-            select(Hazard).where(Hazard.inspection_id == inspection.id)
-        ).all()
+        hazards = events.ask(HazardsOfInspection(inspection.id))
     return {
         "id": str(inspection.id),
         "verification_code": codes.verification_code(inspection.id),
         "received_at": inspection.received_at,
         "summary": inspection.summary,
         "flags": inspection.flags,
-        "hazards": [
-            {
-                "id": str(h.id),
-                "item_id": h.item_id,
-                "proposed_level": h.proposed_level,
-                "state": h.state,
-            }
-            for h in sorted(hazards, key=lambda h: (h.item_id or "", str(h.id)))
-        ],
+        "hazards": _hazard_refs(sorted(hazards, key=lambda h: (h.item_id or "", h.id))),
         "receipt": {
             "id": str(inspection.id),
             "digest": inspection.payload_digest,
             "received_at": inspection.received_at.isoformat(),
         },
+        "replayed": replayed,
     }
 
 
 def inspection_view(inspection: Inspection, *, with_answers: bool = True) -> dict:
     version = db.session.get(ChecklistVersion, inspection.checklist_version_id)
     inspector = db.session.get(User, inspection.inspector_user_id)
-    hazards = db.session.scalars(
-        select(Hazard)
-        .where(Hazard.inspection_id == inspection.id)
-        .order_by(Hazard.reported_at, Hazard.id)
-    ).all()
+    hazards = events.ask(HazardsOfInspection(inspection.id))
     view = {
         "id": str(inspection.id),
         "verification_code": codes.verification_code(inspection.id),
@@ -149,15 +144,7 @@ def inspection_view(inspection: Inspection, *, with_answers: bool = True) -> dic
         "corrects_id": str(inspection.corrects_id) if inspection.corrects_id else None,
         "summary": inspection.summary,
         "flags": inspection.flags,
-        "hazards": [
-            {
-                "id": str(h.id),
-                "item_id": h.item_id,
-                "proposed_level": h.proposed_level,
-                "state": h.state,
-            }
-            for h in hazards
-        ],
+        "hazards": _hazard_refs(hazards),
         "receipt": {
             "id": str(inspection.id),
             "digest": inspection.payload_digest,

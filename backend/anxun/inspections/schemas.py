@@ -133,46 +133,9 @@ class InspectionReceiptSchema(BaseSchema):
     flags = fields.List(fields.Dict(), metadata={"description": "Plausibility flags"})
     hazards = fields.List(fields.Nested(HazardRefSchema), metadata={"description": "Raised"})
     receipt = fields.Dict(metadata={"description": "id, digest and received_at (ISO)"})
-
-
-class SyncItemSchema(BaseSchema):
-    kind = fields.String(
-        required=True,
-        validate=validate.OneOf(("inspection", "transition"), error="未知的记录类型。"),
-        metadata={
-            "description": "inspection: body as POST /inspections; transition: body as "
-            "POST /hazards/<hazard_id>/transitions"
-        },
+    replayed = fields.Boolean(
+        metadata={"description": "true when this answers an exact replay with the stored receipt"}
     )
-    id = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(max=64),
-        metadata={"description": "The device's own key for the item, echoed in its result"},
-    )
-    hazard_id = fields.UUID(load_default=None, allow_none=True)
-    body = fields.Dict(required=True)
-
-
-class SyncRequestSchema(BaseSchema):
-    items = fields.List(
-        fields.Nested(SyncItemSchema),
-        required=True,
-        validate=validate.Length(min=1, max=50, error="每批 1 至 50 条记录。"),
-    )
-
-
-class SyncResultSchema(BaseSchema):
-    index = fields.Integer()
-    kind = fields.String()
-    id = fields.String(allow_none=True)
-    status = fields.Integer(metadata={"description": "201 stored, 200 replay, 409, 422, 404, 403"})
-    body = fields.Raw(metadata={"description": "The receipt (inspection) or the hazard (step)"})
-    problem = fields.Raw(metadata={"description": "problem+json of a refused item"})
-
-
-class SyncResponseSchema(BaseSchema):
-    results = fields.List(fields.Nested(SyncResultSchema))
 
 
 class InspectionListQuerySchema(PageQuerySchema):

@@ -1,28 +1,33 @@
 """Accepting inspections from devices: validate against the exact checklist version, store once,
-raise hazards for failed items, complete the task occurrence (the PWA's sync contract)."""
+complete the task occurrence and announce the inspection (the PWA's sync contract). Other domains
+react to the announcement in the same transaction: hazards for failed items, risk units of failed
+measure checks, the regulators' outbox event (inspections/events.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm.util import identity_key
 
 from anxun.accounts.roles import ENTERPRISE_ROLES
-from anxun.campaigns import queries as campaign_queries
 from anxun.checklists import queries as checklist_queries
 from anxun.checklists.loader import judge_answer, profile_item_ids
 from anxun.checklists.scoring import score_jgj59, summarize
-from anxun.core import audit, clock
+from anxun.core import audit, clock, events
 from anxun.core.auth import Actor
 from anxun.core.errors import Conflict, Forbidden, MissingMedia, ValidationFailed, field_error
 from anxun.core.idempotency import first_writer_wins
 from anxun.extensions import db
-from anxun.hazards import services as hazard_services
-from anxun.hazards.models import Hazard
 from anxun.inspections import media as media_services
 from anxun.inspections import planning
+from anxun.inspections.events import (
+    AuditedEnterprise,
+    FailedAnswer,
+    InspectionSubmitted,
+    RaisedHazard,
+)
 from anxun.inspections.models import (
     Inspection,
     InspectionAnswer,
@@ -31,10 +36,6 @@ from anxun.inspections.models import (
 )
 from anxun.inspections.plausibility import flags as plausibility_flags
 from anxun.orgs import scoping
-from anxun.outbox import events as outbox_events
-from anxun.risk import registry
-from anxun.risk.measure_checklist import CODE as MEASURE_CHECKLIST_CODE
-from anxun.risk.measure_checklist import measure_id_from_item
 
 # Fields that may differ between retries of the same submission (the device stamps each send).
 VOLATILE_FIELDS = ("sent_at",)
@@ -149,17 +150,6 @@ def _summary(doc: dict, judged: list[dict]) -> dict:
     return summary
 
 
-def _items_with_hazards(inspection_id) -> set[str]:
-    return set(
-        db.session.scalars(select(Hazard.item_id).where(Hazard.inspection_id == inspection_id))
-    )
-
-
-def _is_measure_checklist(version) -> bool:
-    """The enterprise's checklist generated from its own control measures (risk-controls)."""
-    return version.code == MEASURE_CHECKLIST_CODE and version.owner_enterprise_id is not None
-
-
 def _stored(actor: Actor, inspection_id, digest: str) -> tuple[Inspection, bool] | None:
     """The record already stored under this id: an exact replay returns it, other content is 409."""
     existing = db.session.get(Inspection, inspection_id)
@@ -187,18 +177,19 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
 
 
 def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
-    audit_run = None
-    if data.get("audit_run_id") is not None:
-        from anxun.audits.services import audit_run_for_inspection
-
-        audit_run = audit_run_for_inspection(actor, data["audit_run_id"], data["enterprise_id"])
+    audit_run_id = data.get("audit_run_id")
+    if audit_run_id is not None:
+        # An auditor's inspection under an audit run: the audits domain vouches for the run.
+        run_enterprise_id = events.ask(
+            AuditedEnterprise(actor, audit_run_id, data["enterprise_id"])
+        )
         if data["task_occurrence_id"] is not None:  # the enterprise's own tasks stay its own
             message = "第三方审核检查不能完成企业的排查任务。"
             raise ValidationFailed(message, [field_error("task_occurrence_id", message)])
-        enterprise = scoping.get_enterprise(actor, audit_run.enterprise_id, scoping.READ)
+        enterprise = scoping.get_enterprise(actor, run_enterprise_id, scoping.READ)
     else:
         enterprise = _enterprise_for(actor, data["enterprise_id"])
-    source = "agency" if audit_run is not None else "self_inspection"
+    source = "agency" if audit_run_id is not None else "self_inspection"
     version = checklist_queries.get_version_for_submit(data["checklist_version"], enterprise.id)
     if version is None or version.code != data["checklist_code"]:
         raise ValidationFailed(
@@ -206,8 +197,6 @@ def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
         )
     doc, index = checklist_queries.parsed_version(version)
     occurrence = _occurrence(enterprise, data)
-    # A campaign's task: its failed items are hazards of the campaign (source campaign).
-    campaign_id = campaign_queries.campaign_for_occurrence(occurrence.id if occurrence else None)
     judged = _judge_answers(index, _expected_items(doc, index, data, occurrence), data["answers"])
 
     place_id = (
@@ -242,7 +231,7 @@ def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
         qr_scanned=data["qr_scanned"],
         inspection_type=data["inspection_type"],
         source=source,
-        audit_run_id=audit_run.id if audit_run is not None else None,
+        audit_run_id=audit_run_id,
         inspector_user_id=actor.user_id,
         started_at=data["started_at"],
         finished_at=data["finished_at"],
@@ -290,38 +279,16 @@ def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
 
     if occurrence is not None:
         planning.complete_occurrence(occurrence.id, inspection, enterprise.id)
-    already = _items_with_hazards(corrected.id) if corrected else set()
-    raised_hazards = []
-    for answer in judged:
-        if answer["effective"] != "fail" or answer["item_id"] in already:
-            continue
-        item = answer["item"]
-        hazard = hazard_services.report_hazard(
-            actor,
-            enterprise,
-            {
-                "title": f"不符合：{item['text']}",
-                "description": answer["note"],
-                "place_id": inspection.place_id,
-                "photo_ids": [str(m) for m in answer["media"]],
-                "proposed_level": "major" if item["major"] else "general",
-            },
-            source="campaign" if campaign_id is not None else source,
-            inspection=inspection,
-            item=item,
-            checklist_version_id=version.id,
-        )
-        if audit_run is not None:
-            hazard.audit_run_id = audit_run.id
-        hazard.campaign_id = campaign_id
-        measure_id = measure_id_from_item(item["id"]) if _is_measure_checklist(version) else None
-        if measure_id is not None:
-            # A failed check of a control measure raises the risk of its unit while open.
-            registry.link_hazard_to_measure(hazard, measure_id)
-        raised_hazards.append(hazard)
-    raised = len(raised_hazards)
-    inspection.raised_hazards = raised_hazards  # for the receipt (queries.inspection_receipt)
-    outbox_events.inspection_summary(inspection, version, place, raised, enterprise)
+    failed = tuple(
+        FailedAnswer(a["item"], a["note"], tuple(str(m) for m in a["media"]))
+        for a in judged
+        if a["effective"] == "fail"
+    )
+    answers = events.publish(
+        InspectionSubmitted(actor, inspection, enterprise, version, place, failed)
+    )
+    raised: list[RaisedHazard] = [hazard for hazards in answers for hazard in hazards]
+    inspection.raised_hazards = raised  # for the receipt (queries.inspection_receipt)
     # The audit entry last: PostgreSQL's chain lock is then held only until the commit.
     audit.record(
         actor,
@@ -333,9 +300,9 @@ def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
             "version": version.version_hash,
             "digest": digest,
             "summary": {k: inspection.summary.get(k) for k in ("pass", "fail", "na")},
-            "hazards_raised": raised,
+            "hazards_raised": len(raised),
             "corrects": str(corrected.id) if corrected else None,
-            "audit_run_id": audit_run.id if audit_run is not None else None,
+            "audit_run_id": audit_run_id,
         },
     )
     return inspection, True

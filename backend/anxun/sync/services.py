@@ -13,8 +13,9 @@ from anxun.core.errors import HTTP_TITLES, DomainError, ValidationFailed, flatte
 from anxun.extensions import db
 from anxun.hazards import queries as hazard_queries
 from anxun.hazards import services as hazard_services
-from anxun.hazards.schemas import HazardSchema, HazardTransitionSchema
-from anxun.inspections import queries, services
+from anxun.hazards.schemas import HazardStepSchema, HazardTransitionSchema
+from anxun.inspections import queries as inspection_queries
+from anxun.inspections import services as inspection_services
 from anxun.inspections.schemas import InspectionReceiptSchema, InspectionSubmitSchema
 
 log = logging.getLogger(__name__)
@@ -32,14 +33,14 @@ def _problem(error: DomainError) -> dict:
     return body
 
 
-def _inspection(actor: Actor, item: dict) -> tuple[int, dict]:
+def _inspection(actor: Actor, item: dict) -> tuple[int, dict, bool]:
     data = InspectionSubmitSchema().load(item["body"])
-    inspection, created = services.submit_inspection(actor, data)
-    body = InspectionReceiptSchema().dump(queries.inspection_receipt(inspection))
-    return (201 if created else 200), body
+    inspection, created = inspection_services.submit_inspection(actor, data)
+    receipt = inspection_queries.inspection_receipt(inspection, replayed=not created)
+    return (201 if created else 200), InspectionReceiptSchema().dump(receipt), not created
 
 
-def _transition(actor: Actor, item: dict) -> tuple[int, dict]:
+def _transition(actor: Actor, item: dict) -> tuple[int, dict, bool]:
     if item.get("hazard_id") is None:
         raise ValidationFailed("请指定隐患。", [{"field": "hazard_id", "message": "请指定隐患。"}])
     data = HazardTransitionSchema().load(item["body"])
@@ -47,20 +48,22 @@ def _transition(actor: Actor, item: dict) -> tuple[int, dict]:
     action = data.pop("action")
     expected_state = data.pop("expected_state")
     client_id = data.pop("client_id")
-    hazard = hazard_services.apply_transition(
+    hazard, created = hazard_services.apply_transition_once(
         actor, hazard, action, data, expected_state=expected_state, client_id=client_id
     )
-    return 200, HazardSchema().dump(hazard_queries.hazard_view(hazard, actor))
+    view = {**hazard_queries.hazard_view(hazard, actor), "replayed": not created}
+    return 200, HazardStepSchema().dump(view), not created
 
 
 def sync_item(actor: Actor, item: dict) -> dict:
-    """Store one item in a transaction of its own; its result, never an exception."""
-    result = {"kind": item["kind"], "id": item.get("id")}
+    """Store one item in a transaction of its own; its result, never an exception. `replayed` is
+    true only for an item answered with what an earlier copy stored."""
+    result = {"kind": item["kind"], "id": item.get("id"), "replayed": False}
     try:
         handler = _inspection if item["kind"] == "inspection" else _transition
-        status, body = handler(actor, item)
+        status, body, replayed = handler(actor, item)
         db.session.commit()
-        return {**result, "status": status, "body": body}
+        return {**result, "status": status, "body": body, "replayed": replayed}
     except ValidationError as error:
         db.session.rollback()
         failed = ValidationFailed("请检查标出的字段。", flatten_messages(error.messages))
