@@ -105,11 +105,11 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from anxun.notifications.api import blp as notifications_blp
     from anxun.orgs.api import blp as orgs_blp
     from anxun.outbox.api import blp as outbox_blp
-    from anxun.oversight.dashboard_api import blp as dashboard_blp
-    from anxun.oversight.enforcement_api import blp as enforcement_blp
-    from anxun.oversight.listing_api import blp as listing_blp
-    from anxun.oversight.patrol_api import blp as patrol_blp
-    from anxun.oversight.spot_check_api import blp as spot_check_blp
+    from anxun.oversight.dashboard.api import blp as dashboard_blp
+    from anxun.oversight.enforcement.api import blp as enforcement_blp
+    from anxun.oversight.listings.api import blp as listing_blp
+    from anxun.oversight.patrols.api import blp as patrol_blp
+    from anxun.oversight.spot_checks.api import blp as spot_check_blp
     from anxun.permits.api import blp as permits_blp
     from anxun.reports.api import blp as reports_blp
     from anxun.risk.accountability_api import blp as risk_accountability_blp

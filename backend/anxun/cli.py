@@ -322,10 +322,10 @@ anxun_cli.add_command(checklists_cli)
 
 
 def register_cli(app: Flask) -> None:
-    from anxun.oversight.spot_check_cli import spot_checks_cli
+    from anxun.oversight.spot_checks.cli import spot_checks_cli
 
     anxun_cli.add_command(spot_checks_cli)
-    from anxun.oversight.patrol_cli import orders_cli
+    from anxun.oversight.patrols.cli import orders_cli
 
     anxun_cli.add_command(orders_cli)
     from anxun.audits.cli import audits_cli

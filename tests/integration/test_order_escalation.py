@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from anxun.core.audit import AuditEntry
 from anxun.notifications.models import Notification
 from anxun.outbox.models import OutboxEvent
-from anxun.oversight import patrol_services as services
 from anxun.oversight.models import RectificationOrder
+from anxun.oversight.patrols import services
 from tests.factories_hazards import actor
 
 ISSUED = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # 09:00 Beijing time

@@ -91,7 +91,7 @@ def _grades_snapshot() -> str:
 
 
 def _orders_sweep() -> str:
-    from anxun.oversight.patrol_services import sweep_orders
+    from anxun.oversight.patrols.services import sweep_orders
 
     result = sweep_orders(clock.now())
     return (

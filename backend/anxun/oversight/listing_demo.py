@@ -13,7 +13,8 @@ from anxun.core.auth import Actor
 from anxun.extensions import db
 from anxun.hazards import services as hazards
 from anxun.orgs.models import Enterprise
-from anxun.oversight import enforcement_services, listing_services
+from anxun.oversight.enforcement import services as enforcement_services
+from anxun.oversight.listings import services as listing_services
 
 
 def _actor(username: str) -> Actor:

@@ -12,7 +12,7 @@ from anxun.accounts.services import actor_for
 from anxun.core import clock
 from anxun.extensions import db
 from anxun.orgs.models import Enterprise
-from anxun.oversight import patrol_services as services
+from anxun.oversight.patrols import services
 
 SAFETY_LAW_65 = {"document": "《中华人民共和国安全生产法》", "clause": "第六十五条"}
 HAZCHEM_GUIDE = {"document": "《危险化学品企业安全风险隐患排查治理导则》（应急〔2019〕78号）"}

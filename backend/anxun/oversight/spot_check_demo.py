@@ -8,7 +8,7 @@ from anxun.accounts import services as accounts
 from anxun.accounts.models import User
 from anxun.core.auth import Actor, Grant
 from anxun.extensions import db
-from anxun.oversight import spot_check_services as services
+from anxun.oversight.spot_checks import services
 
 DEMO_SEED = "zhenhai-2026-q4-demo"
 SECOND_INSPECTOR = ("regulator2", "孙立伟")

@@ -36,7 +36,7 @@ def _render(stem: str) -> bytes | None:
     from anxun.inspections.models import Inspection, Place
     from anxun.orgs.models import Enterprise
     from anxun.oversight.models import RectificationOrder
-    from anxun.oversight.order_document import order_pdf
+    from anxun.oversight.patrols.order_document import order_pdf
     from anxun.reports import documents, statistics
     from anxun.risk.map_queries import register_pdf, risk_card_pdf
 

@@ -4,8 +4,8 @@ from marshmallow import fields, validate
 
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum
 from anxun.orgs.rules import INDUSTRY_LABELS, Industry
-from anxun.oversight.spot_check_queries import KIND_LABELS, RESULT_LABELS
-from anxun.oversight.spot_draw import SEED_MAX_LENGTH
+from anxun.oversight.spot_checks.draw import SEED_MAX_LENGTH
+from anxun.oversight.spot_checks.queries import KIND_LABELS, RESULT_LABELS
 
 INDUSTRY_CODES = [i.value for i in Industry]
 RESULTS = ["no_issues", "issues_found", "not_operating"]

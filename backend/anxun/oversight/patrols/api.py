@@ -4,10 +4,9 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
-from anxun.oversight import patrol_queries as queries
-from anxun.oversight import patrol_services as services
-from anxun.oversight.order_document import order_pdf
-from anxun.oversight.patrol_schemas import (
+from anxun.oversight.patrols import queries, services
+from anxun.oversight.patrols.order_document import order_pdf
+from anxun.oversight.patrols.schemas import (
     AcknowledgmentSchema,
     FollowUpListQuerySchema,
     FollowUpListSchema,

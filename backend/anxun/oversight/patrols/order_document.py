@@ -8,7 +8,7 @@ from anxun.hazards.models import Hazard
 from anxun.hazards.workflow import LEVEL_LABELS
 from anxun.orgs.models import Enterprise, Regulator
 from anxun.oversight.models import Patrol, RectificationOrder
-from anxun.oversight.orders import PATROL_MODE_LABELS, review_authority
+from anxun.oversight.patrols.orders import PATROL_MODE_LABELS, review_authority
 from anxun.reports.documents import local
 from anxun.reports.render import chinese_date, render_pdf
 

@@ -3,9 +3,8 @@
 from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
-from anxun.oversight import spot_check_queries as queries
-from anxun.oversight import spot_check_services as services
-from anxun.oversight.spot_check_schemas import (
+from anxun.oversight.spot_checks import queries, services
+from anxun.oversight.spot_checks.schemas import (
     PublicSpotCheckDrawListSchema,
     PublicSpotCheckReproductionSchema,
     SpotCheckAssignmentSchema,

@@ -35,8 +35,6 @@ from anxun.notifications import services as notifications
 from anxun.orgs import scoping
 from anxun.orgs.models import Engagement, EngagementEnterprise, Enterprise, Regulator
 from anxun.outbox.enqueue import enqueue
-from anxun.oversight import orders as rules
-from anxun.oversight import patrol_queries
 from anxun.oversight.models import (
     FollowUpCheck,
     Patrol,
@@ -46,6 +44,8 @@ from anxun.oversight.models import (
     SpotCheckAssignment,
     SpotCheckDraw,
 )
+from anxun.oversight.patrols import orders as rules
+from anxun.oversight.patrols import queries as patrol_queries
 
 STAFF = frozenset({Role.regulator_inspector.value, Role.regulator_admin.value})
 DEFAULT_CATEGORY = "management"

@@ -4,8 +4,8 @@ from marshmallow import fields, validate
 
 from anxun.core.schemas import BaseSchema, LabelledEnum
 from anxun.hazards.workflow import STATE_LABELS as HAZARD_STATE_LABELS
-from anxun.oversight.listing_queries import STATE_LABELS
-from anxun.oversight.listing_rules import PUBLIC_SUMMARY_MAX
+from anxun.oversight.listings.queries import STATE_LABELS
+from anxun.oversight.listings.rules import PUBLIC_SUMMARY_MAX
 
 
 class ListingCreateSchema(BaseSchema):

@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
 from anxun.hazards.queries import CATEGORY_LABELS
 from anxun.hazards.workflow import STATE_LABELS as HAZARD_STATE_LABELS
-from anxun.oversight import orders as rules
+from anxun.oversight.patrols import orders as rules
 
 LEVELS = list(rules.FINDING_LEVEL_LABELS)
 ORDER_STATES = [state.value for state in rules.OrderState]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from anxun.oversight.orders import document_number
+from anxun.oversight.patrols.orders import document_number
 
 LISTING_TYPE_WORD = "督"
 

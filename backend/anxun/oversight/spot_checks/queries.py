@@ -11,13 +11,13 @@ from anxun.core.auth import Actor
 from anxun.core.errors import Forbidden, NotFound
 from anxun.extensions import db
 from anxun.orgs.models import Enterprise, Regulator
-from anxun.oversight import spot_draw
 from anxun.oversight.models import (
     Patrol,
     SpotCheckAssignment,
     SpotCheckDraw,
     SpotCheckRegistryEntry,
 )
+from anxun.oversight.spot_checks import draw as spot_draw
 
 RESULT_LABELS = {
     "pending": "待检查",
@@ -122,7 +122,7 @@ def entry_views(entries: list[SpotCheckRegistryEntry]) -> list[dict]:
 
 def registry_view(actor: Actor, regulator: Regulator, args: dict) -> dict:
     """A regulator's registries, and for its admins who could still be added to them."""
-    from anxun.oversight.spot_check_services import (  # services build on these reads
+    from anxun.oversight.spot_checks.services import (  # services build on these reads
         covered_enterprises,
         regulator_staff_ids,
     )

@@ -26,7 +26,6 @@ from anxun.hazards.queries import CATEGORY_LABELS
 from anxun.inspections.models import Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Agency, Engagement, Enterprise, Regulator
-from anxun.oversight import orders as rules
 from anxun.oversight.models import (
     FollowUpCheck,
     Patrol,
@@ -34,6 +33,7 @@ from anxun.oversight.models import (
     RectificationOrder,
     SpotCheckAssignment,
 )
+from anxun.oversight.patrols import orders as rules
 
 MSG_PATROL_NOT_FOUND = "未找到该巡查，或您无权查看。"
 MSG_FINDING_NOT_FOUND = "未找到该发现，或您无权查看。"

@@ -12,7 +12,7 @@ orders_cli = AppGroup("orders", help="Rectification orders: escalation and due f
 def orders_sweep() -> None:
     """Escalate orders unacknowledged past ANXUN_ORDER_ACK_DAYS (once each); run daily from cron."""
     from anxun.core import clock
-    from anxun.oversight.patrol_services import sweep_orders
+    from anxun.oversight.patrols.services import sweep_orders
 
     with unit_of_work():
         result = sweep_orders(clock.now())

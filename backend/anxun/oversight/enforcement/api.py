@@ -3,9 +3,8 @@
 from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
-from anxun.oversight import enforcement_queries as queries
-from anxun.oversight import enforcement_services as services
-from anxun.oversight.enforcement_schemas import (
+from anxun.oversight.enforcement import queries, services
+from anxun.oversight.enforcement.schemas import (
     EnforcementCreateSchema,
     EnforcementEndSchema,
     EnforcementListQuerySchema,

@@ -21,9 +21,9 @@ from anxun.extensions import db
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, Regulator
 from anxun.orgs.rules import jurisdiction_prefix
-from anxun.oversight import spot_check_queries as queries
-from anxun.oversight import spot_draw
 from anxun.oversight.models import SpotCheckAssignment, SpotCheckDraw, SpotCheckRegistryEntry
+from anxun.oversight.spot_checks import draw as spot_draw
+from anxun.oversight.spot_checks import queries
 
 ADMIN_ROLES = frozenset({Role.regulator_admin})
 RESULTS = ("no_issues", "issues_found", "not_operating")

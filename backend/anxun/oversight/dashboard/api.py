@@ -1,4 +1,4 @@
-"""HTTP endpoints: the regulator's overview of its jurisdiction."""
+"""HTTP endpoints: the regulator's overview of its jurisdiction and the enterprise drill-down."""
 
 from flask import current_app
 from flask_smorest import Blueprint
@@ -6,19 +6,16 @@ from flask_smorest import Blueprint
 from anxun.core import clock
 from anxun.core.auth import authenticated, current_actor
 from anxun.core.errors import NotFound
-from anxun.oversight import dashboard_queries as queries
-from anxun.oversight import enterprise_queries
-from anxun.oversight.dashboard_schemas import (
+from anxun.oversight.dashboard import queries
+from anxun.oversight.dashboard.schemas import (
+    EnterpriseOversightSchema,
+    OversightInspectionPageSchema,
+    OversightInspectionQuerySchema,
     OverviewQuerySchema,
     OverviewRowSchema,
     OverviewSchema,
     TrendsQuerySchema,
     TrendsSchema,
-)
-from anxun.oversight.enterprise_schemas import (
-    EnterpriseOversightSchema,
-    OversightInspectionPageSchema,
-    OversightInspectionQuerySchema,
 )
 
 blp = Blueprint(
@@ -70,10 +67,8 @@ def get_enterprise_oversight(enterprise_id):
     """One supervised enterprise for the drill-down header: facts, hazard and inspection counts,
     today's explained grade (404 outside the jurisdiction or engagement)."""
     actor = current_actor()
-    enterprise = enterprise_queries.get_supervised_enterprise(
-        actor, enterprise_id, enterprise_queries.SUMMARY_AREAS
-    )
-    return enterprise_queries.enterprise_summary(actor, enterprise)
+    enterprise = queries.get_supervised_enterprise(actor, enterprise_id, queries.SUMMARY_AREAS)
+    return queries.enterprise_summary(actor, enterprise)
 
 
 @blp.route("/enterprises/<int:enterprise_id>/inspections", methods=["GET"])
@@ -83,8 +78,8 @@ def get_enterprise_oversight(enterprise_id):
 def list_enterprise_inspections(args, enterprise_id):
     """A supervised enterprise's inspections, newest first (cursor pagination), each with its
     inspector, place, results, plausibility flags and photo ids."""
-    enterprise = enterprise_queries.get_supervised_enterprise(
-        current_actor(), enterprise_id, enterprise_queries.FEED_AREAS
+    enterprise = queries.get_supervised_enterprise(
+        current_actor(), enterprise_id, queries.FEED_AREAS
     )
-    items, next_cursor = enterprise_queries.list_enterprise_inspections(enterprise, args)
+    items, next_cursor = queries.list_enterprise_inspections(enterprise, args)
     return {"items": items, "next_cursor": next_cursor}

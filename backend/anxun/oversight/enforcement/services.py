@@ -13,7 +13,7 @@ from anxun.extensions import db
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
 from anxun.outbox.enqueue import enqueue
-from anxun.oversight.listing_services import covering_regulator
+from anxun.oversight.listings.services import covering_regulator
 from anxun.oversight.models import EnforcementRecord
 
 # The legal basis of each kind, as data; [M]/[U] facts of domain.md §4 stay marked unverified.

@@ -4,9 +4,8 @@ from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
 from anxun.hazards import queries as hazard_queries
-from anxun.oversight import listing_queries as queries
-from anxun.oversight import listing_services as services
-from anxun.oversight.listing_schemas import (
+from anxun.oversight.listings import queries, services
+from anxun.oversight.listings.schemas import (
     ListingCreateSchema,
     ListingListQuerySchema,
     ListingPageSchema,

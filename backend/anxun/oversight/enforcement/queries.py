@@ -12,7 +12,7 @@ from anxun.core.auth import Actor
 from anxun.extensions import db
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, Regulator
-from anxun.oversight.enforcement_services import KINDS
+from anxun.oversight.enforcement.services import KINDS
 from anxun.oversight.models import EnforcementRecord
 from anxun.risk.grade_inputs import INTERVIEW_DAYS
 

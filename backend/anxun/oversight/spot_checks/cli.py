@@ -7,7 +7,7 @@ import json
 import click
 from flask.cli import AppGroup
 
-from anxun.oversight import spot_draw
+from anxun.oversight.spot_checks import draw as spot_draw
 
 spot_checks_cli = AppGroup("spot-checks", help="双随机一公开 random spot checks.")
 

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum
-from anxun.oversight.enforcement_services import KINDS
+from anxun.oversight.enforcement.services import KINDS
 
 KIND_LABELS = {code: kind["label"] for code, kind in KINDS.items()}
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from anxun.hazards import workflow
 from anxun.inspections.scheduling import CHINA_TZ
-from anxun.oversight.orders import escalation_due
+from anxun.oversight.patrols.orders import escalation_due
 
 # A hazard in one of these states no longer needs work (hazards/workflow.TERMINAL_STATES).
 FINISHED_HAZARD_STATES = tuple(sorted(s.value for s in workflow.TERMINAL_STATES))
@@ -71,7 +71,7 @@ def is_escalated(
     ack_days: int,
 ) -> bool:
     """An issued (unacknowledged) order is escalated once marked so, or when not acknowledged
-    within `ack_days` whole days of issue (oversight/orders.escalation_due)."""
+    within `ack_days` whole days of issue (oversight/patrols/orders.escalation_due)."""
     if state != "issued":
         return False
     return escalated_at is not None or escalation_due(issued_at, acknowledged_at, now, ack_days)
