@@ -112,10 +112,10 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from anxun.oversight.spot_checks.api import blp as spot_check_blp
     from anxun.permits.api import blp as permits_blp
     from anxun.reports.api import blp as reports_blp
-    from anxun.risk.accountability_api import blp as risk_accountability_blp
-    from anxun.risk.grading_api import blp as risk_grading_blp
-    from anxun.risk.map_api import blp as risk_map_blp
-    from anxun.risk.registry_api import blp as risk_registry_blp
+    from anxun.risk.accountability.api import blp as risk_accountability_blp
+    from anxun.risk.grading.api import blp as risk_grading_blp
+    from anxun.risk.map.api import blp as risk_map_blp
+    from anxun.risk.registry.api import blp as risk_registry_blp
     from anxun.standards.api import blp as standards_blp
     from anxun.web.api import bp as web_bp
     from anxun.web.public_api import bp as public_web_bp

@@ -473,7 +473,7 @@ grades_cli = AppGroup("grades", help="Daily enterprise grades (企业安全风�
 def grades_snapshot() -> None:
     """Compute today's grade for every enterprise; running it again the same day is a no-op."""
     from anxun.core import clock
-    from anxun.risk.grading_services import snapshot_all_grades
+    from anxun.risk.grading.services import snapshot_all_grades
 
     with unit_of_work():
         counts = snapshot_all_grades(SYSTEM)

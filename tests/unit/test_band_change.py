@@ -2,7 +2,7 @@
 
 import pytest
 
-from anxun.risk import grading
+from anxun.risk.grading import rules as grading
 from anxun.standards.band_change import GradedAssessment, LevelChange, level_changes
 
 # A stricter LEC table: red above 150 (the default puts 160 < D ≤ 320 in orange).

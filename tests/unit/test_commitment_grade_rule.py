@@ -1,4 +1,4 @@
-"""The daily safety commitment as an indicator of the enterprise grade (risk/grading.with_commitment),
+"""The daily safety commitment as an indicator of the enterprise grade (risk/grading/rules.with_commitment),
 hand-computed: with weight W the indicator earns rate × W and every other component, full marks
 and per-unit deduction alike, is multiplied by (100 − W) / 100."""
 
@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from anxun.risk.grading import (
+from anxun.risk.grading.rules import (
     DEFAULT_GRADE_CONFIG,
     FactorError,
     GradeInputs,

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from anxun.risk.grading import (
+from anxun.risk.grading.rules import (
     DEFAULT_BANDS,
     DEFAULT_CONTROL_MAP,
     DEFAULT_GRADE_CONFIG,

@@ -34,8 +34,8 @@ from anxun.inspections.planning_schemas import (
     TaskQuerySchema,
 )
 from anxun.orgs import scoping
-from anxun.risk.map_queries import target_levels
-from anxun.risk.riskmap import level_label
+from anxun.risk.map.drawing import level_label
+from anxun.risk.map.queries import target_levels
 
 blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="地点、排查计划与排查任务")
 

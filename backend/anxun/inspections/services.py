@@ -32,9 +32,9 @@ from anxun.inspections.models import (
 from anxun.inspections.plausibility import flags as plausibility_flags
 from anxun.orgs import scoping
 from anxun.outbox import events as outbox_events
-from anxun.risk import registry
-from anxun.risk.measure_checklist import CODE as MEASURE_CHECKLIST_CODE
-from anxun.risk.measure_checklist import measure_id_from_item
+from anxun.risk.registry import services as registry
+from anxun.risk.registry.measure_checklist import CODE as MEASURE_CHECKLIST_CODE
+from anxun.risk.registry.measure_checklist import measure_id_from_item
 
 # Fields that may differ between retries of the same submission (the device stamps each send).
 VOLATILE_FIELDS = ("sent_at",)

@@ -160,8 +160,8 @@ def _seed_operations(head: Actor, enterprise: Enterprise, spec: dict) -> None:
 
 def _seed_risk_register(head: Actor, enterprise: Enterprise) -> None:
     """A small risk register for the chemical plant: one major hazard source, graded, checkable."""
-    from anxun.risk import registry
-    from anxun.risk.grading_services import assess_risk_event
+    from anxun.risk.grading.services import assess_risk_event
+    from anxun.risk.registry import services as registry
 
     risk_object = registry.create_risk_object(
         head,

@@ -30,7 +30,7 @@ from anxun.inspections.schemas import InspectionSubmitSchema
 from anxun.orgs import services as orgs
 from anxun.orgs.models import Enterprise
 from anxun.orgs.rules import uscc_with_check
-from anxun.risk.grading_services import refresh_enterprise_grade
+from anxun.risk.grading.services import refresh_enterprise_grade
 
 # (name, industry, size class, latitude, longitude, street) — invented, spread over the district.
 JURISDICTION = [

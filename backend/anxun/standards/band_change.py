@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from anxun.risk import grading
+from anxun.risk.grading import rules as grading
 
 
 @dataclass(frozen=True)

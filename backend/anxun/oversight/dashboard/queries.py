@@ -29,8 +29,8 @@ from anxun.orgs.models import Enterprise, EnterpriseIndustry, Region
 from anxun.orgs.rules import INDUSTRY_LABELS, SIZE_LABELS, Industry
 from anxun.oversight.dashboard import indicators
 from anxun.oversight.models import RectificationOrder, SupervisedListing
-from anxun.risk import grade_inputs
-from anxun.risk.grading_queries import compute_grade
+from anxun.risk.grading import inputs as grade_inputs
+from anxun.risk.grading.queries import compute_grade
 from anxun.risk.models import EnterpriseGradeSnapshot
 
 # The online operation rate shown is over the 30 local days up to today (as the grade's period).
@@ -193,7 +193,7 @@ def _industries_of(conditions: list) -> dict[int, list[str]]:
 
 def operation_rates(conditions: list, today: date) -> dict[int, float | None]:
     """在线运行率 of every enterprise in scope: the grade's own figure for today (one source,
-    risk/grade_inputs.operation_rates), so the overview, the facts panel and the grade agree."""
+    risk/grading/inputs.operation_rates), so the overview, the facts panel and the grade agree."""
     return grade_inputs.operation_rates(select(Enterprise.id).where(*conditions), today)
 
 

@@ -14,7 +14,7 @@ from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, Regulator
 from anxun.oversight.enforcement.services import KINDS
 from anxun.oversight.models import EnforcementRecord
-from anxun.risk.grade_inputs import INTERVIEW_DAYS
+from anxun.risk.grading.inputs import INTERVIEW_DAYS
 
 
 def get_record(actor: Actor, record_id: int) -> EnforcementRecord:
@@ -38,7 +38,7 @@ def list_records(actor: Actor, args: dict) -> list[EnforcementRecord]:
 
 
 def in_effect(record: EnforcementRecord, today) -> bool:
-    """The same rule as the grade's veto (risk/grade_inputs.py)."""
+    """The same rule as the grade's veto (risk/grading/inputs.py)."""
     if record.decided_on > today:
         return False
     if record.kind == "suspension":

@@ -1,6 +1,6 @@
 """Every write about enforcement records: 约谈 (interview) and 停产整顿 (suspension), and lifting one.
 
-Both count as a veto on the enterprise grade while in effect (risk/grade_inputs.py): a suspension
+Both count as a veto on the enterprise grade while in effect (risk/grading/inputs.py): a suspension
 until its last day `ends_on` (open-ended until lifted), an interview for a year.
 """
 

@@ -14,8 +14,8 @@ from anxun.core.errors import ValidationFailed, field_error
 from anxun.extensions import db
 from anxun.inspections.models import Media, Place
 from anxun.orgs import scoping
-from anxun.risk import riskmap
-from anxun.risk.map_queries import get_site_plan
+from anxun.risk.map import drawing as riskmap
+from anxun.risk.map.queries import get_site_plan
 from anxun.risk.models import MapShape, RiskObject, RiskUnit, SitePlan
 
 # The risk map is part of the enterprise's risk identification, led by its head with the safety

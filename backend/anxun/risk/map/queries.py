@@ -23,12 +23,12 @@ from anxun.inspections.media import media_bytes
 from anxun.inspections.models import Media, Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
-from anxun.risk import riskmap
-from anxun.risk.dynamic import LEVEL_ORDER, effective_level, highest
-from anxun.risk.grading import CONTROL_LEVELS, METHODS
+from anxun.risk.grading.dynamic import LEVEL_ORDER, effective_level, highest
+from anxun.risk.grading.rules import CONTROL_LEVELS, METHODS
+from anxun.risk.map import drawing as riskmap
 from anxun.risk.models import MapShape, RiskUnit, SitePlan
-from anxun.risk.registry import MEASURE_KINDS
-from anxun.risk.registry_queries import FINISHED_HAZARD_STATES, register_tree, unit_levels
+from anxun.risk.registry.queries import FINISHED_HAZARD_STATES, register_tree, unit_levels
+from anxun.risk.registry.services import MEASURE_KINDS
 
 # Longest side of the drawn map: enough for an A1 poster from the PNG, lighter inside the PDF.
 PNG_MAX_SIDE = 4000

@@ -11,7 +11,7 @@ from anxun.accounts.models import User
 from anxun.extensions import db
 from anxun.inspections.models import InspectionPlan, TaskOccurrence
 from anxun.inspections.planning_queries import enterprise_stops, occurrence_state, rate_period
-from anxun.risk import accountability
+from anxun.risk.accountability import rules as accountability
 from anxun.risk.models import AccountablePerson, RiskObject
 
 

@@ -11,7 +11,7 @@ from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
-from anxun.risk.dynamic import effective_level, highest
+from anxun.risk.grading.dynamic import effective_level, highest
 from anxun.risk.models import ControlMeasure, RiskAssessment, RiskEvent, RiskObject, RiskUnit
 
 # Hazard states that no longer raise a unit's risk.

@@ -13,8 +13,8 @@ from anxun.core.errors import NotFound, ValidationFailed
 from anxun.extensions import db
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
-from anxun.risk import grading
-from anxun.risk.grade_inputs import gather_grade_facts
+from anxun.risk.grading import rules as grading
+from anxun.risk.grading.inputs import gather_grade_facts
 from anxun.risk.models import (
     BandTableConfig,
     EnterpriseGradeSnapshot,

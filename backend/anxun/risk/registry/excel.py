@@ -11,8 +11,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from anxun.reports.xlsx import style_table
-from anxun.risk.grading import CONTROL_LEVELS, LEVELS
-from anxun.risk.registry import (
+from anxun.risk.grading.rules import CONTROL_LEVELS, LEVELS
+from anxun.risk.registry.services import (
     CLASSIFY1_LABELS,
     CLASSIFY1_NUMBERS,
     CLASSIFY2_LABELS,

@@ -9,9 +9,8 @@ from anxun.core.auth import authenticated, current_actor
 from anxun.inspections import planning
 from anxun.inspections.planning_queries import rate_period
 from anxun.orgs import scoping
-from anxun.risk import accountability_queries as queries
-from anxun.risk import accountability_services as services
-from anxun.risk.accountability_schemas import (
+from anxun.risk.accountability import queries, services
+from anxun.risk.accountability.schemas import (
     AccountabilityBoardSchema,
     AccountabilityQuerySchema,
     AccountableObjectSchema,

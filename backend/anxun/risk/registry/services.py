@@ -22,12 +22,12 @@ from anxun.inspections.models import Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
 from anxun.outbox import events as outbox_events
-from anxun.risk import registry_queries as queries
-from anxun.risk.grading import CONTROL_LEVELS, LEVELS, FactorError, evaluate
-from anxun.risk.grading_queries import resolve_band_table
-from anxun.risk.measure_checklist import CODE as CHECKLIST_CODE
-from anxun.risk.measure_checklist import SOURCE_NAME, build_measure_checklist
+from anxun.risk.grading.queries import resolve_band_table
+from anxun.risk.grading.rules import CONTROL_LEVELS, LEVELS, FactorError, evaluate
 from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
+from anxun.risk.registry import queries
+from anxun.risk.registry.measure_checklist import CODE as CHECKLIST_CODE
+from anxun.risk.registry.measure_checklist import SOURCE_NAME, build_measure_checklist
 
 WRITE_ROLES = frozenset({Role.head, Role.safety_officer})
 
@@ -781,7 +781,7 @@ def _store_assessment(actor: Actor, enterprise: Enterprise, event: RiskEvent, re
         and _same_factors(latest.factors, result["factors"])
     ):
         return None
-    from anxun.risk.grading_services import store_assessment  # grading builds on the registry
+    from anxun.risk.grading.services import store_assessment  # grading builds on the registry
 
     return store_assessment(
         actor, enterprise, event.id, "residual", result, "import_risk_assessment"

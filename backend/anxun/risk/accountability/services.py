@@ -13,9 +13,9 @@ from anxun.extensions import db
 from anxun.inspections import planning
 from anxun.inspections.models import InspectionPlan
 from anxun.orgs import scoping
-from anxun.risk import accountability
+from anxun.risk.accountability import rules as accountability
 from anxun.risk.models import AccountablePerson, RiskObject, RiskUnit
-from anxun.risk.registry import writable_enterprise
+from anxun.risk.registry.services import writable_enterprise
 
 # The register keeps the names as text too (Excel, PDF): they follow the chosen users.
 TEXT_FIELDS = {

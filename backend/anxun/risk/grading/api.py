@@ -5,9 +5,8 @@ from flask_smorest import Blueprint
 from anxun.core import clock
 from anxun.core.auth import authenticated, current_actor
 from anxun.orgs import scoping
-from anxun.risk import grading_queries as queries
-from anxun.risk import grading_services as services
-from anxun.risk.grading_schemas import (
+from anxun.risk.grading import queries, services
+from anxun.risk.grading.schemas import (
     AssessmentCreateSchema,
     AssessmentSchema,
     BandTableCreateSchema,

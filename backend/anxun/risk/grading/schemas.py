@@ -7,7 +7,7 @@ import math
 from marshmallow import INCLUDE, fields, validate
 
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum
-from anxun.risk.grading import CONTROL_LEVELS, LEVELS, METHODS
+from anxun.risk.grading.rules import CONTROL_LEVELS, LEVELS, METHODS
 
 LEVEL_LABELS = {code: label for code, (label, _) in LEVELS.items()}
 KIND_LABELS = {"inherent": "固有风险", "residual": "剩余风险"}

@@ -7,9 +7,8 @@ from flask_smorest import Blueprint
 from anxun.core.auth import authenticated, current_actor
 from anxun.core.public_url import public_base_url
 from anxun.orgs import scoping
-from anxun.risk import map_queries as queries
-from anxun.risk import map_services as services
-from anxun.risk.map_schemas import (
+from anxun.risk.map import queries, services
+from anxun.risk.map.schemas import (
     ShapesReplaceSchema,
     SitePlanCreateSchema,
     SitePlanDetailSchema,

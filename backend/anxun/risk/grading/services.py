@@ -15,8 +15,8 @@ from anxun.core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from anxun.extensions import db
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, Region, Regulator
-from anxun.risk import grading
-from anxun.risk.grading_queries import (
+from anxun.risk.grading import rules as grading
+from anxun.risk.grading.queries import (
     DEFAULT_OWNER,
     compute_grade,
     get_risk_event,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
-from anxun.risk.grading_schemas import StrictNumber
-from anxun.risk.riskmap import SHAPES
+from anxun.risk.grading.schemas import StrictNumber
+from anxun.risk.map.drawing import SHAPES
 
 TARGET_LABELS = {"place": "地点", "risk_unit": "风险分析单元"}
 SHAPE_LABELS = {"point": "标记点", "polygon": "区域"}

@@ -6,10 +6,10 @@ from flask_smorest import Blueprint
 from anxun.core.auth import authenticated, current_actor
 from anxun.core.errors import ValidationFailed, field_error
 from anxun.orgs import scoping
-from anxun.risk import excel, registry
-from anxun.risk import registry_queries as queries
 from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
-from anxun.risk.registry_schemas import (
+from anxun.risk.registry import excel, queries
+from anxun.risk.registry import services as registry
+from anxun.risk.registry.schemas import (
     ControlMeasureCreateSchema,
     ControlMeasurePageSchema,
     ControlMeasureSchema,

@@ -18,9 +18,9 @@ from anxun.inspections import scheduling
 from anxun.inspections.models import StopPeriod, TaskOccurrence
 from anxun.orgs.models import Enterprise
 from anxun.oversight.models import EnforcementRecord
-from anxun.risk.grading import GradeInputs
+from anxun.risk.grading.rules import GradeInputs
 from anxun.risk.models import RiskObject
-from anxun.risk.registry_queries import unit_levels
+from anxun.risk.registry.queries import unit_levels
 
 OPERATION_DAYS = 30
 HAZARD_DAYS = 365
