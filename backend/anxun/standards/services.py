@@ -22,6 +22,7 @@ from anxun.inspections.models import InspectionPlan
 from anxun.notifications import services as notifications
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, Region, Regulator
+from anxun.risk.grading.levels import LEVELS
 from anxun.risk.grading.queries import (
     band_table_of,
     control_map_of,
@@ -29,7 +30,6 @@ from anxun.risk.grading.queries import (
     parse_owner,
     province_owner,
 )
-from anxun.risk.grading.rules import LEVELS
 from anxun.risk.models import BandTableConfig, RiskAssessment, RiskEvent, RiskObject, RiskUnit
 from anxun.standards.band_change import GradedAssessment, level_changes
 from anxun.standards.models import RejudgeItem, StandardChange

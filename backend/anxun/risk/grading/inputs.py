@@ -18,7 +18,7 @@ from anxun.inspections import scheduling
 from anxun.inspections.models import StopPeriod, TaskOccurrence
 from anxun.orgs.models import Enterprise
 from anxun.oversight.models import EnforcementRecord
-from anxun.risk.grading.rules import GradeInputs
+from anxun.risk.grading.enterprise import GradeInputs
 from anxun.risk.models import RiskObject
 from anxun.risk.registry.queries import unit_levels
 

@@ -13,8 +13,14 @@ from anxun.core.errors import NotFound, ValidationFailed
 from anxun.extensions import db
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
-from anxun.risk.grading import rules as grading
+from anxun.risk.grading.bands import Band, BandTable
+from anxun.risk.grading.control import ControlMap
+from anxun.risk.grading.effectiveness import operation_effectiveness
+from anxun.risk.grading.enterprise import DEFAULT_GRADE_CONFIG, enterprise_grade, with_commitment
+from anxun.risk.grading.evaluation import describe_method, evaluate
+from anxun.risk.grading.exact import FactorError
 from anxun.risk.grading.inputs import gather_grade_facts
+from anxun.risk.grading.methods import METHODS
 from anxun.risk.models import (
     BandTableConfig,
     EnterpriseGradeSnapshot,
@@ -51,20 +57,20 @@ def latest_band_config(owner_key: str, method: str) -> BandTableConfig | None:
     )
 
 
-def band_table_of(config: BandTableConfig) -> grading.BandTable:
-    return grading.BandTable(
+def band_table_of(config: BandTableConfig) -> BandTable:
+    return BandTable(
         code=config.code,
         version=str(config.version),
         method=config.method,
-        bands=tuple(grading.Band(**band) for band in config.bands),
+        bands=tuple(Band(**band) for band in config.bands),
         source=config.source,
     )
 
 
-def control_map_of(config: BandTableConfig) -> grading.ControlMap | None:
+def control_map_of(config: BandTableConfig) -> ControlMap | None:
     if config.control_map is None:
         return None
-    return grading.ControlMap(
+    return ControlMap(
         code=config.code,
         version=str(config.version),
         mapping=dict(config.control_map),
@@ -74,7 +80,7 @@ def control_map_of(config: BandTableConfig) -> grading.ControlMap | None:
 
 def resolve_band_table(
     enterprise: Enterprise, method: str
-) -> tuple[grading.BandTable | None, grading.ControlMap | None, str]:
+) -> tuple[BandTable | None, ControlMap | None, str]:
     """The enterprise's own latest table for `method`, else its province's, else the default
     (None). The control-level mapping comes with the chosen table (default when it has none)."""
     for owner_key in (enterprise_owner(enterprise), province_owner(enterprise)):
@@ -85,12 +91,12 @@ def resolve_band_table(
 
 
 def run_evaluation(
-    method, factors: dict, table: grading.BandTable | None, controls, owner_key: str
+    method, factors: dict, table: BandTable | None, controls, owner_key: str
 ) -> dict:
-    """grading.evaluate with bad factors turned into a 422 carrying their field errors."""
+    """evaluation.evaluate with bad factors turned into a 422 carrying their field errors."""
     try:
-        result = grading.evaluate(method, factors, table, controls)
-    except grading.FactorError as exc:
+        result = evaluate(method, factors, table, controls)
+    except FactorError as exc:
         raise ValidationFailed("评价因子有误。", exc.errors) from exc
     result["band_table"]["owner_key"] = owner_key
     return result
@@ -104,13 +110,13 @@ def evaluate_risk(actor: Actor, data: dict) -> dict:
     table, controls, owner_key = None, None, DEFAULT_OWNER
     if enterprise_id is not None:
         enterprise = scoping.get_enterprise(actor, enterprise_id, area=scoping.RISK)
-        if method in grading.METHODS:
+        if method in METHODS:
             table, controls, owner_key = resolve_band_table(enterprise, method)
     return run_evaluation(method, factors, table, controls, owner_key)
 
 
 def describe_methods() -> list[dict]:
-    return [grading.describe_method(code) for code in grading.METHODS]
+    return [describe_method(code) for code in METHODS]
 
 
 def check_owner_readable(actor: Actor, owner_key: str) -> None:
@@ -168,13 +174,13 @@ def compute_grade(enterprise_id: int, day: date) -> dict:
     """The explained enterprise grade for `day` as plain JSON; the same facts give the same
     result (the basis of the daily snapshot)."""
     facts = gather_grade_facts(enterprise_id, day)
-    config = grading.DEFAULT_GRADE_CONFIG
+    config = DEFAULT_GRADE_CONFIG
     if facts.must_commit:
         weight = current_app.config["ANXUN_GRADE_COMMITMENT_WEIGHT"]
-        config = grading.with_commitment(config, weight)
-    grade = grading.enterprise_grade(facts.grade_inputs(), config)
+        config = with_commitment(config, weight)
+    grade = enterprise_grade(facts.grade_inputs(), config)
     effectiveness_inputs = facts.effectiveness_inputs()
-    effectiveness = grading.operation_effectiveness(**effectiveness_inputs)
+    effectiveness = operation_effectiveness(**effectiveness_inputs)
     result = {
         "enterprise_id": enterprise_id,
         "day": day.isoformat(),

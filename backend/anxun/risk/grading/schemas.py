@@ -7,7 +7,9 @@ import math
 from marshmallow import INCLUDE, fields, validate
 
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum
-from anxun.risk.grading.rules import CONTROL_LEVELS, LEVELS, METHODS
+from anxun.risk.grading.control import CONTROL_LEVELS
+from anxun.risk.grading.levels import LEVELS
+from anxun.risk.grading.methods import METHODS
 
 LEVEL_LABELS = {code: label for code, (label, _) in LEVELS.items()}
 KIND_LABELS = {"inherent": "固有风险", "residual": "剩余风险"}

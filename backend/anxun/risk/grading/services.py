@@ -15,7 +15,9 @@ from anxun.core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from anxun.extensions import db
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, Region, Regulator
-from anxun.risk.grading import rules as grading
+from anxun.risk.grading.bands import Band, BandTable, validate_band_table
+from anxun.risk.grading.control import ControlMap, validate_control_map
+from anxun.risk.grading.methods import METHODS
 from anxun.risk.grading.queries import (
     DEFAULT_OWNER,
     compute_grade,
@@ -83,20 +85,20 @@ def configure_band_table(actor: Actor, owner_key: str, data: dict) -> BandTableC
     code = f"{owner_key.replace(':', '-')}-{method.lower()}"
     bands = [dict(band) for band in data["bands"]]
     problems = []
-    table = grading.BandTable(
+    table = BandTable(
         code=code,
         version=str(version),
         method=method,
-        bands=tuple(grading.Band(**band) for band in bands),
+        bands=tuple(Band(**band) for band in bands),
     )
     try:
-        grading.validate_band_table(table)
+        validate_band_table(table)
     except ValueError as exc:
         problems.append(field_error("bands", str(exc)))
     control_map = data.get("control_map")
     if control_map is not None:
         try:
-            grading.validate_control_map(grading.ControlMap(code, str(version), control_map))
+            validate_control_map(ControlMap(code, str(version), control_map))
         except ValueError as exc:
             problems.append(field_error("control_map", str(exc)))
     if problems:
@@ -136,7 +138,7 @@ def assess_risk_event(actor: Actor, event_id: int, data: dict) -> RiskAssessment
     method = factors.pop("method")
     kind = factors.pop("kind")
     table, controls, owner_key = None, None, DEFAULT_OWNER
-    if method in grading.METHODS:
+    if method in METHODS:
         table, controls, owner_key = resolve_band_table(enterprise, method)
     result = run_evaluation(method, factors, table, controls, owner_key)
     return store_assessment(actor, enterprise, event.id, kind, result, "assess_risk_event")

@@ -23,8 +23,9 @@ from anxun.inspections.media import media_bytes
 from anxun.inspections.models import Media, Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
+from anxun.risk.grading.control import CONTROL_LEVELS
 from anxun.risk.grading.dynamic import LEVEL_ORDER, effective_level, highest
-from anxun.risk.grading.rules import CONTROL_LEVELS, METHODS
+from anxun.risk.grading.methods import METHODS
 from anxun.risk.map import drawing as riskmap
 from anxun.risk.models import MapShape, RiskUnit, SitePlan
 from anxun.risk.registry.queries import FINISHED_HAZARD_STATES, register_tree, unit_levels

@@ -11,7 +11,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from anxun.reports.xlsx import style_table
-from anxun.risk.grading.rules import CONTROL_LEVELS, LEVELS
+from anxun.risk.grading.control import CONTROL_LEVELS
+from anxun.risk.grading.levels import LEVELS
 from anxun.risk.registry.services import (
     CLASSIFY1_LABELS,
     CLASSIFY1_NUMBERS,

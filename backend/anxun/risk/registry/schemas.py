@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
-from anxun.risk.grading.rules import CONTROL_LEVELS
+from anxun.risk.grading.control import CONTROL_LEVELS
 from anxun.risk.registry.measure_checklist import measure_item_id
 from anxun.risk.registry.services import (
     CLASSIFY1_LABELS,

@@ -22,8 +22,11 @@ from anxun.inspections.models import Place
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
 from anxun.outbox import events as outbox_events
+from anxun.risk.grading.control import CONTROL_LEVELS
+from anxun.risk.grading.evaluation import evaluate
+from anxun.risk.grading.exact import FactorError
+from anxun.risk.grading.levels import LEVELS
 from anxun.risk.grading.queries import resolve_band_table
-from anxun.risk.grading.rules import CONTROL_LEVELS, LEVELS, FactorError, evaluate
 from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
 from anxun.risk.registry import queries
 from anxun.risk.registry.measure_checklist import CODE as CHECKLIST_CODE
