@@ -23,7 +23,7 @@ anxun_cli = AppGroup("anxun", help="安巡 management commands.")
 @click.option("--if-empty", is_flag=True, help="Only seed when the database has no users.")
 def seed(if_empty: bool) -> None:
     """Seed demo data and print the demo logins."""
-    from anxun.orgs import demo
+    from anxun import demo
 
     password = current_app.config["ANXUN_DEMO_PASSWORD"]
     with unit_of_work():

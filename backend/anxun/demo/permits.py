@@ -53,7 +53,7 @@ def services_readings(permit) -> list[tuple[str, str, float, str]]:
     return [(gas, sub, *values[gas]) for gas, sub in services.required_checks(permit)]
 
 
-def seed_permit_demo(enterprise: Enterprise) -> None:
+def seed_permits(enterprise: Enterprise) -> None:
     place = db.session.scalar(
         select(Place)
         .where(Place.enterprise_id == enterprise.id, Place.is_active.is_(True))

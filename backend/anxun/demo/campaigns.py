@@ -73,7 +73,7 @@ def _value(item: dict):
     return "正常" if answer["type"] == "text" else None
 
 
-def seed_campaign_demo(hc: Enterprise) -> None:
+def seed_campaigns(hc: Enterprise) -> None:
     """The running campaign and today's commitment of hc (signed at 07:50)."""
     now = clock.now()
     today = clock.today_local()

@@ -16,7 +16,7 @@ from anxun.incidents import services
 from anxun.orgs.models import Enterprise
 
 
-def seed_incident_demo(enterprise: Enterprise) -> None:
+def seed_incidents(enterprise: Enterprise) -> None:
     """A minor injury 40 minutes ago: the quick report now (on time), then a follow-up."""
     officer = actor_for(db.session.scalar(select(User).where(User.username == "officer-hc")))
     incident, _ = services.report_incident(
