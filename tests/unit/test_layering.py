@@ -30,6 +30,7 @@ PURE_MODULES = [
     "risk/map/drawing.py",
     "risk/grading/dynamic.py",
     "risk/registry/measure_checklist.py",
+    "risk/accountability/rules.py",
     "inspections/plausibility.py",
     "reports/statistics.py",
     "oversight/patrols/orders.py",
@@ -68,7 +69,9 @@ def test_pure_rule_modules_import_no_framework(module):
 
 
 @pytest.mark.parametrize(
-    "api_module", sorted(PACKAGE.glob("*/api.py")), ids=lambda p: p.parent.name
+    "api_module",
+    sorted(PACKAGE.rglob("api.py")),
+    ids=lambda p: str(p.parent.relative_to(PACKAGE)),
 )
 def test_http_layer_never_touches_the_session(api_module):
     source = api_module.read_text(encoding="utf-8")
