@@ -433,7 +433,7 @@ def _reassess(actor: Actor, item: RejudgeItem) -> None:
     """An assessment is judged again by the table now in force: a later assessment of the same
     event and kind stands if there is one, else the recorded factors are graded again through
     the assessment service, which keeps the old assessment. A deleted event needs none."""
-    # Imported here: grading_services calls record_band_table_change when a table is stored.
+    # Imported here: risk/grading/services.py calls record_band_table_change when a table is stored.
     from anxun.risk.grading import services as grading_services
 
     old = db.session.get(RiskAssessment, item.assessment_id)

@@ -150,7 +150,7 @@ def _cell(value):
 
 
 def register_to_xlsx(tree: dict) -> bytes:
-    """The register tree (registry_queries.register_tree) as one sheet, one row per measure."""
+    """The register tree (registry/queries.register_tree) as one sheet, one row per measure."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
