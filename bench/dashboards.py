@@ -113,7 +113,7 @@ def main() -> None:
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
     from anxun.orgs.models import Enterprise
-    from anxun.risk.grading_services import snapshot_all_grades
+    from anxun.risk.grading.services import snapshot_all_grades
     from anxun.risk.models import EnterpriseGradeSnapshot
     from tests.conftest import build_app
 

@@ -30,8 +30,8 @@ PASSWORD = "bench-demo-pass"
 def build(folder: Path):
     from flask_migrate import upgrade
 
+    from anxun import demo
     from anxun.core.uow import unit_of_work
-    from anxun.orgs import demo
     from tests.e2e.helpers import build_app
 
     app = build_app(folder / "bench.sqlite3", folder)

@@ -70,10 +70,10 @@ def prepare(url: str, folder: Path) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import select, text
 
+    from anxun import demo
     from anxun.checklists.models import ChecklistVersion
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
-    from anxun.orgs import demo
     from tests.conftest import build_app
 
     app = build_app(url, str(folder))

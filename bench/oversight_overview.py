@@ -33,12 +33,12 @@ def build(folder: Path, count: int):
     from flask_migrate import upgrade
     from sqlalchemy import select
 
+    from anxun import demo
     from anxun.checklists.models import ChecklistVersion
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
     from anxun.hazards.models import Hazard
     from anxun.inspections.models import Inspection, InspectionPlan, TaskOccurrence
-    from anxun.orgs import demo
     from anxun.orgs.models import Enterprise, EnterpriseIndustry
     from anxun.orgs.rules import uscc_with_check
     from anxun.oversight.models import RectificationOrder

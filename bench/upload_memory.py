@@ -71,9 +71,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    from anxun import demo
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
-    from anxun.orgs import demo
     from tests.e2e.helpers import PASSWORD, api_login, build_app
 
     cases = photos()

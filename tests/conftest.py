@@ -208,9 +208,9 @@ def world(app):
     import sqlite3
     from pathlib import Path
 
+    from anxun import demo
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
-    from anxun.orgs import demo
     from tests.factories import world_ids
 
     with app.app_context():

@@ -16,7 +16,7 @@ from anxun.hazards.models import Hazard
 from anxun.inspections.media import content_paths, media_dir
 from anxun.inspections.models import Media, Place
 from anxun.risk.models import ControlMeasure, RiskAssessment, RiskEvent, RiskObject, RiskUnit
-from anxun.risk.registry import KIND_BY_CLASSIFY1
+from anxun.risk.registry.services import KIND_BY_CLASSIFY1
 
 _counter = itertools.count(1)
 

@@ -106,17 +106,17 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from anxun.notifications.api import blp as notifications_blp
     from anxun.orgs.api import blp as orgs_blp
     from anxun.outbox.api import blp as outbox_blp
-    from anxun.oversight.dashboard_api import blp as dashboard_blp
-    from anxun.oversight.enforcement_api import blp as enforcement_blp
-    from anxun.oversight.listing_api import blp as listing_blp
-    from anxun.oversight.patrol_api import blp as patrol_blp
-    from anxun.oversight.spot_check_api import blp as spot_check_blp
+    from anxun.oversight.dashboard.api import blp as dashboard_blp
+    from anxun.oversight.enforcement.api import blp as enforcement_blp
+    from anxun.oversight.listings.api import blp as listing_blp
+    from anxun.oversight.patrols.api import blp as patrol_blp
+    from anxun.oversight.spot_checks.api import blp as spot_check_blp
     from anxun.permits.api import blp as permits_blp
     from anxun.reports.api import blp as reports_blp
-    from anxun.risk.accountability_api import blp as risk_accountability_blp
-    from anxun.risk.grading_api import blp as risk_grading_blp
-    from anxun.risk.map_api import blp as risk_map_blp
-    from anxun.risk.registry_api import blp as risk_registry_blp
+    from anxun.risk.accountability.api import blp as risk_accountability_blp
+    from anxun.risk.grading.api import blp as risk_grading_blp
+    from anxun.risk.map.api import blp as risk_map_blp
+    from anxun.risk.registry.api import blp as risk_registry_blp
     from anxun.standards.api import blp as standards_blp
     from anxun.sync.api import blp as sync_blp
     from anxun.web.api import bp as web_bp
@@ -161,7 +161,7 @@ def _register_event_handlers() -> None:
     from anxun.audits import handlers as audits
     from anxun.hazards import handlers as hazards
     from anxun.outbox import handlers as outbox
-    from anxun.risk import inspection_handlers as risk
+    from anxun.risk import handlers as risk
 
     for domain in (hazards, risk, outbox, audits):
         domain.register()

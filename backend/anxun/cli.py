@@ -23,7 +23,7 @@ anxun_cli = AppGroup("anxun", help="安巡 management commands.")
 @click.option("--if-empty", is_flag=True, help="Only seed when the database has no users.")
 def seed(if_empty: bool) -> None:
     """Seed demo data and print the demo logins."""
-    from anxun.orgs import demo
+    from anxun import demo
 
     password = current_app.config["ANXUN_DEMO_PASSWORD"]
     with unit_of_work():
@@ -322,10 +322,10 @@ anxun_cli.add_command(checklists_cli)
 
 
 def register_cli(app: Flask) -> None:
-    from anxun.oversight.spot_check_cli import spot_checks_cli
+    from anxun.oversight.spot_checks.cli import spot_checks_cli
 
     anxun_cli.add_command(spot_checks_cli)
-    from anxun.oversight.patrol_cli import orders_cli
+    from anxun.oversight.patrols.cli import orders_cli
 
     anxun_cli.add_command(orders_cli)
     from anxun.audits.cli import audits_cli
@@ -477,7 +477,7 @@ grades_cli = AppGroup("grades", help="Daily enterprise grades (企业安全风�
 def grades_snapshot() -> None:
     """Compute today's grade for every enterprise; running it again the same day is a no-op."""
     from anxun.core import clock
-    from anxun.risk.grading_services import snapshot_all_grades
+    from anxun.risk.grading.services import snapshot_all_grades
 
     with unit_of_work():
         counts = snapshot_all_grades(SYSTEM)

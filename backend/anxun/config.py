@@ -94,7 +94,7 @@ DEFAULTS: dict = {
     "ANXUN_COMMITMENT_CUTOFF": "09:00",
     # Points (0–99) the daily commitment's on-time rate carries in the grade of an enterprise
     # that must commit; its other components shrink in proportion so the total stays 100
-    # (risk/grading.with_commitment). 0 leaves the commitment out of the grade.
+    # (risk/grading/enterprise.with_commitment). 0 leaves the commitment out of the grade.
     "ANXUN_GRADE_COMMITMENT_WEIGHT": 10,
     # Minutes before a permit's gas re-analysis is due that its guardian and applicant are
     # reminded (GB 30871—2022 6.5). The reminder comes from the permits sweep, which runs every

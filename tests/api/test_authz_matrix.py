@@ -61,10 +61,10 @@ def _seeded():
 
 
 def _seed(app, backend: str, seeded: dict) -> dict:
+    from anxun import demo
     from anxun.core import clock
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
-    from anxun.orgs import demo
     from tests.factories import world_ids
 
     today = clock.today_local()

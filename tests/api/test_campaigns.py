@@ -15,7 +15,7 @@ from anxun.core.auth import Grant
 from anxun.hazards.models import Hazard
 from anxun.inspections.models import InspectionPlan, TaskOccurrence
 from anxun.outbox.models import OutboxEvent
-from anxun.oversight import spot_draw
+from anxun.oversight.spot_checks import draw as spot_draw
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import enterprise_payload
 from tests.inspection_helpers import payload, upload_photo

@@ -273,7 +273,7 @@ def test_failed_control_measure_check_raises_the_units_risk_until_closed(
     """Issue 6: a failed check of a control measure raises a hazard linked to the measure and its
     unit; the unit's effective level is raised while the hazard is open."""
     from anxun.risk.models import ControlMeasure, RiskAssessment, RiskEvent, RiskObject, RiskUnit
-    from anxun.risk.registry_queries import unit_levels
+    from anxun.risk.registry.queries import unit_levels
 
     hc = world["enterprise"]["hc"]
     head = login_as("head-hc")

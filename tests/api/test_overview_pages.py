@@ -68,7 +68,7 @@ def test_the_rate_comes_from_todays_snapshot_and_is_computed_without_one(
     from anxun.core.auth import SYSTEM
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
-    from anxun.risk.grading_services import snapshot_all_grades
+    from anxun.risk.grading.services import snapshot_all_grades
     from anxun.risk.models import EnterpriseGradeSnapshot
 
     headers = login_as("regulator")

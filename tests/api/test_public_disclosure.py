@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from anxun.accounts.models import User
+from anxun.demo.orgs import ENTERPRISES
 from anxun.hazards.models import Hazard
-from anxun.orgs.demo import ENTERPRISES
 from tests.factories_hazards import hazard_in, make_media, step
 
 TODAY = date(2026, 11, 25)

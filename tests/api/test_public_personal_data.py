@@ -138,7 +138,7 @@ def test_a_result_summary_with_a_phone_number_is_refused(db, client, admin, regi
 
 
 def test_a_server_seed_never_reads_as_a_phone_number(client, admin, registries, monkeypatch):
-    from anxun.oversight import spot_check_services
+    from anxun.oversight.spot_checks import services as spot_check_services
 
     seeds = iter(["a13805740101bcdefabcdefabcdefabc", "0123abcd" * 4])
     monkeypatch.setattr(spot_check_services.secrets, "token_hex", lambda n: next(seeds))

@@ -433,7 +433,7 @@ def test_a_deleted_event_or_parent_hides_its_assessments(client, world, login_as
 
 
 def test_a_version_taken_by_a_concurrent_writer_is_409(client, world, login_as, db, monkeypatch):
-    from anxun.risk import grading_services
+    from anxun.risk.grading import services as grading_services
 
     hc = world["enterprise"]["hc"]
     head = login_as("head-hc")

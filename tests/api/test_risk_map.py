@@ -514,7 +514,7 @@ def test_map_pdf_is_a4_landscape_with_chinese_title_legend_and_targets(
 def test_risk_card_lists_risks_controls_hazards_and_contacts(
     app, client, officer, scene, db, world, tmp_path, monkeypatch
 ):
-    from anxun.risk import map_queries
+    from anxun.risk.map import queries as map_queries
     from anxun.risk.models import RiskUnit
 
     make_open_hazard(
@@ -623,8 +623,8 @@ def test_risk_register_pdf_has_a_row_per_event_and_counts_per_level(
 def test_risk_register_prints_lec_factors_the_d_value_and_each_measure_kind(
     client, officer, db, world, tmp_path
 ):
-    from anxun.risk import registry
-    from anxun.risk.grading_services import assess_risk_event
+    from anxun.risk.grading.services import assess_risk_event
+    from anxun.risk.registry import services as registry
     from tests.factories_hazards import actor
 
     head = actor("head-hc")
@@ -667,9 +667,9 @@ def test_risk_card_shows_the_graded_units_level_and_lifts_it_while_a_hazard_is_o
 ):
     """液氨罐区 with a unit graded by LEC 3×6×15 = 270 (较大) reads 较大风险, not 未评估; an open
     hazard on the unit lifts the card to 重大风险 until it is closed."""
-    from anxun.risk import registry
-    from anxun.risk.grading_services import assess_risk_event
+    from anxun.risk.grading.services import assess_risk_event
     from anxun.risk.models import RiskUnit
+    from anxun.risk.registry import services as registry
     from tests.factories_hazards import actor
 
     hc = world["enterprise"]["hc"]
@@ -717,8 +717,8 @@ def test_new_plan_without_shapes_renders_a_plain_map(client, officer, scene, tmp
 
 @pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig is not installed")
 def test_map_labels_use_the_noto_sans_cjk_sc_face():
-    from anxun.risk import riskmap
-    from anxun.risk.map_queries import cjk_font
+    from anxun.risk.map import drawing as riskmap
+    from anxun.risk.map.queries import cjk_font
 
     font = cjk_font()
     assert font is not None

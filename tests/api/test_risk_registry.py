@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from anxun.checklists.loader import item_index, parse_checklist
 from anxun.checklists.models import ChecklistVersion
 from anxun.core.audit import AuditEntry
-from anxun.risk import registry
-from anxun.risk.measure_checklist import measure_id_from_item
 from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
-from anxun.risk.registry_queries import unit_levels
+from anxun.risk.registry import services as registry
+from anxun.risk.registry.measure_checklist import measure_id_from_item
+from anxun.risk.registry.queries import unit_levels
 from tests.factories_risk import (
     create_registry,
     event_payload,

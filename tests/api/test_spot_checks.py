@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 from anxun.accounts import services as accounts
 from anxun.core.audit import AuditEntry
 from anxun.core.auth import SYSTEM, Grant
-from anxun.oversight import spot_draw
 from anxun.oversight.models import (
     Patrol,
     SpotCheckAssignment,
     SpotCheckDraw,
     SpotCheckRegistryEntry,
 )
+from anxun.oversight.spot_checks import draw as spot_draw
 from tests.conftest import DEMO_PASSWORD
 
 API = "/api/v1/spot-checks"

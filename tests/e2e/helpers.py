@@ -116,9 +116,9 @@ def build_template(folder: Path) -> Path:
     every browser test's server starts from (copied per test by `serve`)."""
     from flask_migrate import upgrade
 
+    from anxun import demo
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
-    from anxun.orgs import demo
 
     db_path = folder / "template.sqlite3"
     app = build_app(db_path, folder)

@@ -117,11 +117,11 @@ def seed_demo_incident(live) -> None:
     def run(session):
         from sqlalchemy import select
 
-        from anxun.incidents.demo import seed_incident_demo
+        from anxun.demo.incidents import seed_incidents
         from anxun.orgs.models import Enterprise
 
         hc = session.scalar(select(Enterprise).where(Enterprise.name == "宁波澄江化工有限公司"))
-        seed_incident_demo(hc)
+        seed_incidents(hc)
         session.commit()
 
     live.query(run)

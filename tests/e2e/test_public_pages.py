@@ -29,7 +29,7 @@ def seed_two_districts(live) -> dict:
     from anxun.extensions import db
     from anxun.orgs import services as org_services
     from anxun.orgs.models import Enterprise
-    from anxun.oversight import listing_services
+    from anxun.oversight.listings import services as listing_services
     from tests.factories_hazards import actor, hazard_in
 
     with live.app.app_context():
@@ -132,7 +132,7 @@ def test_major_hazards_on_a_phone_are_cards_filtered_by_region_name(live, browse
 def publish_a_draw(live) -> dict:
     """A published draw of the EM bureau over its covered enterprises and two officers."""
     from anxun.extensions import db
-    from anxun.oversight import spot_check_services as services
+    from anxun.oversight.spot_checks import services
     from tests.factories_hazards import actor, user_id
 
     with live.app.app_context():

@@ -16,7 +16,7 @@ def seed_orders(live) -> dict:
     """Two orders to hc, the older one already acknowledged by the head."""
     from anxun.core import clock
     from anxun.extensions import db
-    from anxun.oversight import patrol_services as services
+    from anxun.oversight.patrols import services
     from tests.factories_hazards import actor
 
     with live.app.app_context():

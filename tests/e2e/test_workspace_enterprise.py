@@ -25,7 +25,7 @@ def seed_drilldown(live) -> dict:
     from anxun.core import clock
     from anxun.extensions import db
     from anxun.orgs.models import Enterprise
-    from anxun.risk.map_services import create_site_plan
+    from anxun.risk.map.services import create_site_plan
     from tests import factories_documents as f
     from tests import factories_riskmap as fm
     from tests.factories_hazards import actor

@@ -18,7 +18,7 @@ def seed_listed_awaiting_signoff(live) -> dict:
     """A major hazard of hc walked to awaiting_signoff and publicly listed by the regulator."""
     from anxun.core import clock
     from anxun.extensions import db
-    from anxun.oversight import listing_services
+    from anxun.oversight.listings import services as listing_services
     from tests.factories_hazards import actor, hazard_in
 
     with live.app.app_context():

@@ -76,9 +76,9 @@ def test_load_stores_versions_once(app, db):
 
 def test_demo_seed_gives_every_officer_tasks_today_and_hc_a_risk_register(app, db):
     from anxun.audits.models import AuditRun
+    from anxun.demo.orgs import ENTERPRISES
     from anxun.incidents.models import Incident
     from anxun.inspections.models import InspectionPlan, Place
-    from anxun.orgs.demo import ENTERPRISES
     from anxun.orgs.models import Enterprise
     from anxun.oversight.models import (
         Patrol,

@@ -28,13 +28,13 @@ def test_parallel_task_lists_materialise_each_window_once(app, db, world, served
     from anxun.accounts.models import User
     from anxun.accounts.services import actor_for
     from anxun.core.uow import unit_of_work
-    from anxun.orgs import demo
+    from anxun.demo.inspections import OPERATIONS, seed_operations
     from anxun.orgs.models import Enterprise
 
     with unit_of_work():
         head = actor_for(db.session.scalar(select(User).where(User.username == "head-hc")))
-        demo._seed_operations(
-            head, db.session.get(Enterprise, world["enterprise"]["hc"]), demo.OPERATIONS["hc"]
+        seed_operations(
+            head, db.session.get(Enterprise, world["enterprise"]["hc"]), OPERATIONS["hc"]
         )
 
     def call(path, body=None, token=None):

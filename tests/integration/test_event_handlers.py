@@ -12,7 +12,7 @@ from anxun.inspections.events import (
     PlaceRisk,
 )
 from anxun.outbox.handlers import send_inspection_summary
-from anxun.risk.inspection_handlers import link_failed_measure_checks, place_risk
+from anxun.risk.handlers import link_failed_measure_checks, place_risk
 from tests.conftest import build_app
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from anxun.core.audit import AuditEntry
 from anxun.notifications.models import Notification
 from anxun.outbox.models import OutboxEvent
-from anxun.oversight import patrol_services as services
 from anxun.oversight.models import RectificationOrder
+from anxun.oversight.patrols import services
 from tests.factories_hazards import actor
 
 ISSUED = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # 09:00 Beijing time
@@ -145,12 +145,12 @@ def test_cli_sweep_reports_counts(app, db, world, orders, frozen_clock):
 
 
 def test_demo_seed_has_a_closed_hc_patrol_and_an_escalated_dust_order(app, db, world):
+    from anxun.demo.oversight import seed_patrols
     from anxun.orgs.models import Enterprise
-    from anxun.oversight import patrol_demo
     from anxun.oversight.models import Patrol, PatrolFinding
 
     by_id = {e.id: e for e in db.session.scalars(select(Enterprise))}
-    patrol_demo.seed({key: by_id[i] for key, i in world["enterprise"].items()})
+    seed_patrols({key: by_id[i] for key, i in world["enterprise"].items()})
     db.session.commit()
     hc, dust = world["enterprise"]["hc"], world["enterprise"]["dust"]
     [closed] = db.session.scalars(select(Patrol).where(Patrol.enterprise_id == hc)).all()

@@ -356,7 +356,7 @@ def registry_actor(db):
 
 def tank_register(db, world, actor, measures: int = 1) -> dict:
     """液氨罐区 → 1#液氨储罐 → 储罐泄漏引发中毒 (graded orange) → `measures` control measures."""
-    from anxun.risk import registry
+    from anxun.risk.registry import services as registry
     from tests.factories_risk import (
         event_payload,
         make_assessment,
@@ -408,7 +408,7 @@ def outbox_keys(db, event_type: str) -> list[str]:
 def test_hazchem_chain_sends_register_changes_parents_first_and_deletes_flagged(
     db, world, receiver, frozen_clock
 ):
-    from anxun.risk import registry
+    from anxun.risk.registry import services as registry
 
     frozen_clock(datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
     actor = registry_actor(db)

@@ -15,8 +15,8 @@ from anxun.inspections import services as inspection_services
 from anxun.inspections.schemas import InspectionSubmitSchema
 from anxun.outbox import dispatcher
 from anxun.outbox.models import OutboxDelivery, OutboxEvent, RegulatorEndpoint
-from anxun.risk import registry
 from anxun.risk.models import RiskObject
+from anxun.risk.registry import services as registry
 from tests.factories_risk import event_payload, measure_payload, object_payload, unit_payload
 from tests.inspection_helpers import items_of, payload, upload_photo
 from tests.integration.test_outbox_delivery import SECRET, Receiver

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from anxun.checklists.models import ChecklistVersion
 from anxun.core.audit import AuditEntry
-from anxun.risk.excel import COLUMNS
 from anxun.risk.models import ControlMeasure, RiskAssessment, RiskEvent, RiskObject, RiskUnit
+from anxun.risk.registry.excel import COLUMNS
 from tests.factories_risk import create_registry, make_assessment, upload, xlsx_bytes
 
 API = "/api/v1"

@@ -194,9 +194,9 @@ def _seed(url: str, tmp_path: Path, s3: dict, receiver_port: int) -> dict:
     """Migrate, seed the demo world, and register a webhook for the regulator of hc."""
     from flask_migrate import upgrade
 
+    from anxun import demo
     from anxun.core.uow import unit_of_work
     from anxun.extensions import db
-    from anxun.orgs import demo
     from anxun.outbox.models import RegulatorEndpoint
     from tests.factories import world_ids
 

@@ -3,7 +3,7 @@ completion is counted (the online operation rate's rule: done on time over done 
 
 import pytest
 
-from anxun.risk import accountability
+from anxun.risk.accountability import rules as accountability
 
 
 def test_the_three_duties_check_quarterly_monthly_and_weekly_citing_the_measures():

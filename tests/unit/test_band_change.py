@@ -2,19 +2,19 @@
 
 import pytest
 
-from anxun.risk import grading
+from anxun.risk.grading.bands import Band, BandTable
 from anxun.standards.band_change import GradedAssessment, LevelChange, level_changes
 
 # A stricter LEC table: red above 150 (the default puts 160 < D ≤ 320 in orange).
-STRICT = grading.BandTable(
+STRICT = BandTable(
     code="enterprise-7-lec",
     version="2",
     method="LEC",
     bands=(
-        grading.Band("red", "重大", 150, False, None, False),
-        grading.Band("orange", "较大", 70, False, 150, True),
-        grading.Band("yellow", "一般", 20, False, 70, True),
-        grading.Band("blue", "低", None, False, 20, True),
+        Band("red", "重大", 150, False, None, False),
+        Band("orange", "较大", 70, False, 150, True),
+        Band("yellow", "一般", 20, False, 70, True),
+        Band("blue", "低", None, False, 20, True),
     ),
 )
 

@@ -1,4 +1,4 @@
-"""The daily safety commitment as an indicator of the enterprise grade (risk/grading.with_commitment),
+"""The daily safety commitment as an indicator of the enterprise grade (risk/grading/enterprise.with_commitment),
 hand-computed: with weight W the indicator earns rate × W and every other component, full marks
 and per-unit deduction alike, is multiplied by (100 − W) / 100."""
 
@@ -8,14 +8,14 @@ from fractions import Fraction
 
 import pytest
 
-from anxun.risk.grading import (
+from anxun.risk.grading.enterprise import (
     DEFAULT_GRADE_CONFIG,
-    FactorError,
     GradeInputs,
     enterprise_grade,
     validate_grade_config,
     with_commitment,
 )
+from anxun.risk.grading.exact import FactorError
 
 
 def inputs(**overrides) -> GradeInputs:

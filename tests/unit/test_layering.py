@@ -18,19 +18,27 @@ PURE_MODULES = [
     "checklists/verification.py",
     "inspections/scheduling.py",
     "hazards/workflow.py",
-    "risk/grading.py",
+    "risk/grading/levels.py",
+    "risk/grading/exact.py",
+    "risk/grading/methods.py",
+    "risk/grading/bands.py",
+    "risk/grading/control.py",
+    "risk/grading/evaluation.py",
+    "risk/grading/enterprise.py",
+    "risk/grading/effectiveness.py",
     "outbox/mappings/hazchem.py",
-    "risk/riskmap.py",
-    "risk/dynamic.py",
-    "risk/measure_checklist.py",
+    "risk/map/drawing.py",
+    "risk/grading/dynamic.py",
+    "risk/registry/measure_checklist.py",
+    "risk/accountability/rules.py",
     "inspections/plausibility.py",
     "reports/statistics.py",
-    "oversight/orders.py",
-    "oversight/listing_rules.py",
+    "oversight/patrols/orders.py",
+    "oversight/listings/rules.py",
     "core/disclosure.py",
     "incidents/rules.py",
-    "oversight/spot_draw.py",
-    "oversight/indicators.py",
+    "oversight/spot_checks/draw.py",
+    "oversight/dashboard/indicators.py",
     "backup/manifest.py",
     "standards/band_change.py",
 ]
@@ -61,7 +69,9 @@ def test_pure_rule_modules_import_no_framework(module):
 
 
 @pytest.mark.parametrize(
-    "api_module", sorted(PACKAGE.glob("*/api.py")), ids=lambda p: p.parent.name
+    "api_module",
+    sorted(PACKAGE.rglob("api.py")),
+    ids=lambda p: str(p.parent.relative_to(PACKAGE)),
 )
 def test_http_layer_never_touches_the_session(api_module):
     source = api_module.read_text(encoding="utf-8")

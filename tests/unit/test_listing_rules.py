@@ -2,7 +2,7 @@
 
 import pytest
 
-from anxun.oversight import listing_rules as rules
+from anxun.oversight.listings import rules
 
 
 def test_listing_number_follows_the_document_number_form():

@@ -6,9 +6,16 @@ from pathlib import Path
 import pytest
 
 from anxun.checklists.loader import item_index, parse_checklist
-from anxun.risk.measure_checklist import build_measure_checklist, measure_id_from_item
+from anxun.risk.registry.measure_checklist import build_measure_checklist, measure_id_from_item
 
-MODULE = Path(__file__).resolve().parents[2] / "backend" / "anxun" / "risk" / "measure_checklist.py"
+MODULE = (
+    Path(__file__).resolve().parents[2]
+    / "backend"
+    / "anxun"
+    / "risk"
+    / "registry"
+    / "measure_checklist.py"
+)
 
 
 def measure(id_, unit_id, unit_name, classify1="engineering", **overrides):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from anxun.oversight.orders import (
+from anxun.oversight.patrols.orders import (
     OrderAction,
     OrderState,
     escalation_due,

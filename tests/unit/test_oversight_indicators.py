@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from anxun.oversight import indicators as ind
+from anxun.oversight.dashboard import indicators as ind
 
 NOW = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
 

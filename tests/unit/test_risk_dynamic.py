@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from anxun.risk.dynamic import LEVEL_ORDER, effective_level, highest, raise_level
+from anxun.risk.grading.dynamic import LEVEL_ORDER, effective_level, highest, raise_level
 
-MODULE = Path(__file__).resolve().parents[2] / "backend" / "anxun" / "risk" / "dynamic.py"
+MODULE = (
+    Path(__file__).resolve().parents[2] / "backend" / "anxun" / "risk" / "grading" / "dynamic.py"
+)
 
 
 def test_levels_ascend_from_blue_to_red():

@@ -8,28 +8,27 @@ from fractions import Fraction
 
 import pytest
 
-from anxun.risk.grading import (
+from anxun.risk.grading.bands import (
     DEFAULT_BANDS,
-    DEFAULT_CONTROL_MAP,
-    DEFAULT_GRADE_CONFIG,
     LEC_BANDS,
     MES_BANDS,
     Band,
     BandTable,
-    ControlMap,
-    FactorError,
-    GradeInputs,
     band_for,
-    colour_for_score,
-    describe_method,
-    enterprise_grade,
-    evaluate,
-    operation_effectiveness,
-    reachable_scores,
     validate_band_table,
-    validate_control_map,
+)
+from anxun.risk.grading.control import DEFAULT_CONTROL_MAP, ControlMap, validate_control_map
+from anxun.risk.grading.effectiveness import operation_effectiveness
+from anxun.risk.grading.enterprise import (
+    DEFAULT_GRADE_CONFIG,
+    GradeInputs,
+    colour_for_score,
+    enterprise_grade,
     validate_grade_config,
 )
+from anxun.risk.grading.evaluation import describe_method, evaluate
+from anxun.risk.grading.exact import FactorError
+from anxun.risk.grading.methods import reachable_scores
 
 # --- LEC, domain.md §2.2: D = L×E×C; >320 red, (160, 320] orange, (70, 160] yellow, ≤70 blue ----
 # Products are discrete, so each boundary is tested with the reachable neighbours on both sides:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from anxun.risk import riskmap
-from anxun.risk.riskmap import Figure, FontFile, draw_map, draw_risk_map, shape_problems
+from anxun.risk.map import drawing as riskmap
+from anxun.risk.map.drawing import Figure, FontFile, draw_map, draw_risk_map, shape_problems
 
 RED = (0xE6, 0x00, 0x12)
 ORANGE = (0xF3, 0x98, 0x00)

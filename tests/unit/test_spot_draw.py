@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from anxun.oversight import spot_draw
+from anxun.oversight.spot_checks import draw as spot_draw
 
 
 def reference_draw(seed, objects, inspectors, n, k):

@@ -26,7 +26,7 @@ from anxun.orgs import scoping
 from anxun.orgs.models import Engagement, Enterprise, Regulator
 from anxun.orgs.rules import INDUSTRY_LABELS
 from anxun.outbox.enqueue import enqueue
-from anxun.oversight import spot_draw
+from anxun.oversight.spot_checks import draw as spot_draw
 
 CAMPAIGN_TASK = "campaign_task"
 CAMPAIGN_CHECK = "campaign_check"

@@ -81,7 +81,7 @@ def _hazards_sweep() -> str:
 
 def _grades_snapshot() -> str:
     from anxun.core.auth import SYSTEM
-    from anxun.risk.grading_services import snapshot_all_grades
+    from anxun.risk.grading.services import snapshot_all_grades
 
     counts = snapshot_all_grades(SYSTEM)
     return (
@@ -91,7 +91,7 @@ def _grades_snapshot() -> str:
 
 
 def _orders_sweep() -> str:
-    from anxun.oversight.patrol_services import sweep_orders
+    from anxun.oversight.patrols.services import sweep_orders
 
     result = sweep_orders(clock.now())
     return (

@@ -15,8 +15,8 @@ from anxun.evidence.schemas import (
     EvidenceRequestPageSchema,
     EvidenceRequestSchema,
 )
-from anxun.oversight import patrol_queries
-from anxun.oversight.patrol_schemas import OrderSchema, PatrolFindingSchema
+from anxun.oversight.patrols import queries as patrol_queries
+from anxun.oversight.patrols.schemas import OrderSchema, PatrolFindingSchema
 
 blp = Blueprint("evidence", __name__, url_prefix="/api/v1", description="远程核查")
 

@@ -6,7 +6,7 @@ from anxun.accounts.roles import ENTERPRISE_ROLES, ROLE_LABELS
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
 from anxun.evidence.rules import MAX_HOURS, MIN_HOURS, REQUESTER_LABELS, STATE_LABELS
 from anxun.inspections.schemas import GpsSchema
-from anxun.oversight.patrol_schemas import LegalBasisSchema
+from anxun.oversight.patrols.schemas import LegalBasisSchema
 
 ANSWERER_ROLES = sorted(str(r) for r in ENTERPRISE_ROLES)
 LEVELS = ["general", "major"]

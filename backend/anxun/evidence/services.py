@@ -31,8 +31,8 @@ from anxun.inspections.plausibility import flags as plausibility_flags
 from anxun.notifications import services as notifications
 from anxun.orgs import scoping
 from anxun.orgs.models import Engagement, Enterprise
-from anxun.oversight import patrol_services
 from anxun.oversight.models import Patrol
+from anxun.oversight.patrols import services as patrol_services
 
 VOLATILE_FIELDS = ("sent_at",)
 MSG_NOT_REQUESTER = (

@@ -304,7 +304,7 @@ def hazard_view(hazard: Hazard, actor: Actor) -> dict:
 def _orders(hazard: Hazard) -> list[dict]:
     """The regulators' rectification orders that name this hazard, with their 文号 and 签收."""
     from anxun.oversight.models import RectificationOrder, RectificationOrderItem
-    from anxun.oversight.orders import ORDER_STATE_LABELS
+    from anxun.oversight.patrols.orders import ORDER_STATE_LABELS
 
     # IN, not JOIN + DISTINCT: PostgreSQL cannot compare the order's JSON columns for DISTINCT.
     naming = select(RectificationOrderItem.order_id).where(

@@ -43,7 +43,7 @@ from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
 from anxun.outbox.enqueue import enqueue
 from anxun.outbox.models import OutboxEvent
-from anxun.oversight import listing_services
+from anxun.oversight.listings import services as listing_services
 from anxun.standards import queries as standards_queries
 from anxun.standards import services as standards_services
 

@@ -53,7 +53,7 @@ _DECODING = threading.Lock()
 # Room for the other form fields and multipart headers when judging a body by Content-Length.
 FORM_OVERHEAD = 16 * 1024
 
-# Regulator roles that patrol (as oversight.patrol_services.STAFF).
+# Regulator roles that patrol (as oversight.patrols.services.STAFF).
 PATROL_STAFF = frozenset({Role.regulator_inspector.value, Role.regulator_admin.value})
 
 MSG_TYPE = "只接受 JPEG、PNG 或 WebP 照片。"

@@ -32,7 +32,7 @@ from anxun.inspections.models import (
 )
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
-from anxun.oversight import orders as order_rules
+from anxun.oversight.patrols import orders as order_rules
 from anxun.reports import statistics
 from anxun.reports.ledger import ledger_xlsx
 from anxun.reports.render import chinese_date, chinese_moment, render_pdf

@@ -36,9 +36,9 @@ def _render(stem: str) -> bytes | None:
     from anxun.inspections.models import Inspection, Place
     from anxun.orgs.models import Enterprise
     from anxun.oversight.models import RectificationOrder
-    from anxun.oversight.order_document import order_pdf
+    from anxun.oversight.patrols.order_document import order_pdf
     from anxun.reports import documents, statistics
-    from anxun.risk.map_queries import register_pdf, risk_card_pdf
+    from anxun.risk.map.queries import register_pdf, risk_card_pdf
 
     hc = db.session.scalar(select(Enterprise).where(Enterprise.document_abbreviation == "澄化"))
     hc = hc or db.session.scalar(select(Enterprise).order_by(Enterprise.id))

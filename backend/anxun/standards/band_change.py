@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from anxun.risk import grading
+from anxun.risk.grading.bands import BandTable
+from anxun.risk.grading.control import ControlMap
+from anxun.risk.grading.evaluation import evaluate
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,8 @@ class LevelChange:
 
 def level_changes(
     assessments: Iterable[GradedAssessment],
-    table: grading.BandTable,
-    control_map: grading.ControlMap | None = None,
+    table: BandTable,
+    control_map: ControlMap | None = None,
 ) -> list[LevelChange]:
     """The assessments of `table`'s method, graded by another table (or version), whose factors
     `table` grades to a different level. Those keeping their level are left out: their grade
@@ -48,7 +50,7 @@ def level_changes(
             table.version,
         ):
             continue
-        result = grading.evaluate(assessment.method, assessment.factors, table, control_map)
+        result = evaluate(assessment.method, assessment.factors, table, control_map)
         if result["level"]["code"] != assessment.level:
             changes.append(
                 LevelChange(

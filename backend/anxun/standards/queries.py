@@ -14,7 +14,7 @@ from anxun.hazards.models import Hazard
 from anxun.inspections.models import InspectionPlan
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
-from anxun.risk.grading import LEVELS
+from anxun.risk.grading.levels import LEVELS
 from anxun.risk.models import RiskAssessment, RiskEvent
 from anxun.standards.models import RejudgeItem, StandardChange
 

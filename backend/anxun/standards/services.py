@@ -22,8 +22,8 @@ from anxun.inspections.models import InspectionPlan
 from anxun.notifications import services as notifications
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise, Region, Regulator
-from anxun.risk.grading import LEVELS
-from anxun.risk.grading_queries import (
+from anxun.risk.grading.levels import LEVELS
+from anxun.risk.grading.queries import (
     band_table_of,
     control_map_of,
     latest_band_config,
@@ -433,8 +433,8 @@ def _reassess(actor: Actor, item: RejudgeItem) -> None:
     """An assessment is judged again by the table now in force: a later assessment of the same
     event and kind stands if there is one, else the recorded factors are graded again through
     the assessment service, which keeps the old assessment. A deleted event needs none."""
-    # Imported here: grading_services calls record_band_table_change when a table is stored.
-    from anxun.risk import grading_services
+    # Imported here: risk/grading/services.py calls record_band_table_change when a table is stored.
+    from anxun.risk.grading import services as grading_services
 
     old = db.session.get(RiskAssessment, item.assessment_id)
     newer = db.session.scalar(

@@ -12,7 +12,7 @@ def _today():
 
 def _suspension(world):
     from anxun.extensions import db
-    from anxun.oversight import enforcement_services
+    from anxun.oversight.enforcement import services as enforcement_services
     from tests.factories_hazards import actor
 
     record = enforcement_services.record_enforcement(

@@ -48,7 +48,7 @@ def _place(world):
 
 def _request(world, patrol=False, expired=False):
     from anxun.evidence import services
-    from anxun.oversight import patrol_services
+    from anxun.oversight.patrols import services as patrol_services
     from tests.factories_hazards import actor
 
     regulator = actor("regulator")

@@ -29,7 +29,7 @@ def _major(world):
 
 def _listing(world, closed=False):
     from anxun.core import clock
-    from anxun.oversight import listing_services
+    from anxun.oversight.listings import services as listing_services
     from tests.factories_hazards import actor, hazard_in
 
     hazard = hazard_in("rectifying", level="major")

@@ -55,7 +55,7 @@ LAW_65 = [{"document": "《中华人民共和国安全生产法》", "clause": "
 
 
 def _services():
-    from anxun.oversight import patrol_services
+    from anxun.oversight.patrols import services as patrol_services
 
     return patrol_services
 

@@ -33,7 +33,7 @@ def _admin():
 
 def _registries(world):
     from anxun.extensions import db
-    from anxun.oversight import spot_check_services as services
+    from anxun.oversight.spot_checks import services
 
     admin = _admin()
     entries = services.add_registry_entries(admin, {"kind": "object"})
@@ -47,7 +47,7 @@ def _registries(world):
 
 def _draw(world):
     from anxun.extensions import db
-    from anxun.oversight import spot_check_services as services
+    from anxun.oversight.spot_checks import services
 
     ctx = _registries(world)
     draw = services.make_draw(

@@ -18,7 +18,7 @@ from anxun.outbox.adapters.base import Adapter, DeliveryError, NotApplicable, Po
 from anxun.outbox.adapters.webhook import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign
 from anxun.outbox.mappings import hazchem
 from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
-from anxun.risk.registry_queries import unit_levels
+from anxun.risk.registry.queries import unit_levels
 
 
 def _name(user_id: int | None) -> str:

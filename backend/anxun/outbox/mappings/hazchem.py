@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from anxun.risk.measure_checklist import CODE as MEASURE_CHECKLIST_CODE
-from anxun.risk.measure_checklist import measure_id_from_item
+from anxun.risk.registry.measure_checklist import CODE as MEASURE_CHECKLIST_CODE
+from anxun.risk.registry.measure_checklist import measure_id_from_item
 
 CHINA = timezone(timedelta(hours=8))
 NAMESPACE = uuid.UUID("6f1c9a52-52d4-4f3e-9d0c-0b1b7a2f6a11")

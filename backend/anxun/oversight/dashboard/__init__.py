@@ -1,0 +1,1 @@
+"""The regulator overview of its jurisdiction, trends and the enterprise drill-down."""

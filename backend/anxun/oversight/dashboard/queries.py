@@ -1,0 +1,515 @@
+"""Read side of the regulator overview: one set-based row per enterprise in the jurisdiction,
+totals, daily trends (a fixed number of queries however many enterprises there are), and the
+enterprise drill-down: header summary and inspection feed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from anxun.accounts.models import User
+from anxun.checklists.export import INSPECTION_TYPE_LABELS
+from anxun.checklists.models import ChecklistVersion
+from anxun.checklists.queries import item_texts
+from anxun.commitments import queries as commitment_queries
+from anxun.core import clock
+from anxun.core.auth import Actor
+from anxun.core.errors import Forbidden
+from anxun.core.pagination import paginate
+from anxun.extensions import db
+from anxun.hazards.models import Hazard
+from anxun.hazards.queries import SOURCE_LABELS, TERMINAL, overdue_clause
+from anxun.inspections.codes import verification_code
+from anxun.inspections.models import Inspection, Place
+from anxun.inspections.planning_queries import local_midnight
+from anxun.orgs import scoping
+from anxun.orgs.models import Enterprise, EnterpriseIndustry, Region
+from anxun.orgs.rules import INDUSTRY_LABELS, SIZE_LABELS, Industry
+from anxun.oversight.dashboard import indicators
+from anxun.oversight.models import RectificationOrder, SupervisedListing
+from anxun.risk.grading import inputs as grade_inputs
+from anxun.risk.grading.queries import compute_grade
+from anxun.risk.models import EnterpriseGradeSnapshot
+
+# The online operation rate shown is over the 30 local days up to today (as the grade's period).
+
+
+def require_overseer(actor: Actor) -> None:
+    """The overview is for regulators and platform admins; enterprise staff and agencies 403."""
+    if not (actor.is_platform_admin or actor.regulator_ids):
+        raise Forbidden("仅监管部门人员可以查看辖区总览。")
+
+
+def _scope_conditions(actor: Actor, args: dict) -> list:
+    conditions = [scoping.enterprise_clause(actor, scoping.READ)]
+    if args.get("industry"):
+        conditions.append(
+            exists().where(
+                EnterpriseIndustry.enterprise_id == Enterprise.id,
+                EnterpriseIndustry.industry == args["industry"],
+            )
+        )
+    if args.get("region_code"):
+        conditions.append(Enterprise.region_code.startswith(args["region_code"], autoescape=True))
+    if args.get("enterprise_id") is not None:
+        conditions.append(Enterprise.id == args["enterprise_id"])
+    return conditions
+
+
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _latest_grades(scope_ids):
+    latest = (
+        select(
+            EnterpriseGradeSnapshot.enterprise_id.label("enterprise_id"),
+            func.max(EnterpriseGradeSnapshot.day).label("day"),
+        )
+        .where(EnterpriseGradeSnapshot.enterprise_id.in_(scope_ids))
+        .group_by(EnterpriseGradeSnapshot.enterprise_id)
+        .subquery()
+    )
+    return (
+        select(
+            EnterpriseGradeSnapshot.enterprise_id.label("enterprise_id"),
+            EnterpriseGradeSnapshot.colour.label("colour"),
+            EnterpriseGradeSnapshot.score.label("score"),
+            EnterpriseGradeSnapshot.day.label("day"),
+            EnterpriseGradeSnapshot.operation_rate.label("operation_rate"),
+            EnterpriseGradeSnapshot.operation_windows.label("operation_windows"),
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.enterprise_id == EnterpriseGradeSnapshot.enterprise_id,
+                latest.c.day == EnterpriseGradeSnapshot.day,
+            ),
+        )
+        .subquery()
+    )
+
+
+def _overview_select(conditions: list, today: date, now: datetime, ack_days: int):
+    scope_ids = select(Enterprise.id).where(*conditions)
+    is_open = Hazard.state.not_in(indicators.FINISHED_HAZARD_STATES)
+    # Only open hazards are read (the partial index ix_hazard_open_enterprise): closed and
+    # rejected ones, most of a mature province's millions, never enter the aggregate.
+    hazards = (
+        select(
+            Hazard.enterprise_id.label("enterprise_id"),
+            func.count().label("open"),
+            _count_if(Hazard.deadline < today).label("overdue"),
+            _count_if(Hazard.level == "major").label("major"),
+        )
+        .where(Hazard.enterprise_id.in_(scope_ids), is_open)
+        .group_by(Hazard.enterprise_id)
+        .subquery()
+    )
+    inspections = (
+        select(
+            Inspection.enterprise_id.label("enterprise_id"),
+            func.max(Inspection.finished_at).label("last_at"),
+        )
+        .where(Inspection.enterprise_id.in_(scope_ids))
+        .group_by(Inspection.enterprise_id)
+        .subquery()
+    )
+    issued = and_(
+        RectificationOrder.state == "issued", RectificationOrder.acknowledged_at.is_(None)
+    )
+    escalated = and_(
+        issued,
+        or_(
+            RectificationOrder.escalated_at.is_not(None),
+            RectificationOrder.issued_at < indicators.escalation_cutoff(now, ack_days),
+        ),
+    )
+    orders = (
+        select(
+            RectificationOrder.enterprise_id.label("enterprise_id"),
+            _count_if(issued).label("unacknowledged"),
+            _count_if(escalated).label("escalated"),
+        )
+        .where(RectificationOrder.enterprise_id.in_(scope_ids))
+        .group_by(RectificationOrder.enterprise_id)
+        .subquery()
+    )
+    listings = (
+        select(
+            SupervisedListing.enterprise_id.label("enterprise_id"),
+            func.count(SupervisedListing.id).label("listed"),
+        )
+        .where(SupervisedListing.enterprise_id.in_(scope_ids), SupervisedListing.state == "listed")
+        .group_by(SupervisedListing.enterprise_id)
+        .subquery()
+    )
+    grades = _latest_grades(scope_ids)
+    query = (
+        select(
+            Enterprise.id,
+            Enterprise.name,
+            Enterprise.region_code,
+            Region.name.label("region_name"),
+            Enterprise.latitude,
+            Enterprise.longitude,
+            grades.c.colour,
+            grades.c.score,
+            grades.c.day.label("grade_day"),
+            grades.c.operation_rate,
+            grades.c.operation_windows,
+            func.coalesce(hazards.c.open, 0).label("open_hazards"),
+            func.coalesce(hazards.c.overdue, 0).label("overdue_hazards"),
+            func.coalesce(hazards.c.major, 0).label("open_major_hazards"),
+            inspections.c.last_at.label("last_inspection_at"),
+            func.coalesce(orders.c.unacknowledged, 0).label("unacknowledged_orders"),
+            func.coalesce(orders.c.escalated, 0).label("escalated_orders"),
+            func.coalesce(listings.c.listed, 0).label("listed_major_hazards"),
+        )
+        .join(Region, Region.code == Enterprise.region_code)
+        .outerjoin(hazards, hazards.c.enterprise_id == Enterprise.id)
+        .outerjoin(inspections, inspections.c.enterprise_id == Enterprise.id)
+        .outerjoin(orders, orders.c.enterprise_id == Enterprise.id)
+        .outerjoin(listings, listings.c.enterprise_id == Enterprise.id)
+        .outerjoin(grades, grades.c.enterprise_id == Enterprise.id)
+        .where(*conditions)
+    )
+    return query, grades, inspections
+
+
+def _industries_of(conditions: list) -> dict[int, list[str]]:
+    rows = db.session.execute(
+        select(EnterpriseIndustry.enterprise_id, EnterpriseIndustry.industry)
+        .where(EnterpriseIndustry.enterprise_id.in_(select(Enterprise.id).where(*conditions)))
+        .order_by(EnterpriseIndustry.enterprise_id, EnterpriseIndustry.industry)
+    ).all()
+    result: dict[int, list[str]] = defaultdict(list)
+    for enterprise_id, industry in rows:
+        result[enterprise_id].append(industry)
+    return result
+
+
+def operation_rates(conditions: list, today: date) -> dict[int, float | None]:
+    """在线运行率 of every enterprise in scope: the grade's own figure for today (one source,
+    risk/grading/inputs.operation_rates), so the overview, the facts panel and the grade agree."""
+    return grade_inputs.operation_rates(select(Enterprise.id).where(*conditions), today)
+
+
+def _operation_rates(records, today: date) -> dict[int, float | None]:
+    """Today's rate as the daily grade snapshot recorded it (the same figure: a day's rate never
+    changes during that day); computed from the task windows only for enterprises without one."""
+    rates, missing = {}, []
+    for r in records:
+        if r.grade_day == today and r.operation_windows is not None:
+            rates[r.id] = r.operation_rate
+        else:
+            missing.append(r.id)
+    if missing:
+        rates.update(grade_inputs.operation_rates(missing, today))
+    return rates
+
+
+def overview(actor: Actor, args: dict, now: datetime, today: date, ack_days: int) -> dict:
+    """Rows for the enterprises in the caller's jurisdiction matching the filters, sorted, with
+    totals over the whole filtered set."""
+    require_overseer(actor)
+    conditions = _scope_conditions(actor, args)
+    query, grades, inspections = _overview_select(conditions, today, now, ack_days)
+    grade = args.get("grade")
+    if grade == "none":
+        query = query.where(grades.c.colour.is_(None))
+    elif grade:
+        query = query.where(grades.c.colour == grade)
+    if args.get("stale_days") is not None:
+        cutoff = indicators.stale_cutoff(now, args["stale_days"])
+        query = query.where(or_(inspections.c.last_at.is_(None), inspections.c.last_at < cutoff))
+    records = db.session.execute(query).all()
+    industries = _industries_of(conditions)
+    rates = _operation_rates(records, today)
+    commitments = commitment_queries.statuses_for([r.id for r in records], today, now)
+    rows = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "region_code": r.region_code,
+            "region": {"code": r.region_code, "name": r.region_name},
+            "industries": industries.get(r.id, []),
+            "latitude": r.latitude,
+            "longitude": r.longitude,
+            "grade": r.colour,
+            "grade_score": r.score,
+            "grade_day": r.grade_day,
+            "open_hazards": int(r.open_hazards),
+            "overdue_hazards": int(r.overdue_hazards),
+            "open_major_hazards": int(r.open_major_hazards),
+            "operation_rate": rates.get(r.id),
+            "last_inspection_at": r.last_inspection_at,
+            "unacknowledged_orders": int(r.unacknowledged_orders),
+            "escalated_orders": int(r.escalated_orders),
+            "listed_major_hazards": int(r.listed_major_hazards),
+            "commitment": commitments.get(r.id),
+        }
+        for r in records
+    ]
+    sort = args.get("sort") or "name"
+    rows = indicators.sort_rows(rows, sort, descending=args.get("order") == "desc")
+    page, per_page = args.get("page") or 1, args.get("per_page")
+    shown = rows[(page - 1) * per_page : page * per_page] if per_page else rows
+    return {
+        "items": shown,
+        "total": len(rows),
+        "page": page,
+        "per_page": per_page,
+        "totals": indicators.totals(rows),
+        "operation_rate_period": dict(
+            zip(("from", "to"), grade_inputs.operation_period(today), strict=True)
+        ),
+        "ack_days": ack_days,
+        "generated_at": now,
+    }
+
+
+def trends(actor: Actor, args: dict, now: datetime, today: date) -> dict:
+    """Per local day of the last `days` days: hazards reported and closed, overdue hazards open
+    at the end of the day, inspections finished; plus today's grade distribution."""
+    require_overseer(actor)
+    conditions = _scope_conditions(actor, args)
+    scope_ids = select(Enterprise.id).where(*conditions)
+    first = today - timedelta(days=args["days"] - 1)
+    start, end = local_midnight(first), local_midnight(today + timedelta(days=1))
+    hazard_rows = db.session.execute(
+        select(Hazard.reported_at, Hazard.closed_at, Hazard.deadline, Hazard.state).where(
+            Hazard.enterprise_id.in_(scope_ids),
+            Hazard.reported_at < end,
+            or_(
+                Hazard.reported_at >= start,
+                Hazard.closed_at >= start,
+                and_(Hazard.closed_at.is_(None), Hazard.state != "rejected"),
+            ),
+        )
+    ).all()
+    hazards = [
+        indicators.HazardFacts(
+            reported_on=indicators.local_day(r.reported_at),
+            closed_on=indicators.local_day(r.closed_at) if r.closed_at else None,
+            deadline=r.deadline,
+            state=r.state,
+        )
+        for r in hazard_rows
+    ]
+    inspection_days = [
+        indicators.local_day(finished)
+        for finished in db.session.scalars(
+            select(Inspection.finished_at).where(
+                Inspection.enterprise_id.in_(scope_ids),
+                Inspection.corrects_id.is_(None),
+                Inspection.finished_at >= start,
+                Inspection.finished_at < end,
+            )
+        )
+    ]
+    grades = _latest_grades(scope_ids)
+    colours = db.session.scalars(
+        select(grades.c.colour)
+        .select_from(Enterprise)
+        .outerjoin(grades, grades.c.enterprise_id == Enterprise.id)
+        .where(*conditions)
+    ).all()
+    return {
+        "days": indicators.daily_series(hazards, inspection_days, first, today),
+        "grades": indicators.grade_distribution(colours),
+        "enterprises": len(colours),
+        "generated_at": now,
+    }
+
+
+RECENT_DAYS = 30
+# The header carries inspection and hazard counts and the grade (with its 约谈 veto): an auditor
+# needs all three areas in the engagement scope; the inspection feed needs inspections.
+SUMMARY_AREAS = (scoping.INSPECTIONS, scoping.HAZARDS, scoping.RISK)
+FEED_AREAS = scoping.INSPECTIONS
+
+
+def get_supervised_enterprise(
+    actor: Actor, enterprise_id: int, area: str | tuple[str, ...]
+) -> Enterprise:
+    """An enterprise the actor oversees: regulators covering it, auditors engaged for `area`,
+    platform admins.
+
+    Out of scope is 404 (as everywhere); the enterprise's own staff see it but this view is the
+    supervising side's, so they get 403.
+    """
+    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.READ, area)
+    if not (actor.is_platform_admin or actor.regulator_ids or actor.agency_ids):
+        raise Forbidden("企业监管详情仅供监管部门与受委托的第三方机构查看。")
+    return enterprise
+
+
+def _count(*conditions) -> int:
+    return db.session.scalar(select(func.count()).select_from(Hazard).where(*conditions)) or 0
+
+
+def hazard_counts(enterprise_id: int) -> dict:
+    """Open, overdue (past deadline and still open) and open major hazards, as the grade counts
+    them (a major hazard is one confirmed as major)."""
+    mine = Hazard.enterprise_id == enterprise_id
+    is_open = Hazard.state.not_in(TERMINAL)
+    return {
+        "total": _count(mine),
+        "open": _count(mine, is_open),
+        "overdue": _count(mine, overdue_clause(clock.today_local())),
+        "major_open": _count(mine, is_open, Hazard.level == "major"),
+    }
+
+
+def inspection_counts(enterprise_id: int) -> dict:
+    """All inspections, those finished in the last RECENT_DAYS days, flagged ones, the latest."""
+    mine = Inspection.enterprise_id == enterprise_id
+    since = clock.now() - timedelta(days=RECENT_DAYS)
+    total, recent, last = db.session.execute(
+        select(
+            func.count(),
+            func.count(case((Inspection.finished_at >= since, 1))),
+            func.max(Inspection.finished_at),
+        ).where(mine)
+    ).one()
+    # JSON emptiness is spelled differently per database; the flag lists are short.
+    flagged = sum(1 for flags in db.session.scalars(select(Inspection.flags).where(mine)) if flags)
+    return {
+        "total": total,
+        "recent": recent,
+        "recent_days": RECENT_DAYS,
+        "flagged": flagged,
+        "last_finished_at": last,
+    }
+
+
+def enterprise_summary(actor: Actor, enterprise: Enterprise) -> dict:
+    """The drill-down header: facts, counts and today's explained grade (computed, not stored)."""
+    grade = compute_grade(enterprise.id, clock.today_local())
+    return {
+        "id": enterprise.id,
+        "name": enterprise.name,
+        "uscc": enterprise.uscc,
+        "region_code": enterprise.region_code,
+        "region_name": enterprise.region.name if enterprise.region else None,
+        "industries": [
+            {"code": code, "label": INDUSTRY_LABELS.get(Industry(code), code)}
+            for code in enterprise.industries
+        ],
+        "size_class": {
+            "code": enterprise.size_class,
+            "label": SIZE_LABELS.get(enterprise.size_class, enterprise.size_class),
+        },
+        "address": enterprise.address,
+        "latitude": enterprise.latitude,
+        "longitude": enterprise.longitude,
+        "head_name": enterprise.head_name,
+        # Phones are personal data: the supervising regulator may call, an agency may not.
+        "head_phone": enterprise.head_phone
+        if scoping.may_see_phones(actor, enterprise.id)
+        else None,
+        "has_major_hazard_source": enterprise.has_major_hazard_source,
+        "hazards": hazard_counts(enterprise.id),
+        "inspections": inspection_counts(enterprise.id),
+        "grade": grade,
+    }
+
+
+def list_enterprise_inspections(enterprise: Enterprise, args: dict):
+    """An enterprise's inspections, newest finished first (or the one `inspection_id` names);
+    returns (views, next_cursor)."""
+    query = select(Inspection).where(Inspection.enterprise_id == enterprise.id)
+    if args.get("inspection_id"):
+        query = query.where(Inspection.id == args["inspection_id"])
+    rows, next_cursor = paginate(
+        query,
+        [Inspection.finished_at, Inspection.id],
+        args.get("cursor"),
+        args["limit"],
+        descending=True,
+    )
+    return _inspection_views(rows), next_cursor
+
+
+def _by_id(model, ids) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def _inspection_views(rows: list[Inspection]) -> list[dict]:
+    users = _by_id(User, [r.inspector_user_id for r in rows])
+    places = _by_id(Place, [r.place_id for r in rows])
+    versions = _by_id(ChecklistVersion, [r.checklist_version_id for r in rows])
+    hazard_counts_by_inspection = dict(
+        db.session.execute(
+            select(Hazard.inspection_id, func.count())
+            .where(Hazard.inspection_id.in_([r.id for r in rows]))
+            .group_by(Hazard.inspection_id)
+        ).all()
+    )
+    texts = item_texts(
+        (r.checklist_version_id, a.item_id) for r in rows for a in r.answers if a.result == "fail"
+    )
+    return [
+        _inspection_view(r, users, places, versions, hazard_counts_by_inspection, texts)
+        for r in rows
+    ]
+
+
+def _inspection_view(
+    inspection, users, places, versions, hazard_counts_by_inspection, item_texts
+) -> dict:
+    place = places.get(inspection.place_id)
+    version = versions.get(inspection.checklist_version_id)
+    inspector = users.get(inspection.inspector_user_id)
+    failed = [a for a in inspection.answers if a.result == "fail"]
+    photo_ids = [m for a in inspection.answers for m in (a.media_ids or [])]
+    return {
+        "id": str(inspection.id),
+        "verification_code": verification_code(inspection.id),
+        "enterprise_id": inspection.enterprise_id,
+        "inspector_user_id": inspection.inspector_user_id,
+        "inspector_name": inspector.display_name if inspector else None,
+        "place": {"id": place.id, "name": place.name} if place else None,
+        "checklist_title": version.title if version else None,
+        "inspection_type": {
+            "code": inspection.inspection_type,
+            "label": INSPECTION_TYPE_LABELS.get(inspection.inspection_type),
+        },
+        "source": {
+            "code": inspection.source,
+            "label": SOURCE_LABELS.get(inspection.source, inspection.source),
+        },
+        "qr_scanned": inspection.qr_scanned,
+        "started_at": inspection.started_at,
+        "finished_at": inspection.finished_at,
+        "received_at": inspection.received_at,
+        "results": _results(inspection.answers),
+        "failed_items": [
+            {
+                "item_id": a.item_id,
+                "item_text": item_texts.get((inspection.checklist_version_id, a.item_id)),
+                "note": a.note,
+                "photo_ids": list(a.media_ids or []),
+            }
+            for a in failed
+        ],
+        "flags": [
+            {"code": f.get("code"), "message": f.get("message")} for f in inspection.flags or []
+        ],
+        "photo_ids": photo_ids,
+        "hazard_count": hazard_counts_by_inspection.get(inspection.id, 0),
+    }
+
+
+def _results(answers) -> dict:
+    """Pass / fail / not-applicable counts of the recorded answers."""
+    counts = {"pass": 0, "fail": 0, "na": 0}
+    for answer in answers:
+        counts[answer.result] += 1
+    return {**counts, "answered": len(answers)}

@@ -1,0 +1,1 @@
+"""Supervised listings (挂牌督办) of major hazards and their public disclosure."""
