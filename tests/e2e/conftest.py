@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     build_template,
@@ -14,6 +15,10 @@ from tests.e2e.helpers import (
     require_browser,
     serve,
 )
+
+# Assertions wait on state, never on time; but on two busy CI cores a screen whose data needs a
+# heavy query (a campaign's overview, a PDF) can take longer than Playwright's 5 s default to show.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
