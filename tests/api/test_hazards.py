@@ -266,6 +266,45 @@ def test_the_verifier_must_not_be_the_rectifier(client, login_as, world, photo):
     assert same.json["errors"] == [{"field": "actor", "message": "验收人不能是整改提交人。"}]
 
 
+def test_a_rule_about_who_did_what_is_422_and_a_role_that_may_never_act_is_403(
+    client, login_as, world, db, photo
+):
+    """docs/api.md: the role is checked first (403: that role may never take the step); a rule
+    about earlier steps of the same hazard is 422 naming `actor`, whichever role breaks it."""
+    officer, head, rectifier = login_as("officer-hc"), login_as("head-hc"), login_as("rectifier-hc")
+    hid = report(client, officer, world, photo)["id"]
+    ok(act(client, officer, hid, "confirm", "reported", **confirm_fields()))
+    plan = plan_fields(world, responsible_user_id=world["users"]["head-hc"])
+    ok(act(client, officer, hid, "plan", "confirmed", **plan))
+    before = counts(db)
+    submit = {"after_photos": [photo(uploader="rectifier-hc")], "note": "已更换"}
+    not_responsible = act(client, rectifier, hid, "submit_rectification", "rectifying", **submit)
+    assert (not_responsible.status_code, not_responsible.json["type"]) == (
+        422,
+        "/problems/validation",
+    )
+    assert [e["field"] for e in not_responsible.json["errors"]] == ["actor"]
+    assert counts(db) == before
+    ok(act(client, head, hid, "submit_rectification", "rectifying", **submit))
+    head_verifies = act(client, head, hid, "verify_pass", "pending_verification")
+    assert head_verifies.status_code == 422
+    assert head_verifies.json["errors"] == [
+        {"field": "actor", "message": "验收人不能是整改提交人。"}
+    ]
+    never = act(client, rectifier, hid, "verify_pass", "pending_verification")
+    assert (never.status_code, never.json["type"], never.json["detail"]) == (
+        403,
+        "/problems/forbidden",
+        "您的角色不能对该隐患执行“验收通过”。",
+    )
+    assert "errors" not in never.json
+    view = client.get(f"/api/v1/hazards/{hid}", headers=officer).json
+    assert (view["state"], view["history"][-1]["action"]["code"]) == (
+        "pending_verification",
+        "submit_rectification",
+    )
+
+
 def test_missing_after_photos_ask_the_device_to_upload_first(client, login_as, world, db, photo):
     officer = login_as("officer-hc")
     hid = report(client, officer, world, photo)["id"]

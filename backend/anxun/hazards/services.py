@@ -568,7 +568,7 @@ def apply_transition_once(
     if decision.reason_code == "invalid_transition":
         raise Conflict(MSG_INVALID, current_state=hazard.state)
     if decision.reason_code == "role":
-        raise Forbidden(f"您不能对该隐患执行“{workflow.ACTION_LABELS[step]}”。")
+        raise Forbidden(f"您的角色不能对该隐患执行“{workflow.ACTION_LABELS[step]}”。")
     if not decision.allowed:
         raise ValidationFailed("请检查标出的字段。", decision.errors)
     _check_responsible(enterprise, step, context)
