@@ -499,9 +499,7 @@ def test_todays_tasks_for_the_officer_sorted_by_place_then_due_start(
     assert [t["place"]["id"] for t in only_second] == [second["id"]]
 
 
-def test_a_task_names_the_checklist_version_an_inspection_from_it_submits(
-    client, officer, hc, db
-):
+def test_a_task_names_the_checklist_version_an_inspection_from_it_submits(client, officer, hc, db):
     from anxun.checklists.models import ChecklistVersion
     from tests.inspection_helpers import payload
 
@@ -514,9 +512,7 @@ def test_a_task_names_the_checklist_version_an_inspection_from_it_submits(
         .order_by(ChecklistVersion.id.desc())
     ).first()
     assert task["checklist_version"] == newest.version_hash
-    assert [t["checklist_version"] for t in calendar(client, officer, hc)] == [
-        newest.version_hash
-    ]
+    assert [t["checklist_version"] for t in calendar(client, officer, hc)] == [newest.version_hash]
 
     code, version = task["checklist_code"], task["checklist_version"]
     detail = client.get(f"/api/v1/checklists/{code}?version={version}", headers=officer).json
