@@ -143,6 +143,7 @@ def test_a_general_hazard_walks_the_whole_loop(client, login_as, world, db, phot
     assert history[0]["action"]["label"] == "上报"
     assert history[4]["evidence"] == {"reason": "螺栓未紧固"}
     assert history[5]["evidence"] == {"after_photos": again["after_photos"]}
+    assert history[2]["evidence"]["funds"] == "2000.00"
     assert history[6]["actor_label"] == "周立新(head-hc)"
     assert history[6]["note"] == "合格"
     assert [e.aggregate_id for e in events(db, "hazard_closed")] == [hid]
@@ -197,6 +198,28 @@ def test_a_major_hazard_needs_plan_approval_and_regulator_signoff(
     ]
     assert len(events(db, "major_hazard_confirmed")) == 1
     assert [e.aggregate_id for e in events(db, "hazard_closed")] == [hid]
+
+
+def test_money_is_two_place_text_in_the_hazard_and_its_history(client, login_as, world, db, photo):
+    officer = login_as("officer-hc")
+    hid = report(client, officer, world, photo)["id"]
+    ok(act(client, officer, hid, "confirm", "reported", **confirm_fields()))
+    planned = ok(act(client, officer, hid, "plan", "confirmed", **plan_fields(world, funds="1999.5")))
+    assert planned["funds"] == "1999.50"
+    assert planned["history"][-1]["evidence"]["funds"] == "1999.50"
+    # A step written when evidence kept funds as a JSON number reads back as money text too.
+    step = db.session.scalars(
+        select(HazardTransition).where(HazardTransition.action == "plan")
+    ).one()
+    step.evidence = {**step.evidence, "funds": 1999.5}
+    db.session.commit()
+    view = client.get(f"/api/v1/hazards/{hid}", headers=officer).json
+    assert view["history"][-1]["evidence"]["funds"] == "1999.50"
+    three_places = act(client, officer, hid, "reject", "rectifying", funds="1.234")
+    assert (three_places.status_code, [e["field"] for e in three_places.json["errors"]]) == (
+        422,
+        ["funds"],
+    )
 
 
 def test_fix_on_spot_closes_in_one_step_with_an_after_photo(client, login_as, world, photo):

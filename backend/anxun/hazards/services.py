@@ -27,6 +27,7 @@ from anxun.core.errors import (
     ValidationFailed,
     field_error,
 )
+from anxun.core.money import money_text
 from anxun.extensions import db
 from anxun.hazards import workflow
 from anxun.hazards.models import Hazard, HazardTransition
@@ -261,15 +262,15 @@ def _context(hazard: Hazard, action: A, data: dict) -> dict:
 
 
 def _plain(value):
-    """Evidence is JSON: dates, UUIDs and Decimals as text or numbers."""
+    """Evidence is JSON: dates and UUIDs as text, money as the API's two-place decimal text."""
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, Decimal):
-        return float(value)
+    if isinstance(value, Decimal):  # the only Decimal an action reads is `funds`
+        return money_text(value)
     return value
 
 

@@ -1,0 +1,33 @@
+"""JSON for every response: times as RFC 3339 with their offset, decimals and UUIDs as text."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from flask.json.provider import DefaultJSONProvider
+
+
+def rfc3339(value: datetime) -> str:
+    """An instant as RFC 3339 text with its offset; a naive value is UTC, as the database keeps it."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def _default(value):
+    # Flask's own default writes datetimes as HTTP dates ("Tue, 10 Mar 2026 02:00:00 GMT"), which
+    # a value nested in a free-form dict (a receipt, a summary) would then carry.
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return DefaultJSONProvider.default(value)
+
+
+class JSONProvider(DefaultJSONProvider):
+    default = staticmethod(_default)
+    ensure_ascii = False  # Chinese text travels as UTF-8 rather than as \u escapes
