@@ -35,15 +35,18 @@ def strings(node, path=""):
             yield from strings(value, f"{path}/{index}")
 
 
+def _is_wrong(key, value) -> bool:
+    if key in MONEY_KEYS and value is not None:
+        return not (isinstance(value, str) and re.fullmatch(r"\d+\.\d{2}", value))
+    if not isinstance(value, str):
+        return False
+    return bool(HTTP_DATE.match(value)) or bool(
+        TIME_LIKE.match(value) and not UTC_TIME.match(value)
+    )
+
+
 def offences(body) -> list[tuple[str, object]]:
-    wrong = []
-    for where, key, value in strings(body):
-        if isinstance(value, str) and HTTP_DATE.match(value) or isinstance(value, str) and TIME_LIKE.match(value) and not UTC_TIME.match(value):
-            wrong.append((where, value))
-        elif key in MONEY_KEYS and value is not None:
-            if not (isinstance(value, str) and re.fullmatch(r"\d+\.\d{2}", value)):
-                wrong.append((where, value))
-    return wrong
+    return [(where, value) for where, key, value in strings(body) if _is_wrong(key, value)]
 
 
 def test_times_and_money_speak_one_language_across_the_main_reads(client, login_as, world):

@@ -204,7 +204,9 @@ def test_money_is_two_place_text_in_the_hazard_and_its_history(client, login_as,
     officer = login_as("officer-hc")
     hid = report(client, officer, world, photo)["id"]
     ok(act(client, officer, hid, "confirm", "reported", **confirm_fields()))
-    planned = ok(act(client, officer, hid, "plan", "confirmed", **plan_fields(world, funds="1999.5")))
+    planned = ok(
+        act(client, officer, hid, "plan", "confirmed", **plan_fields(world, funds="1999.5"))
+    )
     assert planned["funds"] == "1999.50"
     assert planned["history"][-1]["evidence"]["funds"] == "1999.50"
     # A step written when evidence kept funds as a JSON number reads back as money text too.
