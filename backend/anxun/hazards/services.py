@@ -261,16 +261,16 @@ def _context(hazard: Hazard, action: A, data: dict) -> dict:
     return context
 
 
-def _plain(value):
-    """Evidence is JSON: dates and UUIDs as text, money as the API's two-place decimal text."""
+def _plain(key: str, value):
+    """Evidence is JSON: dates and UUIDs as text, `funds` as the API's two-place decimal text."""
+    if key == "funds":
+        return money_text(value)
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [_plain(key, v) for v in value]
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, Decimal):  # the only Decimal an action reads is `funds`
-        return money_text(value)
     return value
 
 
@@ -590,7 +590,7 @@ def apply_transition_once(
     if hazard.state == S.closed:
         hazard.closed_at = clock.now()
     db.session.flush()
-    evidence = {k: _plain(context[k]) for k in ACTION_FIELDS[step] if k in context}
+    evidence = {k: _plain(k, context[k]) for k in ACTION_FIELDS[step] if k in context}
     note = (context.get("note") or "").strip()
     transition = _append(hazard, actor, step.value, from_state, note, evidence, client_id)
     audit.record(
