@@ -107,7 +107,8 @@ def test_times_and_money_speak_one_language_across_the_main_reads(client, login_
 
 
 def test_a_time_outside_any_schema_is_rfc3339_not_an_http_date(app):
-    """Flask alone writes a datetime as "Tue, 10 Mar 2026 02:00:00 GMT"; ours never does."""
+    """Flask alone writes a datetime as "Tue, 10 Mar 2026 02:00:00 GMT"; ours writes RFC 3339 in
+    UTC, as the schemas do."""
     china = timezone(timedelta(hours=8))
     body = {
         "aware": datetime(2026, 3, 10, 10, 0, tzinfo=china),
@@ -116,9 +117,26 @@ def test_a_time_outside_any_schema_is_rfc3339_not_an_http_date(app):
         "amount": Decimal("1200.50"),
     }
     assert app.json.loads(app.json.dumps(body)) == {
-        "aware": "2026-03-10T10:00:00+08:00",
+        "aware": "2026-03-10T02:00:00+00:00",
         "naive_utc": "2026-03-10T02:00:00+00:00",
         "day": "2026-03-10",
         "amount": "1200.50",
     }
     assert app.json.dumps({"name": "安巡"}) == '{"name": "安巡"}'
+
+
+def test_a_schema_writes_an_instant_of_any_zone_in_utc(app):
+    from marshmallow import fields
+
+    from anxun.core.schemas import BaseSchema
+
+    class Moment(BaseSchema):
+        at = fields.DateTime()
+        aware_at = fields.AwareDateTime()
+
+    china = timezone(timedelta(hours=8))
+    moment = {"at": datetime(2026, 3, 10, 10, 0, tzinfo=china), "aware_at": datetime(2026, 3, 10)}
+    assert Moment().dump(moment) == {
+        "at": "2026-03-10T02:00:00+00:00",
+        "aware_at": "2026-03-10T00:00:00+00:00",
+    }

@@ -1,17 +1,14 @@
-"""JSON for every response: times as RFC 3339 with their offset, decimals and UUIDs as text."""
+"""JSON for every response: times as RFC 3339 in UTC, decimals and UUIDs as text."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask.json.provider import DefaultJSONProvider
 
-
-def rfc3339(value: datetime) -> str:
-    """An instant as RFC 3339 text with its offset; a naive value is UTC, as the database keeps it."""
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+from anxun.core.clock import rfc3339
 
 
 def _default(value):
