@@ -144,8 +144,8 @@ def item_path(list_name: str, item_id: str) -> str:
 
 def item_keyed(messages: dict, list_name: str, entries, id_key: str) -> None:
     """Re-key marshmallow's per-position messages of `list_name` by each entry's id, in place, so
-    `answers.21.media` becomes `answers[HC-MAJ-01].media`. An entry without a readable id keeps its
-    position."""
+    `answers.21.media` becomes `answers[HC-MAJ-01].media`. An entry without a readable id, or a
+    second entry under the same id, keeps its position."""
     nested = messages.get(list_name)
     if not isinstance(nested, dict) or not isinstance(entries, list):
         return
@@ -153,7 +153,9 @@ def item_keyed(messages: dict, list_name: str, entries, id_key: str) -> None:
     for key, value in nested.items():
         entry = entries[key] if isinstance(key, int) and 0 <= key < len(entries) else None
         item_id = entry.get(id_key) if isinstance(entry, dict) else None
-        renamed[f"[{item_id}]" if isinstance(item_id, str) and item_id else key] = value
+        named = f"[{item_id}]" if isinstance(item_id, str) and item_id else key
+        # Two entries under one id (a duplicate answer) keep their positions apart.
+        renamed[key if named in renamed else named] = value
     messages[list_name] = renamed
 
 
