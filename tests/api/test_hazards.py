@@ -171,11 +171,16 @@ def test_a_major_hazard_needs_plan_approval_and_regulator_signoff(
     )
     plain_plan = act(client, officer, hid, "plan", "confirmed", **plan_fields(world))
     assert plain_plan.status_code == 422
+    assert [e["field"] for e in plain_plan.json["errors"]] == ["level"]
     governance = photo()
     plan = plan_fields(world, 30, governance_plan=governance)
     submitted = ok(act(client, officer, hid, "submit_plan", "confirmed", **plan))
     assert (submitted["state"], submitted["governance_plan_id"]) == ("confirmed", governance)
-    assert act(client, officer, hid, "approve_plan", "confirmed").status_code == 403
+    officer_approves = act(client, officer, hid, "approve_plan", "confirmed")
+    assert (officer_approves.status_code, officer_approves.json["type"]) == (
+        403,
+        "/problems/forbidden",
+    )
     assert ok(act(client, head, hid, "approve_plan", "confirmed"))["state"] == "rectifying"
     submit = {"after_photos": [photo()], "note": "阀组已更换并试压合格"}
     ok(act(client, rectifier, hid, "submit_rectification", "rectifying", **submit))
