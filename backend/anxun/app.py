@@ -11,6 +11,7 @@ from anxun.config import build_config
 from anxun.core.converters import register_converters
 from anxun.core.db import configure_sqlite
 from anxun.core.errors import register_error_handlers
+from anxun.core.json_provider import JSONProvider
 from anxun.core.openapi import ProblemApi
 from anxun.core.uow import register_request_transaction
 from anxun.extensions import db, jwt, migrate
@@ -21,8 +22,7 @@ def create_app(config_override: dict | None = None) -> Flask:
     config = build_config(config_override)
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=False)
     app.config.update(config)
-    # Chinese text travels as UTF-8 rather than as \u escapes (Flask dropped JSON_AS_ASCII).
-    app.json.ensure_ascii = False
+    app.json = JSONProvider(app)
     app.config.update(
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",

@@ -127,7 +127,7 @@ def test_statistics_numbers_match_the_hand_count(client, world, login_as, third_
     assert body["open_at_end"] == 2  # P S (T was found after the quarter)
     assert body["overdue_at_end"] == 1  # P: deadline 31 Aug
     assert body["carried_over"] == 0
-    assert body["funds_total"] == 102000.0  # 1200 + 800 + 100000
+    assert body["funds_total"] == "102000.00"  # 1200 + 800 + 100000
     assert [
         (m["title"], m["state"], m["deadline"], m["is_overdue"]) for m in body["major_hazards"]
     ] == [("S 重大危险源未设置独立安全仪表系统", "rectifying", "2026-12-31", False)]

@@ -143,6 +143,7 @@ def test_a_general_hazard_walks_the_whole_loop(client, login_as, world, db, phot
     assert history[0]["action"]["label"] == "上报"
     assert history[4]["evidence"] == {"reason": "螺栓未紧固"}
     assert history[5]["evidence"] == {"after_photos": again["after_photos"]}
+    assert history[2]["evidence"]["funds"] == "2000.00"
     assert history[6]["actor_label"] == "周立新(head-hc)"
     assert history[6]["note"] == "合格"
     assert [e.aggregate_id for e in events(db, "hazard_closed")] == [hid]
@@ -170,11 +171,16 @@ def test_a_major_hazard_needs_plan_approval_and_regulator_signoff(
     )
     plain_plan = act(client, officer, hid, "plan", "confirmed", **plan_fields(world))
     assert plain_plan.status_code == 422
+    assert [e["field"] for e in plain_plan.json["errors"]] == ["level"]
     governance = photo()
     plan = plan_fields(world, 30, governance_plan=governance)
     submitted = ok(act(client, officer, hid, "submit_plan", "confirmed", **plan))
     assert (submitted["state"], submitted["governance_plan_id"]) == ("confirmed", governance)
-    assert act(client, officer, hid, "approve_plan", "confirmed").status_code == 403
+    officer_approves = act(client, officer, hid, "approve_plan", "confirmed")
+    assert (officer_approves.status_code, officer_approves.json["type"]) == (
+        403,
+        "/problems/forbidden",
+    )
     assert ok(act(client, head, hid, "approve_plan", "confirmed"))["state"] == "rectifying"
     submit = {"after_photos": [photo()], "note": "阀组已更换并试压合格"}
     ok(act(client, rectifier, hid, "submit_rectification", "rectifying", **submit))
@@ -197,6 +203,30 @@ def test_a_major_hazard_needs_plan_approval_and_regulator_signoff(
     ]
     assert len(events(db, "major_hazard_confirmed")) == 1
     assert [e.aggregate_id for e in events(db, "hazard_closed")] == [hid]
+
+
+def test_money_is_two_place_text_in_the_hazard_and_its_history(client, login_as, world, db, photo):
+    officer = login_as("officer-hc")
+    hid = report(client, officer, world, photo)["id"]
+    ok(act(client, officer, hid, "confirm", "reported", **confirm_fields()))
+    planned = ok(
+        act(client, officer, hid, "plan", "confirmed", **plan_fields(world, funds="1999.5"))
+    )
+    assert planned["funds"] == "1999.50"
+    assert planned["history"][-1]["evidence"]["funds"] == "1999.50"
+    # A step written when evidence kept funds as a JSON number reads back as money text too.
+    step = db.session.scalars(
+        select(HazardTransition).where(HazardTransition.action == "plan")
+    ).one()
+    step.evidence = {**step.evidence, "funds": 1999.5}
+    db.session.commit()
+    view = client.get(f"/api/v1/hazards/{hid}", headers=officer).json
+    assert view["history"][-1]["evidence"]["funds"] == "1999.50"
+    three_places = act(client, officer, hid, "reject", "rectifying", funds="1.234")
+    assert (three_places.status_code, [e["field"] for e in three_places.json["errors"]]) == (
+        422,
+        ["funds"],
+    )
 
 
 def test_fix_on_spot_closes_in_one_step_with_an_after_photo(client, login_as, world, photo):
@@ -264,6 +294,45 @@ def test_the_verifier_must_not_be_the_rectifier(client, login_as, world, photo):
     same = act(client, officer, hid, "verify_pass", "pending_verification")
     assert same.status_code == 422
     assert same.json["errors"] == [{"field": "actor", "message": "验收人不能是整改提交人。"}]
+
+
+def test_a_rule_about_who_did_what_is_422_and_a_role_that_may_never_act_is_403(
+    client, login_as, world, db, photo
+):
+    """docs/api.md: the role is checked first (403: that role may never take the step); a rule
+    about earlier steps of the same hazard is 422 naming `actor`, whichever role breaks it."""
+    officer, head, rectifier = login_as("officer-hc"), login_as("head-hc"), login_as("rectifier-hc")
+    hid = report(client, officer, world, photo)["id"]
+    ok(act(client, officer, hid, "confirm", "reported", **confirm_fields()))
+    plan = plan_fields(world, responsible_user_id=world["users"]["head-hc"])
+    ok(act(client, officer, hid, "plan", "confirmed", **plan))
+    before = counts(db)
+    submit = {"after_photos": [photo(uploader="rectifier-hc")], "note": "已更换"}
+    not_responsible = act(client, rectifier, hid, "submit_rectification", "rectifying", **submit)
+    assert (not_responsible.status_code, not_responsible.json["type"]) == (
+        422,
+        "/problems/validation",
+    )
+    assert [e["field"] for e in not_responsible.json["errors"]] == ["actor"]
+    assert counts(db) == before
+    ok(act(client, head, hid, "submit_rectification", "rectifying", **submit))
+    head_verifies = act(client, head, hid, "verify_pass", "pending_verification")
+    assert head_verifies.status_code == 422
+    assert head_verifies.json["errors"] == [
+        {"field": "actor", "message": "验收人不能是整改提交人。"}
+    ]
+    never = act(client, rectifier, hid, "verify_pass", "pending_verification")
+    assert (never.status_code, never.json["type"], never.json["detail"]) == (
+        403,
+        "/problems/forbidden",
+        "您的角色不能对该隐患执行“验收通过”。",
+    )
+    assert "errors" not in never.json
+    view = client.get(f"/api/v1/hazards/{hid}", headers=officer).json
+    assert (view["state"], view["history"][-1]["action"]["code"]) == (
+        "pending_verification",
+        "submit_rectification",
+    )
 
 
 def test_missing_after_photos_ask_the_device_to_upload_first(client, login_as, world, db, photo):

@@ -134,7 +134,7 @@ def test_out_of_limit_reading_fails_by_itself(client, officer, hc_checklist, db)
     assert refused.status_code == 422  # it fails, and a failed item needs its photo
     index = next(n for n, a in enumerate(body["answers"]) if a["item_id"] == number["id"])
     assert refused.get_json()["errors"] == [
-        {"field": f"answers.{index}.media", "message": "不合格项须拍照留证。"}
+        {"field": f"answers[{number['id']}].media", "message": "不合格项须拍照留证。"}
     ]
     body["answers"][index]["media"] = [upload_photo(client, officer)]
     accepted = client.post("/api/v1/inspections", json=body, headers=officer)
@@ -151,7 +151,7 @@ def test_out_of_limit_reading_fails_by_itself(client, officer, hc_checklist, db)
         (lambda b: b["answers"].pop(), "answers", "还有 1 项未作答"),
         (
             lambda b: b["answers"].append({"item_id": "NOPE-1", "result": "pass"}),
-            "answers.{last}.item_id",
+            "answers[NOPE-1].item_id",
             "本次检查不包含检查项 NOPE-1。",
         ),
         (
@@ -180,6 +180,37 @@ def test_bad_submissions_are_422_with_field_messages_and_write_nothing(
     assert any(e["field"] == expected_field and message in e["message"] for e in errors), errors
     assert count(db, Inspection) == 0
     assert count(db, AuditEntry) == audit_before
+
+
+def test_an_answer_under_a_wrong_item_id_is_exactly_one_error_naming_it(
+    client, officer, hc_checklist, db
+):
+    body = payload(hc_checklist)
+    intended = body["answers"][3]["item_id"]
+    body["answers"][3]["item_id"] = "HC-TYPO-01"
+    response = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": "answers[HC-TYPO-01].item_id", "message": "本次检查不包含检查项 HC-TYPO-01。"}
+    ]
+    body["answers"][3]["item_id"] = intended
+    body["answers"].pop(5)
+    missing = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert [e["field"] for e in missing.get_json()["errors"]] == ["answers"]
+    assert count(db, Inspection) == 0
+
+
+def test_schema_errors_in_answers_name_the_item_not_its_position(client, officer, hc_checklist):
+    body = payload(hc_checklist)
+    first, second = body["answers"][0]["item_id"], body["answers"][7]["item_id"]
+    body["answers"][0]["result"] = "maybe"
+    body["answers"][7]["media"] = ["not-a-uuid"]
+    del body["answers"][9]["item_id"]
+    response = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert response.status_code == 422
+    assert sorted(e["field"] for e in response.get_json()["errors"]) == sorted(
+        [f"answers[{first}].result", f"answers[{second}].media.0", "answers.9.item_id"]
+    )
 
 
 def test_profile_submission_answers_only_the_profile(client, officer, hc_checklist):

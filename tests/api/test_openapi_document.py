@@ -85,6 +85,7 @@ def test_numeric_bounds_are_numbers_and_money_is_decimal_text(spec):
         schemas["Hazard"]["properties"]["funds"],
         schemas["ReportFields"]["properties"]["direct_loss_estimate"],
         schemas["IncidentReport"]["properties"]["direct_loss_estimate"],
+        schemas["HazardStatistics"]["properties"]["funds_total"],
     ]
     for prop in money:
         assert (prop["type"], prop["format"]) == ("string", "decimal")

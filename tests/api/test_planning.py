@@ -499,6 +499,47 @@ def test_todays_tasks_for_the_officer_sorted_by_place_then_due_start(
     assert [t["place"]["id"] for t in only_second] == [second["id"]]
 
 
+def test_a_task_names_the_checklist_version_an_inspection_from_it_submits(client, officer, hc, db):
+    from anxun.checklists.models import ChecklistVersion
+    from tests.inspection_helpers import payload
+
+    place = post_place(client, officer, hc, name="1号罐区")
+    post_plan(client, officer, hc, place_ids=[place["id"]])
+    [task] = tasks(client, officer)
+    newest = db.session.scalars(
+        select(ChecklistVersion)
+        .where(ChecklistVersion.code == task["checklist_code"])
+        .order_by(ChecklistVersion.id.desc())
+    ).first()
+    assert task["checklist_version"] == newest.version_hash
+    assert [t["checklist_version"] for t in calendar(client, officer, hc)] == [newest.version_hash]
+
+    code, version = task["checklist_code"], task["checklist_version"]
+    detail = client.get(f"/api/v1/checklists/{code}?version={version}", headers=officer).json
+    profile = next(p for p in detail["document"]["profiles"] if p["code"] == task["profile"])
+    body = payload(
+        detail,
+        items=profile["items"],
+        checklist_version=version,
+        task_occurrence_id=task["id"],
+        place_id=place["id"],
+        inspection_type=task["inspection_type"]["code"],
+        started_at=local("2026-03-10 09:30").isoformat(),
+        finished_at=local("2026-03-10 09:55").isoformat(),
+    )
+    submitted = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert submitted.status_code == 201, submitted.get_json()
+    [done] = tasks(client, officer)
+    assert (done["state"]["code"], done["inspection_id"]) == ("done", body["id"])
+
+
+def calendar(client, headers, hc):
+    query = "from=2026-03-10&to=2026-03-10"
+    response = client.get(f"/api/v1/enterprises/{hc}/task-calendar?{query}", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]
+
+
 def test_a_missed_occurrence_is_missed_the_next_day_and_listed_as_overdue(
     client, officer, hc, _tuesday_morning
 ):

@@ -99,3 +99,36 @@ def test_malformed_json_body_is_a_problem(client, login_as):
     )
     assert response.status_code in (400, 422)
     assert response.content_type == "application/problem+json"
+
+
+def test_a_404_names_the_object_asked_for_not_its_enterprise(client, login_as, world, db):
+    """Another enterprise's record is 404 as if it did not exist, and the message names the record
+    (docs/api.md: 404 not in your scope or not there)."""
+    from anxun.checklists.models import ChecklistVersion
+    from tests.factories_documents import make_inspection
+    from tests.factories_grading import make_risk_event
+    from tests.factories_hazards import make_hazard
+    from tests.factories_planning import local, make_place, make_plan
+
+    con = world["enterprise"]["con"]
+    version = db.session.scalars(select(ChecklistVersion).order_by(ChecklistVersion.id)).first()
+    inspection = make_inspection(con, world["users"]["officer-con"], version, [])
+    event = make_risk_event(con)
+    hazard = make_hazard("con")
+    place = make_place(con)
+    plan = make_plan(con, anchor_at=local("2026-11-23 08:00"))
+    db.session.commit()
+    expected = {
+        f"/api/v1/inspections/{inspection.id}": "未找到该检查记录，或您无权查看。",
+        f"/api/v1/inspections/{inspection.id}/record.pdf": "未找到该检查记录，或您无权查看。",
+        f"/api/v1/risk-events/{event.id}/assessments": "未找到该风险事件，或您无权查看。",
+        f"/api/v1/hazards/{hazard.id}": "未找到该隐患，或您无权查看。",
+        f"/api/v1/places/{place.id}": "未找到该地点，或您无权查看。",
+        f"/api/v1/plans/{plan.id}": "未找到该排查计划，或您无权查看。",
+    }
+    officer = login_as("officer-hc")
+    answers = {}
+    for url in expected:
+        response = client.get(url, headers=officer)
+        answers[url] = (response.status_code, response.get_json().get("detail"))
+    assert answers == {url: (404, message) for url, message in expected.items()}

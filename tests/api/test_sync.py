@@ -163,3 +163,14 @@ def test_items_are_scoped_like_their_single_endpoints(
         # The hazard step is refused too (a rectifier may not confirm either): state unchanged.
         assert results[1]["status"] in (403, 404)
         assert db.session.get(Hazard, uuid.UUID(reported["id"])).state == "reported"
+
+
+def test_a_refused_answer_in_a_batch_is_named_by_its_check_item(client, officer, checklist):
+    body = payload(checklist)
+    body["answers"][2]["result"] = "maybe"
+    batch = {"items": [{"kind": "inspection", "id": "a", "body": body}]}
+    [result] = client.post("/api/v1/sync", json=batch, headers=officer).get_json()["results"]
+    assert result["status"] == 422
+    assert [e["field"] for e in result["problem"]["errors"]] == [
+        f"answers[{body['answers'][2]['item_id']}].result"
+    ]

@@ -124,7 +124,7 @@ def test_the_general_loop_records_every_step_in_order(db, ctx):
         ("verify_pass", "pending_verification", "closed"),
     ]
     assert rows[4].evidence == {"reason": "螺栓未紧固"}
-    assert rows[2].evidence["funds"] == 2000
+    assert rows[2].evidence["funds"] == "2000.00"
     assert rows[2].evidence["deadline"] == "2026-12-02"
     events = db.session.scalars(select(OutboxEvent)).all()
     assert [e.event_type for e in events] == ["hazard_closed"]

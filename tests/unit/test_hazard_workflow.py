@@ -377,6 +377,30 @@ def test_officer_trying_to_approve_a_plan_is_refused_by_role():
     assert (decision.allowed, decision.reason_code, decision.errors) == (False, "role", [])
 
 
+# Rules about who did what earlier in the same hazard are guards (422) for every role that may
+# take the step; a role outside the row is refused by role (403) before any rule is read.
+WHO_DID_WHAT = [
+    # (roles, action, context changes, reason_code, error fields)
+    (["head"], A.verify_pass, {"rectified_by_user_id": ACTOR}, "guard", ["actor"]),
+    (["safety_officer"], A.verify_reject, {"rectified_by_user_id": ACTOR}, "guard", ["actor"]),
+    (["inspector"], A.verify_pass, {"rectified_by_user_id": ACTOR}, "guard", ["actor"]),
+    (["rectifier", "inspector"], A.verify_pass, {"rectified_by_user_id": ACTOR}, "guard", ["actor"]),
+    (["rectifier"], A.verify_pass, {"rectified_by_user_id": ACTOR}, "role", []),
+    (["rectifier"], A.verify_pass, {"rectified_by_user_id": OTHER}, "role", []),
+    (["rectifier"], A.submit_rectification, {"plan_responsible_user_id": OTHER}, "guard", ["actor"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("roles", "action", "changes", "reason", "fields"), WHO_DID_WHAT)
+def test_rules_about_earlier_steps_are_guards_whoever_breaks_them(
+    roles, action, changes, reason, fields
+):
+    state = S.rectifying if action == A.submit_rectification else S.pending_verification
+    decision = attempt(state, action, GENERAL, roles, ACTOR, changes)
+    assert (decision.allowed, decision.reason_code) == (False, reason)
+    assert [e["field"] for e in decision.errors] == fields
+
+
 def test_deadline_today_and_zero_funds_are_accepted():
     decision = attempt(S.confirmed, A.plan, changes={"deadline": TODAY, "funds": 0})
     assert (decision.allowed, decision.next_state) == (True, S.rectifying)

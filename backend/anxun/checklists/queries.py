@@ -73,6 +73,27 @@ def get_version(code: str, version: str | None, enterprise: Enterprise | None):
     return found
 
 
+def current_hashes(wanted) -> dict[tuple[str, int], str]:
+    """For each (checklist code, enterprise id), the hash of the version `get_version(code, None,
+    enterprise)` returns: the newest of the shipped and the enterprise's own versions."""
+    wanted = set(wanted)
+    if not wanted:
+        return {}
+    codes = {code for code, _ in wanted}
+    keys = {"shipped"} | {f"enterprise:{enterprise_id}" for _, enterprise_id in wanted}
+    rows = db.session.execute(
+        select(ChecklistVersion.code, ChecklistVersion.owner_key, ChecklistVersion.version_hash)
+        .where(ChecklistVersion.code.in_(codes), ChecklistVersion.owner_key.in_(keys))
+        .order_by(ChecklistVersion.id)
+    ).all()
+    found: dict[tuple[str, int], str] = {}
+    for code, owner_key, version_hash in rows:  # ascending ids: the newest one wins
+        for wanted_code, enterprise_id in wanted:
+            if code == wanted_code and owner_key in ("shipped", f"enterprise:{enterprise_id}"):
+                found[(code, enterprise_id)] = version_hash
+    return found
+
+
 def version_history(code: str, owner_key: str):
     return db.session.scalars(
         select(ChecklistVersion)

@@ -16,6 +16,13 @@ def now() -> datetime:
     return _frozen if _frozen is not None else datetime.now(UTC)
 
 
+def rfc3339(value: datetime) -> str:
+    """An instant as the API writes it: RFC 3339 in UTC, "2026-11-25T03:00:00+00:00". A naive
+    value is taken as UTC, as the database keeps it."""
+    utc = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return utc.isoformat()
+
+
 def is_frozen() -> bool:
     return _frozen is not None
 

@@ -118,7 +118,11 @@ def flatten_messages(messages, prefix: str = "") -> list[dict]:
             if prefix == "" and key in ("json", "query", "form", "files", "path", "headers"):
                 out.extend(flatten_messages(value, ""))
                 continue
-            path = f"{prefix}.{key}" if prefix else str(key)
+            # "[HC-01]" keys (a list entry named by its id, see item_keyed) attach without a dot.
+            if prefix and isinstance(key, str) and key.startswith("["):
+                path = f"{prefix}{key}"
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
             if key == "_schema":
                 path = prefix
             out.extend(flatten_messages(value, path))
@@ -131,6 +135,28 @@ def flatten_messages(messages, prefix: str = "") -> list[dict]:
     else:
         out.append(field_error(prefix, str(messages)))
     return out
+
+
+def item_path(list_name: str, item_id: str) -> str:
+    """The field path of one list entry named by its id: `answers[HC-MAJ-01]`."""
+    return f"{list_name}[{item_id}]"
+
+
+def item_keyed(messages: dict, list_name: str, entries, id_key: str) -> None:
+    """Re-key marshmallow's per-position messages of `list_name` by each entry's id, in place, so
+    `answers.21.media` becomes `answers[HC-MAJ-01].media`. An entry without a readable id, or a
+    second entry under the same id, keeps its position."""
+    nested = messages.get(list_name)
+    if not isinstance(nested, dict) or not isinstance(entries, list):
+        return
+    renamed = {}
+    for key, value in nested.items():
+        entry = entries[key] if isinstance(key, int) and 0 <= key < len(entries) else None
+        item_id = entry.get(id_key) if isinstance(entry, dict) else None
+        named = f"[{item_id}]" if isinstance(item_id, str) and item_id else key
+        # Two entries under one id (a duplicate answer) keep their positions apart.
+        renamed[key if named in renamed else named] = value
+    messages[list_name] = renamed
 
 
 def handle_domain_error(error: DomainError):

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from anxun.core.clock import rfc3339
+
 # Values enter through one gate (BaseSchema.__init__ below): whatever a schema declares, an
 # integer fits PostgreSQL's `integer` (every id and count column), a date or time lies in years
 # the database, Python and date arithmetic can all hold, and text carries no NUL (PostgreSQL
@@ -62,6 +64,15 @@ def install_chinese_messages() -> None:
 
 
 install_chinese_messages()
+
+
+def install_utc_times() -> None:
+    """Every DateTime field writes its instant in UTC ("…+00:00", docs/api.md), whatever zone the
+    value was computed in."""
+    fields.DateTime.SERIALIZATION_FUNCS = {**fields.DateTime.SERIALIZATION_FUNCS, "iso": rfc3339}
+
+
+install_utc_times()
 
 
 def _within_years(value) -> bool:

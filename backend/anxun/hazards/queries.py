@@ -13,6 +13,7 @@ from anxun.checklists.verification import people_citations
 from anxun.core import clock
 from anxun.core.auth import Actor
 from anxun.core.errors import NotFound
+from anxun.core.money import money_text
 from anxun.core.pagination import paginate
 from anxun.extensions import db
 from anxun.hazards import workflow
@@ -254,10 +255,18 @@ def _history(hazard: Hazard) -> list[dict]:
             "actor_name": names.get(t.actor_user_id) or _without_account(t.actor_label),
             "created_at": t.created_at,
             "note": t.note,
-            "evidence": t.evidence,
+            "evidence": _evidence(t.evidence),
         }
         for t in rows
     ]
+
+
+def _evidence(evidence: dict) -> dict:
+    """A step's evidence as the API writes it: `funds` as money text even in rows written when
+    it was stored as a JSON number."""
+    if evidence.get("funds") is None:
+        return evidence
+    return {**evidence, "funds": money_text(evidence["funds"])}
 
 
 def available_actions(actor: Actor, hazard: Hazard) -> list[dict]:

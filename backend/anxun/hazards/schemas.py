@@ -103,7 +103,11 @@ class HazardTransitionViewSchema(BaseSchema):
     actor_name = fields.String()
     created_at = fields.DateTime()
     note = fields.String()
-    evidence = fields.Dict()
+    evidence = fields.Dict(
+        metadata={
+            "description": "该步骤读取的表单字段（日期为 YYYY-MM-DD，funds 为两位小数的金额文本）"
+        }
+    )
 
 
 class HazardBasisSchema(BaseSchema):

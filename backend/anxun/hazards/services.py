@@ -27,6 +27,7 @@ from anxun.core.errors import (
     ValidationFailed,
     field_error,
 )
+from anxun.core.money import money_text
 from anxun.extensions import db
 from anxun.hazards import workflow
 from anxun.hazards.models import Hazard, HazardTransition
@@ -260,16 +261,16 @@ def _context(hazard: Hazard, action: A, data: dict) -> dict:
     return context
 
 
-def _plain(value):
-    """Evidence is JSON: dates, UUIDs and Decimals as text or numbers."""
+def _plain(key: str, value):
+    """Evidence is JSON: dates and UUIDs as text, `funds` as the API's two-place decimal text."""
+    if key == "funds":
+        return money_text(value)
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [_plain(key, v) for v in value]
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, Decimal):
-        return float(value)
     return value
 
 
@@ -568,7 +569,7 @@ def apply_transition_once(
     if decision.reason_code == "invalid_transition":
         raise Conflict(MSG_INVALID, current_state=hazard.state)
     if decision.reason_code == "role":
-        raise Forbidden(f"您不能对该隐患执行“{workflow.ACTION_LABELS[step]}”。")
+        raise Forbidden(f"您的角色不能对该隐患执行“{workflow.ACTION_LABELS[step]}”。")
     if not decision.allowed:
         raise ValidationFailed("请检查标出的字段。", decision.errors)
     _check_responsible(enterprise, step, context)
@@ -589,7 +590,7 @@ def apply_transition_once(
     if hazard.state == S.closed:
         hazard.closed_at = clock.now()
     db.session.flush()
-    evidence = {k: _plain(context[k]) for k in ACTION_FIELDS[step] if k in context}
+    evidence = {k: _plain(k, context[k]) for k in ACTION_FIELDS[step] if k in context}
     note = (context.get("note") or "").strip()
     transition = _append(hazard, actor, step.value, from_state, note, evidence, client_id)
     audit.record(

@@ -29,6 +29,13 @@
 # form (level, who the actor is, whether a plan exists), so `available_actions` can use it to
 # decide which buttons to show. `guard` checks the submitted fields. `decide` runs both.
 # Errors name a context key as their field; rules about the actor use the field "actor".
+#
+# Refusals (docs/api.md): no row for (state, action) is "invalid_transition" (409: not in this
+# state); an actor holding none of the row's roles is "role" (403: that role may never take the
+# step); a failed precondition or guard is "guard" (422), including rules about who did what
+# earlier in the same hazard (verifier ≠ rectifier, only the plan's responsible person or a
+# manager rectifies). The role is checked first, so a "guard" refusal always reaches someone whose
+# role may take the step: the same rule answers 422 whoever breaks it.
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ the client UUIDs: the same payload again returns the original, a different one i
 from __future__ import annotations
 
 from datetime import UTC
-from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -18,6 +17,7 @@ from anxun.accounts.roles import REGULATOR_ROLES
 from anxun.core import audit, clock
 from anxun.core.auth import Actor
 from anxun.core.errors import Conflict, Forbidden, ValidationFailed, field_error
+from anxun.core.money import money_text
 from anxun.extensions import db
 from anxun.incidents import rules
 from anxun.incidents.models import Incident, IncidentReport
@@ -42,16 +42,12 @@ def _enterprise(actor: Actor, enterprise_id: int | None) -> Enterprise:
     return enterprise
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
-
-
 def _report_fields(report: dict) -> dict:
     return {
         "deaths": report["deaths"],
         "injuries": report["injuries"],
         "missing": report["missing"],
-        "direct_loss_estimate": _money(report.get("direct_loss_estimate")),
+        "direct_loss_estimate": money_text(report.get("direct_loss_estimate")),
         "description": report["description"].strip(),
         "measures": report["measures"].strip(),
     }
@@ -136,7 +132,7 @@ def _after_report(actor: Actor, incident: Incident, enterprise: Enterprise, row:
         "deaths": row.deaths,
         "injuries": row.injuries,
         "missing": row.missing,
-        "direct_loss_estimate": _money(row.direct_loss_estimate),
+        "direct_loss_estimate": money_text(row.direct_loss_estimate),
         "description": row.description,
         "measures": row.measures,
     }

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, or_, select
 
 from anxun.accounts.roles import Role
+from anxun.checklists import queries as checklist_queries
 from anxun.core.auth import Actor
 from anxun.core.errors import Forbidden, NotFound, ValidationFailed, field_error
 from anxun.core.pagination import paginate
@@ -215,12 +216,14 @@ def list_tasks(
     if args["assignee"] == "me":
         query = query.where(_assigned_to(actor, enterprises))
     stops = {e.id: enterprise_stops(e.id) for e in enterprises}
+    rows = db.session.execute(query).all()
+    versions = _checklist_versions(rows)
     items = []
-    for occurrence, plan, place in db.session.execute(query).all():
+    for occurrence, plan, place in rows:
         state = occurrence_state(occurrence, now, stops[occurrence.enterprise_id])
         if window.overdue and state is not scheduling.OccurrenceState.missed:
             continue
-        items.append(task_view(occurrence, plan, place, state))
+        items.append(task_view(occurrence, plan, place, state, versions))
     items.sort(key=_task_order)
     return items
 
@@ -232,11 +235,19 @@ def _task_order(item: dict):
     return (0, place["name"], place["id"], item["due_start"], item["id"])
 
 
+def _checklist_versions(rows) -> dict[tuple[str, int], str]:
+    """The checklist version each task's inspection is to be filled in with, by (code, enterprise)."""
+    return checklist_queries.current_hashes(
+        (plan.checklist_code, occurrence.enterprise_id) for occurrence, plan, _ in rows
+    )
+
+
 def task_view(
     occurrence: TaskOccurrence,
     plan: InspectionPlan,
     place: Place | None,
     state: scheduling.OccurrenceState,
+    versions: dict[tuple[str, int], str],
 ) -> dict:
     return {
         "id": occurrence.id,
@@ -244,6 +255,7 @@ def task_view(
         "plan_title": plan.title,
         "enterprise_id": occurrence.enterprise_id,
         "checklist_code": plan.checklist_code,
+        "checklist_version": versions.get((plan.checklist_code, occurrence.enterprise_id)),
         "profile": plan.profile,
         "item_ids": plan.item_ids,
         "inspection_type": plan.inspection_type,
@@ -354,8 +366,9 @@ def occurrence_calendar(
         .order_by(TaskOccurrence.due_start, TaskOccurrence.id)
     ).all()
     stops = enterprise_stops(enterprise_id)
+    versions = _checklist_versions(rows)
     return [
-        task_view(occurrence, plan, place, occurrence_state(occurrence, now, stops))
+        task_view(occurrence, plan, place, occurrence_state(occurrence, now, stops), versions)
         for occurrence, plan, place in rows
     ]
 

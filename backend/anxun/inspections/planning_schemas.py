@@ -247,6 +247,13 @@ class TaskSchema(BaseSchema):
     plan_title = fields.String()
     enterprise_id = fields.Integer()
     checklist_code = fields.String()
+    checklist_version = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "检查表当前版本的内容哈希：据此任务提交排查记录时原样填入 "
+            "POST /inspections 的 checklist_version（检查表已不可用时为 null）"
+        },
+    )
     profile = fields.String(allow_none=True)
     item_ids = fields.List(fields.String(), allow_none=True)
     inspection_type = LabelledEnum(INSPECTION_TYPE_LABELS)

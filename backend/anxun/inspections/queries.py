@@ -17,13 +17,17 @@ from anxun.inspections.models import Inspection
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
 
+MSG_NOT_FOUND = "未找到该检查记录，或您无权查看。"
+
 
 def get_inspection(actor: Actor, inspection_id) -> Inspection:
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None:
-        raise NotFound("未找到该检查记录。")
+        raise NotFound(MSG_NOT_FOUND)
     # 404 when out of scope (or outside an auditor's engagement scope)
-    scoping.get_enterprise(actor, inspection.enterprise_id, area=scoping.INSPECTIONS)
+    scoping.get_enterprise(
+        actor, inspection.enterprise_id, area=scoping.INSPECTIONS, not_found=MSG_NOT_FOUND
+    )
     return inspection
 
 

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from anxun.core.errors import item_keyed
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
 
 INSPECTION_TYPE_LABELS = {
@@ -70,6 +71,11 @@ class InspectionSubmitSchema(BaseSchema):
         started, finished = data.get("started_at"), data.get("finished_at")
         if started and finished and finished < started:
             raise ValidationError("完成时间不能早于开始时间。", "finished_at")
+
+    def handle_error(self, error, data, **kwargs):
+        """Answer errors name the check item (`answers[HC-MAJ-01].media`), not a position."""
+        if isinstance(error.messages, dict) and isinstance(data, dict):
+            item_keyed(error.messages, "answers", data.get("answers"), "item_id")
 
 
 class HazardRefSchema(BaseSchema):

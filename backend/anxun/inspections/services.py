@@ -17,7 +17,14 @@ from anxun.checklists.loader import judge_answer, profile_item_ids
 from anxun.checklists.scoring import score_jgj59, summarize
 from anxun.core import audit, clock, events
 from anxun.core.auth import Actor
-from anxun.core.errors import Conflict, Forbidden, MissingMedia, ValidationFailed, field_error
+from anxun.core.errors import (
+    Conflict,
+    Forbidden,
+    MissingMedia,
+    ValidationFailed,
+    field_error,
+    item_path,
+)
 from anxun.core.idempotency import first_writer_wins
 from anxun.extensions import db
 from anxun.inspections import media as media_services
@@ -99,9 +106,10 @@ def _judge_answers(index: dict[str, dict], expected: list[str], answers: list[di
     errors: list[dict] = []
     judged: list[dict] = []
     seen: set[str] = set()
+    unknown = False
     for n, answer in enumerate(answers):
         item_id = answer["item_id"]
-        where = f"answers.{n}"
+        where = item_path("answers", item_id)
         if item_id in seen:
             errors.append(field_error(f"{where}.item_id", f"检查项 {item_id} 重复作答。"))
             continue
@@ -109,6 +117,7 @@ def _judge_answers(index: dict[str, dict], expected: list[str], answers: list[di
         item = index.get(item_id)
         if item is None or item_id not in allowed:
             errors.append(field_error(f"{where}.item_id", f"本次检查不包含检查项 {item_id}。"))
+            unknown = True
             continue
         answer_type = item["answer"]["type"]
         needs_value = answer_type in ("number", "choice") and answer["result"] != "na"
@@ -126,7 +135,9 @@ def _judge_answers(index: dict[str, dict], expected: list[str], answers: list[di
             errors.append(field_error(f"{where}.deduction", "该检查项不计分。"))
         judged.append({**answer, "item": item, "effective": result, "position": n})
     missing = [i for i in expected if i not in seen]
-    if missing:
+    # An answer under a wrong item id leaves its intended item unanswered: one mistake, one
+    # error. The unanswered items are reported once every answered id is one of this inspection's.
+    if missing and not unknown:
         shown = "、".join(missing[:10]) + ("等" if len(missing) > 10 else "")
         errors.append(field_error("answers", f"还有 {len(missing)} 项未作答：{shown}。"))
     if errors:

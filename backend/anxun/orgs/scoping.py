@@ -30,6 +30,8 @@ RISK = "risk"
 DOCUMENTS = "documents"
 AREAS = (INSPECTIONS, HAZARDS, RISK, DOCUMENTS)
 
+MSG_ENTERPRISE_NOT_FOUND = "未找到该企业，或您无权查看。"
+
 
 def _areas(area: str | tuple[str, ...] | None) -> tuple[str, ...]:
     if area is None:
@@ -122,12 +124,14 @@ def get_enterprise(
     enterprise_id: int,
     access: str = READ,
     area: str | tuple[str, ...] | None = None,
+    not_found: str = MSG_ENTERPRISE_NOT_FOUND,
 ) -> Enterprise:
     """Load an enterprise the actor may see; out of scope is 404, read-only access to write is 403.
 
     `area` names the data area being read (INSPECTIONS, HAZARDS, RISK, DOCUMENTS), or a tuple of
     them: an auditor whose engagement scope lacks one gets 404, as if the enterprise were not
-    engaged at all."""
+    engaged at all. A caller reaching the enterprise through one of its records passes that
+    record's message as `not_found`: the 404 names the object that was asked for."""
     # One statement: the row if readable, and whether it is writable too.
     writable = enterprise_clause(actor, WRITE) if access == WRITE else true()
     row = db.session.execute(
@@ -136,7 +140,7 @@ def get_enterprise(
         )
     ).first()
     if row is None:
-        raise NotFound("未找到该企业，或您无权查看。")
+        raise NotFound(not_found)
     enterprise, may_write = row
     if not may_write:
         raise Forbidden("您对该企业只有查看权限。")

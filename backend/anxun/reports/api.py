@@ -10,7 +10,7 @@ from marshmallow import fields
 
 from anxun.core import clock
 from anxun.core.auth import authenticated, current_actor
-from anxun.core.schemas import BaseSchema
+from anxun.core.schemas import BaseSchema, Money
 from anxun.hazards.queries import get_hazard
 from anxun.orgs import scoping
 from anxun.reports import documents
@@ -90,7 +90,9 @@ class HazardStatisticsSchema(BaseSchema):
     open_at_end = fields.Integer()
     overdue_at_end = fields.Integer()
     carried_over = fields.Integer()
-    funds_total = fields.Float(metadata={"description": "本期发现且有整改方案的隐患资金合计（元）"})
+    funds_total = Money(
+        digits=16, metadata={"description": "本期发现且有整改方案的隐患资金合计（元）"}
+    )
     major_hazards = fields.List(fields.Nested(MajorHazardSchema))
 
 

@@ -465,7 +465,9 @@ def resolve_item(actor: Actor, item_id: int, data: dict) -> RejudgeItem:
     item = db.session.get(RejudgeItem, item_id)
     if item is None:
         raise NotFound(MSG_ITEM_NOT_FOUND)
-    enterprise = scoping.get_enterprise(actor, item.enterprise_id, scoping.WRITE)
+    enterprise = scoping.get_enterprise(
+        actor, item.enterprise_id, scoping.WRITE, not_found=MSG_ITEM_NOT_FOUND
+    )
     if item.subject == "hazard":
         message = "隐患须通过“重新定级”处理。"
         raise Conflict(message, [field_error("subject", message)])

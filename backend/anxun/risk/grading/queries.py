@@ -152,9 +152,10 @@ def get_risk_event(actor: Actor, event_id: int, access: str = scoping.READ) -> R
             RiskObject.deleted_at.is_(None),
         )
     )
+    message = "未找到该风险事件，或您无权查看。"
     if event is None:
-        raise NotFound("未找到该风险事件，或您无权查看。")
-    scoping.get_enterprise(actor, event.enterprise_id, access, scoping.RISK)
+        raise NotFound(message)
+    scoping.get_enterprise(actor, event.enterprise_id, access, scoping.RISK, not_found=message)
     return event
 
 
