@@ -21,7 +21,7 @@ const PRECACHE = {
     "/js/photo.js": "0b018ac8f245afa4",
     "/js/screens/commitment.js": "e933b4b22d45fc32",
     "/js/screens/evidence.js": "94d5b0383d071567",
-    "/js/screens/hazard.js": "98db0b77dee482b7",
+    "/js/screens/hazard.js": "95e549d4a4e03fe1",
     "/js/screens/hazard_forms.js": "69c79ede35b889cf",
     "/js/screens/hazards.js": "92850feaded60a4a",
     "/js/screens/incident.js": "e6c3d1e1ead41754",
@@ -49,7 +49,7 @@ const PRECACHE = {
     "/shared/problems.js": "ba288c389e232b07",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "76f6178a3677"
+  "version": "a6a1736daaee"
 };
 // PRECACHE-END
 

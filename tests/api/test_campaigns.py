@@ -146,7 +146,7 @@ def test_dust_campaign_two_of_three_done_with_hazards_laggard_and_supervision_di
     [hazard] = db.session.scalars(select(Hazard).where(Hazard.campaign_id == cid)).all()
     assert (hazard.source, hazard.enterprise_id) == ("campaign", dust)
     listed = client.get(f"/api/v1/hazards/{hazard.id}", headers=admin).get_json()
-    assert listed["source_label"] == "专项整治"
+    assert listed["source"] == {"code": "campaign", "label": "专项整治"}
 
     frozen(AFTER_DEADLINE)
     view = client.get(f"/api/v1/campaigns/{cid}/overview", headers=admin)

@@ -110,11 +110,11 @@ def test_a_hazard_named_by_an_order_shows_the_orders_number_and_receipt(client, 
     url = f"/api/v1/hazards/{finding['hazard_id']}"
 
     seen = client.get(url, headers=login_as("head-hc")).json
-    assert seen["source"] == "regulator"
-    assert [(o["number"], o["state"], o["acknowledged_at"]) for o in seen["orders"]] == [
+    assert seen["source"]["code"] == "regulator"
+    assert [(o["number"], o["state"]["code"], o["acknowledged_at"]) for o in seen["orders"]] == [
         (order["number"], "issued", None)
     ]
-    assert seen["orders"][0]["state_label"] == "待签收"
+    assert seen["orders"][0]["state"]["label"] == "待签收"
     signed = client.post(
         f"/api/v1/orders/{order['id']}/acknowledgment",
         json={"expected_state": "issued", "note": "已收到"},
@@ -123,7 +123,7 @@ def test_a_hazard_named_by_an_order_shows_the_orders_number_and_receipt(client, 
     assert signed.status_code == 200, signed.get_json()
     seen = client.get(url, headers=login_as("officer-hc")).json
     assert seen["orders"][0]["acknowledged_at"] == signed.json["acknowledged_at"]
-    assert seen["orders"][0]["state_label"] == "已签收"
+    assert seen["orders"][0]["state"]["label"] == "已签收"
     # A hazard no order names has none.
     other = add_finding(client, regulator, patrol["id"], title="动火作业票缺少审批")[0].json
     assert (

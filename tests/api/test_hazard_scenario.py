@@ -83,7 +83,7 @@ def test_general_hazards_walk_the_loop_and_replays_change_nothing(client, login_
         after_photos=[upload_photo(client, officer)],
         note="当场已整改",
     )
-    assert fixed["state"] == "closed"
+    assert fixed["state"]["code"] == "closed"
     assert fixed["is_fixed_on_spot"] is True
 
     deadline = (TODAY + timedelta(days=7)).isoformat()
@@ -97,7 +97,7 @@ def test_general_hazards_walk_the_loop_and_replays_change_nothing(client, login_
         category="thing",
         deadline=deadline,
     )
-    assert step["state"] == "confirmed"
+    assert step["state"]["code"] == "confirmed"
     step = act(
         client,
         officer,
@@ -110,7 +110,7 @@ def test_general_hazards_walk_the_loop_and_replays_change_nothing(client, login_
         deadline=deadline,
         contingency="整改期间设置警戒区",
     )
-    assert step["state"] == "rectifying"
+    assert step["state"]["code"] == "rectifying"
     step = act(
         client,
         rectifier,
@@ -120,11 +120,11 @@ def test_general_hazards_walk_the_loop_and_replays_change_nothing(client, login_
         after_photos=[upload_photo(client, rectifier)],
         note="已更换",
     )
-    assert step["state"] == "pending_verification"
+    assert step["state"]["code"] == "pending_verification"
     step = act(
         client, officer, planned, "verify_reject", "pending_verification", reason="螺栓未紧固"
     )
-    assert step["state"] == "rectifying"
+    assert step["state"]["code"] == "rectifying"
     step = act(
         client,
         rectifier,
@@ -145,7 +145,7 @@ def test_general_hazards_walk_the_loop_and_replays_change_nothing(client, login_
     )
     assert same_person.status_code in (403, 422)  # a rectifier cannot verify (own work)
     step = act(client, head, planned, "verify_pass", "pending_verification")
-    assert step["state"] == "closed"
+    assert step["state"]["code"] == "closed"
     actions = [h["action"]["code"] for h in step["history"]]
     assert actions == [
         "report",
@@ -230,7 +230,9 @@ def test_major_hazard_ends_awaiting_signoff_with_an_outbox_event(client, login_a
         headers=officer,
     )
     assert refused.status_code == 403  # only the head approves a major hazard's plan
-    assert act(client, head, hazard_id, "approve_plan", "confirmed")["state"] == "rectifying"
+    assert (
+        act(client, head, hazard_id, "approve_plan", "confirmed")["state"]["code"] == "rectifying"
+    )
     act(
         client,
         rectifier,
@@ -241,11 +243,11 @@ def test_major_hazard_ends_awaiting_signoff_with_an_outbox_event(client, login_a
         note="阀组已更换并试压合格",
     )
     step = act(client, officer, hazard_id, "verify_pass", "pending_verification")
-    assert step["state"] == "awaiting_signoff"
+    assert step["state"]["code"] == "awaiting_signoff"
     closed = act(
         client, login_as("regulator"), hazard_id, "signoff", "awaiting_signoff", note="现场复核合格"
     )
-    assert closed["state"] == "closed"
+    assert closed["state"]["code"] == "closed"
 
 
 def test_overdue_appears_when_the_deadline_passes(client, login_as, db, world, frozen_clock):

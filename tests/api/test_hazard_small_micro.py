@@ -44,7 +44,7 @@ def test_the_head_of_a_small_enterprise_may_verify_their_own_rectification(clien
     shown = client.get(f"/api/v1/hazards/{by_head}", headers=head).json
     assert [a["code"] for a in shown["available_actions"]] == ["verify_pass", "verify_reject"]
     closed = act(client, head, by_head, "verify_pass", "pending_verification")
-    assert (closed.status_code, closed.json["state"]) == (200, "closed")
+    assert (closed.status_code, closed.json["state"]["code"]) == (200, "closed")
     history = [(t["action"]["code"], t["actor_user_id"]) for t in closed.json["history"]]
     assert history[-2:] == [("submit_rectification", head_id), ("verify_pass", head_id)]
 

@@ -104,10 +104,9 @@ def test_a_general_hazard_walks_the_whole_loop(client, login_as, world, db, phot
     officer, head, rectifier = login_as("officer-hc"), login_as("head-hc"), login_as("rectifier-hc")
     hazard = report(client, officer, world, photo)
     hid = hazard["id"]
-    assert (hazard["state"], hazard["state_label"], hazard["source"]) == (
-        "reported",
-        "已上报",
-        "direct",
+    assert (hazard["state"], hazard["source"]) == (
+        {"code": "reported", "label": "已上报"},
+        {"code": "direct", "label": "随手拍上报"},
     )
     assert codes(hazard["available_actions"]) == ["confirm", "reject", "fix_on_spot"]
     ok(act(client, officer, hid, "confirm", "reported", **confirm_fields()))
@@ -127,11 +126,16 @@ def test_a_general_hazard_walks_the_whole_loop(client, login_as, world, db, phot
     assert act(client, rectifier, hid, "verify_pass", "pending_verification").status_code == 403
     closed = ok(act(client, head, hid, "verify_pass", "pending_verification", note="合格"))
 
-    assert (closed["state"], closed["version"], closed["is_overdue"]) == ("closed", 7, False)
+    assert (closed["state"]["code"], closed["version"], closed["is_overdue"]) == (
+        "closed",
+        7,
+        False,
+    )
     assert closed["closed_at"] == "2026-11-25T03:00:00+00:00"
     assert closed["available_actions"] == []
     history = closed["history"]
-    assert [(h["action"]["code"], h["from_state"], h["to_state"]) for h in history] == [
+    code = lambda value: value and value["code"]  # noqa: E731 - from_state is null on the first step
+    assert [(h["action"]["code"], code(h["from_state"]), code(h["to_state"])) for h in history] == [
         ("report", None, "reported"),
         ("confirm", "reported", "confirmed"),
         ("plan", "confirmed", "rectifying"),
@@ -141,6 +145,7 @@ def test_a_general_hazard_walks_the_whole_loop(client, login_as, world, db, phot
         ("verify_pass", "pending_verification", "closed"),
     ]
     assert history[0]["action"]["label"] == "上报"
+    assert (history[0]["from_state"], history[0]["to_state"]["label"]) == (None, "已上报")
     assert history[4]["evidence"] == {"reason": "螺栓未紧固"}
     assert history[5]["evidence"] == {"after_photos": again["after_photos"]}
     assert history[2]["evidence"]["funds"] == "2000.00"
@@ -162,7 +167,7 @@ def test_a_major_hazard_needs_plan_approval_and_regulator_signoff(
     assert failed.status_code == 422
     assert events(db, "major_hazard_confirmed") == []
     confirmed = ok(act(client, officer, hid, "confirm", "reported", **confirm_fields("major", 30)))
-    assert (confirmed["level"], confirmed["level_label"]) == ("major", "重大隐患")
+    assert confirmed["level"] == {"code": "major", "label": "重大隐患"}
     [event] = events(db, "major_hazard_confirmed")
     assert (event.aggregate_id, event.payload["deadline"], event.payload["title"]) == (
         hid,
@@ -175,17 +180,20 @@ def test_a_major_hazard_needs_plan_approval_and_regulator_signoff(
     governance = photo()
     plan = plan_fields(world, 30, governance_plan=governance)
     submitted = ok(act(client, officer, hid, "submit_plan", "confirmed", **plan))
-    assert (submitted["state"], submitted["governance_plan_id"]) == ("confirmed", governance)
+    assert (submitted["state"]["code"], submitted["governance_plan_id"]) == (
+        "confirmed",
+        governance,
+    )
     officer_approves = act(client, officer, hid, "approve_plan", "confirmed")
     assert (officer_approves.status_code, officer_approves.json["type"]) == (
         403,
         "/problems/forbidden",
     )
-    assert ok(act(client, head, hid, "approve_plan", "confirmed"))["state"] == "rectifying"
+    assert ok(act(client, head, hid, "approve_plan", "confirmed"))["state"]["code"] == "rectifying"
     submit = {"after_photos": [photo()], "note": "阀组已更换并试压合格"}
     ok(act(client, rectifier, hid, "submit_rectification", "rectifying", **submit))
     waiting = ok(act(client, officer, hid, "verify_pass", "pending_verification"))
-    assert (waiting["state"], waiting["closed_at"]) == ("awaiting_signoff", None)
+    assert (waiting["state"]["code"], waiting["closed_at"]) == ("awaiting_signoff", None)
     assert events(db, "hazard_closed") == []
 
     assert act(client, head, hid, "signoff", "awaiting_signoff").status_code == 403
@@ -195,7 +203,7 @@ def test_a_major_hazard_needs_plan_approval_and_regulator_signoff(
     view = client.get(f"/api/v1/hazards/{hid}", headers=regulator).json
     assert codes(view["available_actions"]) == ["signoff", "signoff_reject"]
     closed = ok(act(client, regulator, hid, "signoff", "awaiting_signoff", note="现场复核合格"))
-    assert closed["state"] == "closed"
+    assert closed["state"]["code"] == "closed"
     assert [h["action"]["code"] for h in closed["history"]][-3:] == [
         "submit_rectification",
         "verify_pass",
@@ -234,7 +242,7 @@ def test_fix_on_spot_closes_in_one_step_with_an_after_photo(client, login_as, wo
     hid = report(client, officer, world, photo)["id"]
     after = photo()
     fixed = ok(act(client, officer, hid, "fix_on_spot", "reported", after_photos=[after]))
-    assert (fixed["state"], fixed["is_fixed_on_spot"], fixed["level"]) == (
+    assert (fixed["state"]["code"], fixed["is_fixed_on_spot"], fixed["level"]["code"]) == (
         "closed",
         True,
         "general",
@@ -329,7 +337,7 @@ def test_a_rule_about_who_did_what_is_422_and_a_role_that_may_never_act_is_403(
     )
     assert "errors" not in never.json
     view = client.get(f"/api/v1/hazards/{hid}", headers=officer).json
-    assert (view["state"], view["history"][-1]["action"]["code"]) == (
+    assert (view["state"]["code"], view["history"][-1]["action"]["code"]) == (
         "pending_verification",
         "submit_rectification",
     )
@@ -506,7 +514,10 @@ def test_direct_reports_are_idempotent_and_limited_to_staff(client, login_as, wo
     }
     first = client.post("/api/v1/hazards", json=body, headers=officer)
     assert first.status_code == 201
-    assert (first.json["proposed_level"], first.json["reported_by_name"]) == ("general", "陈海波")
+    assert (first.json["proposed_level"]["code"], first.json["reported_by_name"]) == (
+        "general",
+        "陈海波",
+    )
     before = counts(db)
     replay = client.post("/api/v1/hazards", json=body, headers=officer)
     assert (replay.status_code, replay.json) == (200, first.json)

@@ -162,7 +162,7 @@ def test_signoff_closes_the_major_hazard_and_delists_it(db, client, login_as, ma
     listing = post_listing(client, login_as("regulator"), hazard_id).get_json()
     response = _signoff(client, login_as("regulator"), hazard_id)
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()["state"] == "closed"
+    assert response.get_json()["state"]["code"] == "closed"
     db.session.expire_all()
     row = db.session.get(SupervisedListing, listing["id"])
     assert row.state == "delisted"
@@ -190,7 +190,7 @@ def test_signoff_reject_sends_the_hazard_back_with_the_reason(db, client, login_
         client, login_as("regulator"), hazard_id, action="signoff_reject", reason="检测报警仍未联动"
     )
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()["state"] == "rectifying"
+    assert response.get_json()["state"]["code"] == "rectifying"
     db.session.expire_all()
     last = db.session.scalars(
         select(HazardTransition)

@@ -180,36 +180,9 @@ def test_every_field_of_every_schema_passes_the_value_gate(app):
 
 
 # `*_label` fields that are display names of things that are not codes (issue 12 keeps them): a
-# checklist version's name and the names of the versions a standard change went between.
-DISPLAY_NAMES = {"version_label", "old_label", "new_label"}
-# Coded values still sent as a code with a `*_label` beside it. The hazard views move to
-# {code, label} together with both front-ends; an entry that no longer exists fails this test,
-# so the list can only shrink.
-NOT_YET_CODED = {
-    "Hazard": {
-        "source_label",
-        "proposed_level_label",
-        "level_label",
-        "category_label",
-        "state_label",
-    },
-    "HazardStep": {
-        "source_label",
-        "proposed_level_label",
-        "level_label",
-        "category_label",
-        "state_label",
-    },
-    "HazardSummary": {
-        "source_label",
-        "proposed_level_label",
-        "level_label",
-        "category_label",
-        "state_label",
-    },
-    "HazardOrder": {"state_label"},
-    "HazardTransitionView": {"from_state_label", "to_state_label", "actor_label"},
-}
+# checklist version's name, the names of the versions a standard change went between, and the
+# account name of the person who took a hazard step.
+DISPLAY_NAMES = {"version_label", "old_label", "new_label", "actor_label"}
 
 
 def response_schemas(spec) -> set[str]:
@@ -247,21 +220,16 @@ def test_coded_values_in_responses_are_code_label_objects(spec):
     """Every coded value a response carries is {code, label} (documented with its codes): no plain
     enumerated string and no `*_label` field beside a code."""
     schemas = spec["components"]["schemas"]
-    labels, plain_codes, seen_pending = [], [], set()
+    labels, plain_codes = [], []
     for name in sorted(response_schemas(spec)):
         for field, prop in properties(schemas[name]):
             leaf = field.rsplit(".", 1)[-1]
             if prop.get("type") == "string" and "enum" in prop and not field.endswith(".code"):
                 plain_codes.append(f"{name}.{field}")
             if leaf.endswith("_label") and leaf not in DISPLAY_NAMES:
-                if leaf in NOT_YET_CODED.get(name, set()) and "." not in field:
-                    seen_pending.add((name, leaf))
-                else:
-                    labels.append(f"{name}.{field}")
+                labels.append(f"{name}.{field}")
     assert labels == []
     assert plain_codes == []
-    pending = {(name, leaf) for name, leaves in NOT_YET_CODED.items() for leaf in leaves}
-    assert pending - seen_pending == set(), "migrated: remove these from NOT_YET_CODED"
 
 
 def test_a_coded_value_is_documented_with_its_codes(spec):

@@ -106,10 +106,10 @@ def test_a_regulator_finding_becomes_a_confirmed_hazard_with_the_finding_deadlin
 
     hazard = client.get(f"/api/v1/hazards/{finding['hazard_id']}", headers=login_as("head-hc"))
     hazard = hazard.get_json()
-    assert hazard["source"] == "regulator"
-    assert hazard["state"] == "confirmed"
-    assert hazard["level"] == "major"
-    assert hazard["category"] == "management"
+    assert hazard["source"]["code"] == "regulator"
+    assert hazard["state"]["code"] == "confirmed"
+    assert hazard["level"]["code"] == "major"
+    assert hazard["category"] == {"code": "management", "label": "管理上的缺陷"}
     assert hazard["deadline"] == body["deadline"]
     assert hazard["basis"][0]["doc"] == "《危险化学品企业安全风险隐患排查治理导则》"
     assert hazard["basis"][0]["citation"] == "《危险化学品企业安全风险隐患排查治理导则》"

@@ -266,11 +266,15 @@ def test_the_head_regrades_general_to_major_with_the_reason_and_new_basis(
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     # Back to confirmed: a major hazard is rectified only under an approved governance plan.
-    assert (body["state"], body["level"]) == ("confirmed", "major")
+    assert (body["state"]["code"], body["level"]["code"]) == ("confirmed", "major")
     assert body["rejudge"] == []
     assert "submit_plan" in [a["code"] for a in body["available_actions"]]
     last = body["history"][-1]
-    assert (last["from_state"], last["to_state"], last["note"]) == ("rectifying", "confirmed", "")
+    assert (last["from_state"]["code"], last["to_state"]["code"], last["note"]) == (
+        "rectifying",
+        "confirmed",
+        "",
+    )
     evidence = last["evidence"]
     assert (evidence["from_level"], evidence["level"], evidence["reason"]) == (
         "general",
@@ -305,7 +309,11 @@ def test_the_head_may_keep_the_level_on_the_record(client, login_as, scene):
     )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert (body["state"], body["level"], body["rejudge"]) == ("confirmed", "general", [])
+    assert (body["state"]["code"], body["level"]["code"], body["rejudge"]) == (
+        "confirmed",
+        "general",
+        [],
+    )
     assert body["history"][-1]["evidence"]["from_level"] == "general"
 
 

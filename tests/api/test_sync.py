@@ -81,7 +81,7 @@ def test_each_item_gets_its_own_result_and_one_refusal_rejects_nothing_else(
     assert results[1]["problem"]["type"] == "/problems/validation"
     assert results[1]["problem"]["errors"][0]["field"] == "answers"
     assert results[2]["problem"]["missing_media"] == [unknown_photo]
-    assert results[3]["body"]["state"] == "confirmed"
+    assert results[3]["body"]["state"]["code"] == "confirmed"
     # First writes and refusals are no replays.
     assert [r["replayed"] for r in results] == [False] * 5
     assert (results[0]["body"]["replayed"], results[3]["body"]["replayed"]) == (False, False)
@@ -94,7 +94,7 @@ def test_each_item_gets_its_own_result_and_one_refusal_rejects_nothing_else(
     assert [r["status"] for r in again] == [200, 422, 409, 200, 404]
     assert [r["replayed"] for r in again] == [True, False, False, True, False]
     assert again[0]["body"] == {**results[0]["body"], "replayed": True}
-    assert again[3]["body"]["state"] == "confirmed"
+    assert again[3]["body"]["state"]["code"] == "confirmed"
     assert again[3]["body"]["replayed"] is True
     assert count(db, Inspection) == 1
     assert count(db, HazardTransition, HazardTransition.action == "confirm") == 1

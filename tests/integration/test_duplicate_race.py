@@ -186,7 +186,7 @@ def test_copies_of_a_hazard_step_with_one_client_id_take_it_once(app, db, world,
         first = _without_replayed(results[0][1])
         for _, body in results[1:]:
             assert {k: v for k, v in _without_replayed(body).items() if v != first.get(k)} == {}
-        assert results[0][1]["state"] == "confirmed"
+        assert results[0][1]["state"]["code"] == "confirmed"
         confirmed = HazardTransition.hazard_id == uuid.UUID(hazard["id"])
         assert _count(db, HazardTransition, confirmed, HazardTransition.action == "confirm") == 1
     assert verify_chain()[1] == []

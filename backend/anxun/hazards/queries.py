@@ -246,9 +246,7 @@ def _history(hazard: Hazard) -> list[dict]:
             "id": t.id,
             "action": {"code": t.action, "label": _action_label(t.action)},
             "from_state": t.from_state,
-            "from_state_label": workflow.STATE_LABELS.get(t.from_state),
             "to_state": t.to_state,
-            "to_state_label": workflow.STATE_LABELS.get(t.to_state),
             "actor_user_id": t.actor_user_id,
             "actor_label": t.actor_label,
             # People see a name; the account name stays in actor_label and the audit log.
@@ -313,7 +311,6 @@ def hazard_view(hazard: Hazard, actor: Actor) -> dict:
 def _orders(hazard: Hazard) -> list[dict]:
     """The regulators' rectification orders that name this hazard, with their 文号 and 签收."""
     from anxun.oversight.models import RectificationOrder, RectificationOrderItem
-    from anxun.oversight.patrols.orders import ORDER_STATE_LABELS
 
     # IN, not JOIN + DISTINCT: PostgreSQL cannot compare the order's JSON columns for DISTINCT.
     naming = select(RectificationOrderItem.order_id).where(
@@ -334,7 +331,6 @@ def _orders(hazard: Hazard) -> list[dict]:
             "issued_at": o.issued_at,
             "deadline": o.deadline,
             "state": o.state,
-            "state_label": ORDER_STATE_LABELS.get(o.state, o.state),
             "acknowledged_at": o.acknowledged_at,
         }
         for o in orders
@@ -348,7 +344,6 @@ def _summary(hazard: Hazard, users, places, enterprises, today: date) -> dict:
         "enterprise_id": hazard.enterprise_id,
         "enterprise_name": enterprises.get(hazard.enterprise_id),
         "source": hazard.source,
-        "source_label": SOURCE_LABELS.get(hazard.source, hazard.source),
         "inspection_id": hazard.inspection_id,
         "item_id": hazard.item_id,
         "checklist_version_id": hazard.checklist_version_id,
@@ -359,13 +354,9 @@ def _summary(hazard: Hazard, users, places, enterprises, today: date) -> dict:
         "description": hazard.description,
         "photo_ids": hazard.photo_ids,
         "proposed_level": hazard.proposed_level,
-        "proposed_level_label": workflow.LEVEL_LABELS.get(hazard.proposed_level),
         "level": hazard.level,
-        "level_label": workflow.LEVEL_LABELS.get(hazard.level),
         "category": hazard.category,
-        "category_label": CATEGORY_LABELS.get(hazard.category, hazard.category),
         "state": hazard.state,
-        "state_label": workflow.STATE_LABELS.get(hazard.state),
         "version": hazard.version,
         "deadline": hazard.deadline,
         "is_overdue": workflow.is_overdue(hazard.state, hazard.deadline, today),

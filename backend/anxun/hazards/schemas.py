@@ -2,10 +2,11 @@
 
 from marshmallow import fields, validate
 
-from anxun.core.schemas import BaseSchema, Int, Money, PageQuerySchema
+from anxun.core.schemas import BaseSchema, Int, LabelledEnum, Money, PageQuerySchema
 from anxun.hazards.models import STATES
 from anxun.hazards.queries import CATEGORY_LABELS, SOURCE_LABELS
-from anxun.hazards.workflow import HazardAction, HazardLevel
+from anxun.hazards.workflow import LEVEL_LABELS, STATE_LABELS, HazardAction, HazardLevel
+from anxun.oversight.patrols.orders import ORDER_STATE_LABELS
 from anxun.standards.schemas import RejudgeItemSchema
 
 LEVELS = [level.value for level in HazardLevel]
@@ -94,12 +95,12 @@ class HazardPlaceSchema(BaseSchema):
 class HazardTransitionViewSchema(BaseSchema):
     id = fields.Integer()
     action = fields.Nested(HazardActionSchema)
-    from_state = fields.String(allow_none=True)
-    from_state_label = fields.String(allow_none=True)
-    to_state = fields.String()
-    to_state_label = fields.String(allow_none=True)
+    from_state = LabelledEnum(STATE_LABELS, allow_none=True)
+    to_state = LabelledEnum(STATE_LABELS)
     actor_user_id = fields.Integer()
-    actor_label = fields.String()
+    actor_label = fields.String(
+        metadata={"description": "操作人的账号名（审计用；显示用 actor_name）"}
+    )
     actor_name = fields.String()
     created_at = fields.DateTime()
     note = fields.String()
@@ -124,8 +125,7 @@ class HazardSummarySchema(BaseSchema):
     id = fields.UUID()
     enterprise_id = fields.Integer()
     enterprise_name = fields.String(allow_none=True)
-    source = fields.String()
-    source_label = fields.String()
+    source = LabelledEnum(SOURCE_LABELS)
     inspection_id = fields.UUID(allow_none=True)
     item_id = fields.String(allow_none=True)
     checklist_version_id = fields.Integer(allow_none=True)
@@ -135,14 +135,10 @@ class HazardSummarySchema(BaseSchema):
     title = fields.String()
     description = fields.String()
     photo_ids = fields.List(fields.String())
-    proposed_level = fields.String()
-    proposed_level_label = fields.String(allow_none=True)
-    level = fields.String(allow_none=True)
-    level_label = fields.String(allow_none=True)
-    category = fields.String(allow_none=True)
-    category_label = fields.String(allow_none=True)
-    state = fields.String()
-    state_label = fields.String(allow_none=True)
+    proposed_level = LabelledEnum(LEVEL_LABELS)
+    level = LabelledEnum(LEVEL_LABELS, allow_none=True)
+    category = LabelledEnum(CATEGORY_LABELS, allow_none=True)
+    state = LabelledEnum(STATE_LABELS)
     version = fields.Integer()
     deadline = fields.Date(allow_none=True)
     is_overdue = fields.Boolean()
@@ -169,8 +165,7 @@ class HazardOrderSchema(BaseSchema):
     number = fields.String(metadata={"description": "整改指令书文号"})
     issued_at = fields.DateTime()
     deadline = fields.Date()
-    state = fields.String()
-    state_label = fields.String()
+    state = LabelledEnum(ORDER_STATE_LABELS)
     acknowledged_at = fields.DateTime(allow_none=True, metadata={"description": "企业签收时间"})
 
 

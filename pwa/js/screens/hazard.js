@@ -107,7 +107,7 @@ export function mount(container, params) {
       ["状态", label(hazard.state, STATE_LABELS)],
       ["等级", LEVEL_LABELS[level] || ""],
       ["检查点", hazard.place?.name || hazard.place_name || ""],
-      ["类别", hazard.category_label || ""],
+      ["类别", label(hazard.category) || ""],
       ["整改期限", hazard.deadline || ""],
       ["整改责任人", hazard.responsible_name || ""],
       ["整改措施", hazard.measures || ""],

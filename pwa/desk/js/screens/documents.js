@@ -5,7 +5,7 @@
 import { api, download } from "../api.js";
 import { href } from "../routes.js";
 import * as session from "../session.js";
-import { fill, fmtDate, fmtDateTime, h, showProblem, table, toast } from "../ui.js";
+import { fill, fmtDate, fmtDateTime, h, labelOf, showProblem, table, toast } from "../ui.js";
 
 const LIMIT = 20;
 
@@ -177,7 +177,7 @@ export async function mount(container) {
       table(
         [
           { key: "title", label: "隐患", render: (r) => h("a", { href: href("hazard", r.id), text: r.title }) },
-          { key: "state", label: "状态", render: (r) => r.state_label || r.state },
+          { key: "state", label: "状态", render: (r) => labelOf(r.state) },
           { key: "reported_at", label: "发现时间", render: (r) => fmtDateTime(r.reported_at) },
           { key: "pdf", label: "文件", render: (r) => button("整改通知单 PDF", `/api/v1/hazards/${r.id}/notice.pdf`, `隐患整改通知单-${r.id.slice(0, 8)}.pdf`, "docs-notice-pdf") },
         ],

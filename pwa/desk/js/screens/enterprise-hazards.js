@@ -2,7 +2,7 @@
 // shows the hazard's full history (every HazardTransition row) and its photos.
 import { api } from "../api.js";
 import { hasRole } from "../session.js";
-import { badge, fill, fmtDate, fmtDateTime, h, showProblem, table } from "../ui.js";
+import { badge, codeOf, enumBadge, fill, fmtDate, fmtDateTime, h, labelOf, showProblem, table } from "../ui.js";
 import { analogyForm } from "./campaign-origin.js";
 import { thumbnails } from "./enterprise-media.js";
 
@@ -10,17 +10,17 @@ const PAGE = 50;
 const LEVEL_COLOUR = { major: "red", general: "yellow" };
 
 function levelBadge(row) {
-  if (row.level) return badge(LEVEL_COLOUR[row.level] || row.level, row.level_label || row.level);
-  return h("span", { class: "muted", text: `${row.proposed_level_label || row.proposed_level}（待确认）` });
+  if (row.level) return badge(LEVEL_COLOUR[codeOf(row.level)] || codeOf(row.level), labelOf(row.level));
+  return h("span", { class: "muted", text: `${labelOf(row.proposed_level)}（待确认）` });
 }
 
 const COLUMNS = [
   { key: "title", label: "隐患", render: (r) => h("span", { text: r.title, style: { color: "var(--brand)", textDecoration: "underline" }, dataset: { testid: "hazard-open" } }) },
-  { key: "state", label: "状态", render: (r) => badge(r.state, r.state_label || r.state) },
+  { key: "state", label: "状态", render: (r) => enumBadge(r.state) },
   { key: "level", label: "等级", render: levelBadge },
   { key: "deadline", label: "整改期限", render: (r) => (r.deadline ? fmtDate(r.deadline) : "—") },
   { key: "overdue", label: "逾期", render: (r) => (r.is_overdue ? badge("alert", "已逾期") : "") },
-  { key: "source", label: "来源", render: (r) => r.source_label || r.source },
+  { key: "source", label: "来源", render: (r) => labelOf(r.source) },
   { key: "place", label: "位置", render: (r) => r.place_name || "—" },
   { key: "reported_at", label: "发现时间", render: (r) => fmtDateTime(r.reported_at) },
 ];
@@ -37,7 +37,7 @@ function history(rows) {
         h("strong", { text: t.action?.label || t.action?.code }),
         " ",
         h("span", { class: "muted", text: `${fmtDateTime(t.created_at)} · ${t.actor_name}` }),
-        h("div", { text: `${t.from_state_label || "—"} → ${t.to_state_label || t.to_state}` }),
+        h("div", { text: `${labelOf(t.from_state) || "—"} → ${labelOf(t.to_state)}` }),
         t.note ? h("div", { class: "muted", text: `说明：${t.note}` }) : null,
       ),
     ),
@@ -60,7 +60,7 @@ function detail(hazard, loader) {
       "dl",
       { class: "facts" },
       h("dt", { text: "状态" }),
-      h("dd", {}, badge(hazard.state, hazard.state_label || hazard.state), hazard.is_overdue ? [" ", badge("alert", "已逾期")] : null),
+      h("dd", {}, enumBadge(hazard.state), hazard.is_overdue ? [" ", badge("alert", "已逾期")] : null),
       h("dt", { text: "等级" }),
       h("dd", {}, levelBadge(hazard)),
       h("dt", { text: "整改期限" }),

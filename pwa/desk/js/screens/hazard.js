@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { href } from "../routes.js";
 import * as session from "../session.js";
-import { badge, fill, fmtDate, fmtDateTime, h, labelOf, showProblem, toast } from "../ui.js";
+import { badge, codeOf, enumBadge, fill, fmtDate, fmtDateTime, h, labelOf, showProblem, toast } from "../ui.js";
 import { fetchBlob, imageLoader, thumbnails } from "./enterprise-media.js";
 import { levelBadge } from "./ledger.js";
 
@@ -78,9 +78,9 @@ function field(name, people, hazard) {
   const label = (text, control) => h("label", { class: "field", htmlFor: id }, text, control);
   switch (name) {
     case "level":
-      return label("隐患等级", h("select", { id, name, required: true, ...testid }, LEVELS.map(([code, text]) => h("option", { value: code, text, selected: (hazard.level || hazard.proposed_level) === code }))));
+      return label("隐患等级", h("select", { id, name, required: true, ...testid }, LEVELS.map(([code, text]) => h("option", { value: code, text, selected: (codeOf(hazard.level) || codeOf(hazard.proposed_level)) === code }))));
     case "category":
-      return label("隐患类别", h("select", { id, name, required: true, ...testid }, h("option", { value: "", text: "请选择" }), CATEGORIES.map(([code, text]) => h("option", { value: code, text, selected: hazard.category === code }))));
+      return label("隐患类别", h("select", { id, name, required: true, ...testid }, h("option", { value: "", text: "请选择" }), CATEGORIES.map(([code, text]) => h("option", { value: code, text, selected: codeOf(hazard.category) === code }))));
     case "deadline":
       return label("整改期限", h("input", { id, name, type: "date", required: true, min: today(), value: hazard.deadline || "", ...testid }));
     case "responsible_user_id":
@@ -155,7 +155,7 @@ function actionForm(action, hazard, people, onDone) {
           }
           const result = await api("POST", `/api/v1/hazards/${hazard.id}/transitions`, {
             action: action.code,
-            expected_state: hazard.state,
+            expected_state: codeOf(hazard.state),
             client_id: crypto.randomUUID(),
             ...body,
           });
@@ -220,7 +220,7 @@ function history(loader, rows) {
         h("strong", { text: t.action?.label || t.action?.code }),
         " ",
         h("span", { class: "muted", text: `${fmtDateTime(t.created_at)} · ${t.actor_name}` }),
-        h("div", { text: `${t.from_state_label || "—"} → ${t.to_state_label || t.to_state}` }),
+        h("div", { text: `${labelOf(t.from_state) || "—"} → ${labelOf(t.to_state)}` }),
         facts.length ? h("div", { class: "muted", text: facts.join("；") }) : null,
         t.note ? h("div", { class: "muted", text: `说明：${t.note}` }) : null,
         thumbnails(loader, photos, "history-photo"),
@@ -231,10 +231,10 @@ function history(loader, rows) {
 
 function facts(hazard) {
   const rows = [
-    ["状态", [badge(hazard.state, hazard.state_label || hazard.state), hazard.is_overdue ? [" ", badge("alert", "已逾期")] : null]],
+    ["状态", [enumBadge(hazard.state), hazard.is_overdue ? [" ", badge("alert", "已逾期")] : null]],
     ["等级", levelBadge(hazard)],
-    ["类别", hazard.category_label || "—"],
-    ["来源", h("span", { dataset: { testid: "hazard-source" }, text: hazard.source_label || hazard.source })],
+    ["类别", labelOf(hazard.category) || "—"],
+    ["来源", h("span", { dataset: { testid: "hazard-source" }, text: labelOf(hazard.source) })],
     ["位置", hazard.place_name || "—"],
     ["发现人", `${hazard.reported_by_name || "—"} · ${fmtDateTime(hazard.reported_at)}`],
     ["整改期限", h("span", { class: hazard.is_overdue ? "overdue" : "", text: hazard.deadline ? fmtDate(hazard.deadline) : "—" })],
@@ -258,7 +258,7 @@ function orders(hazard) {
         "p",
         { dataset: { testid: "hazard-order" } },
         h("strong", { text: `文号：${o.number}` }),
-        ` · 下达 ${fmtDateTime(o.issued_at)} · 期限 ${fmtDate(o.deadline)} · ${o.state_label || o.state} · `,
+        ` · 下达 ${fmtDateTime(o.issued_at)} · 期限 ${fmtDate(o.deadline)} · ${labelOf(o.state)} · `,
         o.acknowledged_at ? `已签收（${fmtDateTime(o.acknowledged_at)}）` : h("span", { class: "overdue", text: "未签收" }),
         " ",
         h("button", { type: "button", class: "secondary", text: "指令书 PDF", on: { click: () => openPdf(`/api/v1/orders/${o.id}/pdf`) } }),
@@ -301,7 +301,7 @@ export async function mount(container, { arg }) {
     fill(
       container,
       h("p", {}, h("a", { href: href("ledger"), text: "← 返回隐患台账" })),
-      h("div", { class: "screen-head" }, h("h1", { text: hazard.title, dataset: { testid: "hazard-title" } }), badge(hazard.state, hazard.state_label)),
+      h("div", { class: "screen-head" }, h("h1", { text: hazard.title, dataset: { testid: "hazard-title" } }), enumBadge(hazard.state)),
       hazard.description ? h("p", { text: hazard.description }) : null,
       h(
         "div",
@@ -312,7 +312,7 @@ export async function mount(container, { arg }) {
           { class: "hazard-actions", dataset: { testid: "hazard-actions" } },
           actions.length
             ? actions.map((a) => actionForm(a, hazard, people || [], (next) => show(next)))
-            : h("p", { class: "muted card", text: hazard.state === "closed" ? "该隐患已销号。" : "当前没有需要您办理的操作。" }),
+            : h("p", { class: "muted card", text: codeOf(hazard.state) === "closed" ? "该隐患已销号。" : "当前没有需要您办理的操作。" }),
         ),
       ),
       orders(hazard),

@@ -4,7 +4,7 @@
 import { api, download } from "../api.js";
 import { href, replaceQuery } from "../routes.js";
 import { enterpriseId } from "../session.js";
-import { badge, fill, fmtDate, fmtDateTime, h, showProblem, table, toast } from "../ui.js";
+import { badge, codeOf, enumBadge, fill, fmtDate, fmtDateTime, h, labelOf, showProblem, table, toast } from "../ui.js";
 
 const PAGE = 50;
 const LEVEL_COLOUR = { major: "red", general: "yellow" };
@@ -36,16 +36,16 @@ const CATEGORIES = [
 const FILTERS = ["state", "level", "overdue", "assigned", "place_id", "source", "category", "from", "to", "q"];
 
 export function levelBadge(row) {
-  if (row.level) return badge(LEVEL_COLOUR[row.level] || row.level, row.level_label || row.level);
-  return h("span", { class: "muted", text: `${row.proposed_level_label || row.proposed_level}（待确认）` });
+  if (row.level) return badge(LEVEL_COLOUR[codeOf(row.level)] || codeOf(row.level), labelOf(row.level));
+  return h("span", { class: "muted", text: `${labelOf(row.proposed_level)}（待确认）` });
 }
 
 const COLUMNS = [
   { key: "title", label: "隐患", render: (r) => h("a", { href: href("hazard", r.id), text: r.title, dataset: { testid: "ledger-open" } }) },
-  { key: "state", label: "状态", render: (r) => badge(r.state, r.state_label || r.state) },
+  { key: "state", label: "状态", render: (r) => enumBadge(r.state) },
   { key: "level", label: "等级", render: levelBadge },
-  { key: "category", label: "类别", render: (r) => r.category_label || "—" },
-  { key: "source", label: "来源", render: (r) => r.source_label || r.source },
+  { key: "category", label: "类别", render: (r) => labelOf(r.category) || "—" },
+  { key: "source", label: "来源", render: (r) => labelOf(r.source) },
   { key: "place", label: "位置", render: (r) => r.place_name || "—" },
   { key: "responsible", label: "整改责任人", render: (r) => r.responsible_name || "—" },
   {
@@ -161,7 +161,7 @@ export async function mount(container, { query }) {
       table(COLUMNS, rows, {
         testid: "ledger-table",
         empty: "没有符合条件的隐患。",
-        rowAttrs: (row) => ({ class: row.is_overdue ? "alert" : "", dataset: { testid: "ledger-row", id: row.id, state: row.state } }),
+        rowAttrs: (row) => ({ class: row.is_overdue ? "alert" : "", dataset: { testid: "ledger-row", id: row.id, state: codeOf(row.state) } }),
       }),
     );
   }

@@ -2,7 +2,7 @@
 // a form to list an open major hazard. The public list is at /public/major-hazards.
 import { api } from "../api.js";
 import { hasRole } from "../session.js";
-import { badge, enumBadge, fill, fmtDate, fmtDateTime, h, showProblem, table, toast } from "../ui.js";
+import { badge, codeOf, enumBadge, fill, fmtDate, fmtDateTime, h, showProblem, table, toast } from "../ui.js";
 
 const WRITERS = ["regulator_admin", "regulator_inspector"];
 
@@ -191,7 +191,7 @@ export async function mount(container, { query }) {
         empty: "暂无挂牌督办记录",
       }),
     );
-    const candidates = majors.data.items.filter((m) => !["closed", "rejected"].includes(m.state) && !listedByHazard.has(String(m.id)));
+    const candidates = majors.data.items.filter((m) => !["closed", "rejected"].includes(codeOf(m.state)) && !listedByHazard.has(String(m.id)));
     fill(formBox, hasRole(...WRITERS) ? listForm(candidates, problemBox, reload) : "");
   }
 
