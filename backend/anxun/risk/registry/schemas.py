@@ -14,7 +14,7 @@ from anxun.risk.registry.services import (
     MEASURE_KINDS,
 )
 
-# Content rules (lengths, code tables, 包保 persons, place ownership) live in registry.py so the
+# Content rules (lengths, code tables, 包保 persons, place ownership) live in services.py so the
 # Excel import applies the very same checks; these schemas check types only.
 SORTS = validate.OneOf(["id", "name"])
 
