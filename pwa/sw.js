@@ -140,16 +140,13 @@ async function shellFirst(request, key) {
   }
 }
 
+const OTHER_PAGES = /^\/(desk|public|api)\//;
+
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/api/")) {
-    if (UNCACHED_API.test(url.pathname)) return;
-    event.respondWith(networkFirst(event));
-    return;
-  }
   // Only the phone's own page is the shell: the desk (/desk/), the public pages and the API docs
   // share this origin and scope but are other pages, which the network serves.
   if (request.mode === "navigate") {
@@ -158,8 +155,14 @@ self.addEventListener("fetch", (event) => {
     }
     return;
   }
-  // The desk imports the shared toolkit (/shared/) too: it gets the server's current copy, never
-  // this worker's precached one, so a desk page and its toolkit always come from one release.
-  if (new URL(request.referrer || "/", self.location.origin).pathname.startsWith("/desk/")) return;
+  // What those pages load (the shared toolkit, API data) goes to the network untouched, neither
+  // answered from nor stored in this worker's caches: a desk page and its toolkit come from one
+  // release, and the desk's data is never kept on the device.
+  if (OTHER_PAGES.test(new URL(request.referrer || "/", self.location.origin).pathname)) return;
+  if (url.pathname.startsWith("/api/")) {
+    if (UNCACHED_API.test(url.pathname)) return;
+    event.respondWith(networkFirst(event));
+    return;
+  }
   if (url.pathname in PRECACHE.files) event.respondWith(shellFirst(request, url.pathname));
 });

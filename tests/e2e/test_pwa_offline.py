@@ -155,6 +155,13 @@ def test_the_phones_worker_leaves_the_desk_and_the_public_pages_to_the_network(
     page.goto(f"{live.url}/desk/")
     expect(page).to_have_title("安巡 · 工作台")
     expect(page.get_by_test_id("nav")).to_be_attached()
+    # The worker controls the desk page too, but leaves its requests alone: offline, a fetch fails
+    # instead of getting the phone's cached copy or its offline answer.
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    probe = "fetch('/api/v1/health').then(r => 'answered ' + r.status, () => 'no answer')"
+    assert page.evaluate(probe) == "no answer"
+    context.set_offline(False)
     page.goto(f"{live.url}/public/major-hazards")
     expect(page).to_have_title("重大事故隐患挂牌督办公示")
     page.goto(f"{live.url}/")
