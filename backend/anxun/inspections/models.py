@@ -158,6 +158,10 @@ class Media(db.Model):
     )
 
 
+# Who made an inspection (inspection.source, CHECK source_known) and its name on screen and paper.
+SOURCE_LABELS = {"self_inspection": "企业自查", "agency": "第三方审核", "regulator": "监管检查"}
+
+
 class Inspection(db.Model):
     """One filled-in checklist (排查记录); immutable once accepted, corrected by a new record."""
 

@@ -5,6 +5,7 @@ from marshmallow.exceptions import ValidationError
 
 from anxun.core.errors import item_keyed
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
+from anxun.inspections.models import SOURCE_LABELS
 
 INSPECTION_TYPE_LABELS = {
     "patrol": "巡检",
@@ -18,8 +19,6 @@ INSPECTION_TYPE_LABELS = {
     "responsibility": "包保责任人排查",
 }
 INSPECTION_TYPES = list(INSPECTION_TYPE_LABELS)
-# Who made the inspection (inspection.source).
-SOURCE_LABELS = {"self_inspection": "企业自查", "agency": "第三方审核", "regulator": "监管检查"}
 
 
 class GpsSchema(BaseSchema):

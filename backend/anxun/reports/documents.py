@@ -23,6 +23,7 @@ from anxun.hazards import workflow
 from anxun.hazards.models import Hazard, HazardTransition
 from anxun.hazards.queries import CATEGORY_LABELS, REPORT_LABEL
 from anxun.inspections.codes import verification_code
+from anxun.inspections.models import SOURCE_LABELS as INSPECTION_SOURCE_LABELS
 from anxun.inspections.models import (
     Inspection,
     InspectionPlan,
@@ -38,11 +39,6 @@ from anxun.reports.ledger import ledger_xlsx
 from anxun.reports.render import chinese_date, chinese_moment, render_pdf
 
 RESULT_LABELS = {"pass": "合格", "fail": "不合格", "na": "不适用"}
-INSPECTION_SOURCE_LABELS = {
-    "self_inspection": "企业自查",
-    "agency": "第三方审核",
-    "regulator": "监管检查",
-}
 # The ledger's 来源 column (隐患台账).
 LEDGER_SOURCE_LABELS = {
     "self_inspection": "排查",
