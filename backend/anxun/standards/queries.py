@@ -11,6 +11,8 @@ from anxun.checklists.models import ChecklistVersion
 from anxun.core.auth import Actor
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
+from anxun.hazards.workflow import LEVEL_LABELS as HAZARD_LEVEL_LABELS
+from anxun.hazards.workflow import HazardLevel
 from anxun.inspections.models import InspectionPlan
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
@@ -59,10 +61,9 @@ def hazard_rejudge(hazard_id: uuid.UUID) -> list[dict]:
 
 
 # The level before and after a change, as codes: a hazard's (general, major) or a risk's (red …).
-HAZARD_LEVEL = {False: "general", True: "major"}
+HAZARD_LEVEL = {False: HazardLevel.general, True: HazardLevel.major}
 LEVEL_LABELS = {
-    "general": "一般隐患",
-    "major": "重大隐患",
+    **{level.value: label for level, label in HAZARD_LEVEL_LABELS.items()},
     **{code: f"{words}风险（{colour}色）" for code, (words, colour) in LEVELS.items()},
 }
 
