@@ -27,7 +27,7 @@ const PRECACHE = {
     "/js/screens/incident.js": "e6c3d1e1ead41754",
     "/js/screens/inspect.js": "e9d28af63cac7c52",
     "/js/screens/login.js": "08db1d15f21b7040",
-    "/js/screens/orders.js": "0a5a4894d4e582f7",
+    "/js/screens/orders.js": "24495c54b31b2641",
     "/js/screens/password.js": "60e88ff314f1cbf6",
     "/js/screens/permits.js": "d35dd9847c25f3f6",
     "/js/screens/place.js": "0c3a7da14293a9b9",
@@ -40,16 +40,16 @@ const PRECACHE = {
     "/js/screens/tasks.js": "c0b7971ec26a0683",
     "/js/session.js": "a0d8da7dafe7e74c",
     "/js/sync.js": "45c06558f5d20821",
-    "/js/ui.js": "bbaa25671243faa0",
+    "/js/ui.js": "1f7249b04eccdcc1",
     "/js/viewer.js": "1b5b2a65d3112407",
     "/manifest.webmanifest": "1281bd48523621a1",
     "/shared/codes.js": "47f5b886551c4ff9",
-    "/shared/dom.js": "a135547eab077090",
+    "/shared/dom.js": "9620902047a83c13",
     "/shared/http.js": "4307e22289c15804",
     "/shared/problems.js": "ba288c389e232b07",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "a6a1736daaee"
+  "version": "80cf6f41f0dc"
 };
 // PRECACHE-END
 

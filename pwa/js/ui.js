@@ -1,19 +1,14 @@
 // The phone's screen helpers: dialogs, formatting, loading and empty states; the element builder,
 // toasts, problem text and {code, label} reading come from the shared toolkit (../shared/).
-import { h } from "../shared/dom.js";
+import { h, saveFile } from "../shared/dom.js";
 
-export { fill, h, hideToast, toast } from "../shared/dom.js";
+export { fill, h, hideToast, saveFile, toast } from "../shared/dom.js";
 export { codeOf, labelOf } from "../shared/codes.js";
 export { problemText } from "../shared/problems.js";
 
 // Saves text as a file through a temporary link (the rescue exports).
 export function downloadFile(name, text, type = "application/json") {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = h("a", { href: url, download: name, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  saveFile(new Blob([text], { type }), name);
 }
 
 // An in-page confirmation (window.confirm is unreliable in in-app browsers). Resolves true/false.

@@ -42,6 +42,16 @@ function append(node, children) {
   }
 }
 
+// Save a Blob as a file named `name` through a temporary link (a PDF, a spreadsheet, an export).
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 let toastTimer = null;
 
 // A short message in the page's #toast box (kind: info, success, error).

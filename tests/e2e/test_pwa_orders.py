@@ -61,6 +61,10 @@ def test_head_sees_waiting_orders_first_and_cannot_sign_offline(live, browser):
     button = page.get_by_test_id("ack-button")
     button.wait_for()
     expect(page.get_by_test_id("order-pdf")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_test_id("order-pdf").click()
+    assert download.value.suggested_filename == f"{numbers['waiting']}.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF")
     context.set_offline(True)
     page.wait_for_function("() => document.querySelector('[data-testid=ack-button]').disabled")
     expect(page.get_by_test_id("ack-message")).to_contain_text("签收需要联网")

@@ -2,6 +2,7 @@
 // sessionStorage (closing the tab logs out). It never throws: every call resolves to
 // {ok: true, status, data} or {ok: false, status, problem}; status 0 means the network failed.
 import * as session from "./session.js";
+import { saveFile } from "../../shared/dom.js";
 import { createClient } from "../../shared/http.js";
 
 const client = createClient({
@@ -23,14 +24,7 @@ export function api(method, path, body) {
 export async function download(path, filename) {
   const result = await client.request(path, { raw: true });
   if (!result.ok) return result;
-  const url = URL.createObjectURL(result.data);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename || path.split("/").pop();
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  saveFile(result.data, filename || path.split("/").pop());
   return { ok: true, status: result.status, data: null, problem: null };
 }
 

@@ -1,7 +1,7 @@
 // 整改指令书: rectification orders from regulators; the head signs for them (签收), online only.
 import * as api from "../api.js";
 import { currentEnterprise, navigate, roleCodes } from "../session.js";
-import { codeOf as code, emptyState, formatDateTime, h, labelOf as label, loading, problemText, screenTitle, toast } from "../ui.js";
+import { codeOf as code, emptyState, formatDateTime, h, labelOf as label, loading, problemText, saveFile, screenTitle, toast } from "../ui.js";
 
 export const STATE_LABELS = { issued: "待签收", acknowledged: "已签收", followed_up: "已复查" };
 const OFFLINE_TEXT = "签收需要联网：请连接网络后再签收。";
@@ -33,21 +33,9 @@ function orderRow(order) {
 }
 
 async function downloadPdf(order) {
-  const session = api.currentSession();
-  try {
-    const response = await fetch(`/api/v1/orders/${order.id}/pdf`, {
-      headers: { Authorization: `Bearer ${session?.access_token || ""}` },
-    });
-    if (!response.ok) throw new Error(String(response.status));
-    const url = URL.createObjectURL(await response.blob());
-    const link = h("a", { href: url, download: `${order.number}.pdf` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
-  } catch {
-    toast(navigator.onLine ? "下载失败，请稍后重试。" : "离线时无法下载指令书 PDF。", { kind: "error" });
-  }
+  const result = await api.request(`orders/${order.id}/pdf`, { raw: true });
+  if (result.ok) return saveFile(result.data, `${order.number}.pdf`);
+  toast(navigator.onLine ? "下载失败，请稍后重试。" : "离线时无法下载指令书 PDF。", { kind: "error" });
 }
 
 function listView(container) {
