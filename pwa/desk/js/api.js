@@ -20,6 +20,17 @@ export function api(method, path, body) {
   return client.request(path, { method: method.toUpperCase(), json: body });
 }
 
+// POST a multipart form (FormData: a photo, a site plan, a spreadsheet) → the api() shape.
+export function postForm(path, form) {
+  return client.request(path, { method: "POST", form });
+}
+
+// GET a file behind the bearer token as a Blob (a photo, a thumbnail, a map), or null.
+export async function fetchBlob(path) {
+  const result = await client.request(path, { raw: true });
+  return result.ok ? result.data : null;
+}
+
 // Fetch a file with the bearer token and save it (PDF, xlsx). Resolves to the api() shape.
 export async function download(path, filename) {
   const result = await client.request(path, { raw: true });

@@ -1,29 +1,7 @@
 // Images behind the API's bearer token (photos, thumbnails, the four-colour risk map): fetched as
 // blobs and shown through object URLs, which the loader revokes when the screen unmounts.
-import { api } from "../api.js";
-import * as session from "../session.js";
+import { fetchBlob } from "../api.js";
 import { h } from "../ui.js";
-
-// GET `path` with the session's token → a Blob, or null. On a 401 the token is renewed through
-// api() (which refreshes once, or logs out) and the fetch is tried again.
-export async function fetchBlob(path) {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    let response;
-    try {
-      response = await fetch(path, {
-        headers: { Authorization: `Bearer ${session.tokens()?.access || ""}` },
-        cache: "no-store",
-      });
-    } catch {
-      return null;
-    }
-    if (response.ok) return response.blob();
-    if (response.status !== 401 || attempt > 0) return null;
-    const renewed = await api("GET", "/api/v1/me");
-    if (!renewed.ok) return null;
-  }
-  return null;
-}
 
 // One loader per screen: image(path, attrs) returns an <img> at once and fills it when the blob
 // arrives (data-state: loading → loaded | error); dispose() revokes every object URL it made.

@@ -1,11 +1,11 @@
 // 隐患详情 (enterprise desk): the hazard's facts, its source (a regulator's order with its 文号),
 // before/after photos side by side at full size, one form per action the API offers this user
 // (available_actions), and the history with who, when, what and photos.
-import { api } from "../api.js";
+import { api, fetchBlob } from "../api.js";
 import { href } from "../routes.js";
-import * as session from "../session.js";
 import { badge, codeOf, enumBadge, fill, fmtDate, fmtDateTime, h, labelOf, showProblem, toast } from "../ui.js";
-import { fetchBlob, imageLoader, thumbnails } from "./enterprise-media.js";
+import { uploadImage } from "./desk-upload.js";
+import { imageLoader, thumbnails } from "./enterprise-media.js";
 import { levelBadge } from "./ledger.js";
 
 const LEVELS = [
@@ -38,38 +38,6 @@ const DANGER = new Set(["reject", "verify_reject", "signoff_reject"]);
 
 function today() {
   return new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(new Date());
-}
-
-async function sha256(file) {
-  const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-// POST /api/v1/media (multipart): one image under a fresh client UUID; → {ok, id, problem}.
-async function upload(file, enterpriseId) {
-  const form = new FormData();
-  const id = crypto.randomUUID();
-  form.set("id", id);
-  form.set("sha256", await sha256(file));
-  form.set("enterprise_id", String(enterpriseId));
-  form.set("file", file);
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    const response = await fetch("/api/v1/media", {
-      method: "POST",
-      headers: { Authorization: `Bearer ${session.tokens()?.access || ""}` },
-      body: form,
-    });
-    if (response.ok) return { ok: true, id };
-    if (response.status === 401 && attempt === 0 && (await api("GET", "/api/v1/me")).ok) continue;
-    let problem = { title: "上传失败" };
-    try {
-      problem = await response.json();
-    } catch {
-      /* not JSON */
-    }
-    return { ok: false, problem };
-  }
-  return { ok: false, problem: { title: "上传失败" } };
 }
 
 function field(name, people, hazard) {
@@ -118,9 +86,9 @@ async function collect(form, names, hazard) {
     if (name === "after_photos" || name === "governance_plan") {
       const ids = [];
       for (const file of control.files) {
-        const sent = await upload(file, hazard.enterprise_id);
+        const sent = await uploadImage(file, hazard.enterprise_id);
         if (!sent.ok) return { problem: sent.problem };
-        ids.push(sent.id);
+        ids.push(sent.data.id);
       }
       body[name] = name === "governance_plan" ? ids[0] : ids;
     } else if (name === "responsible_user_id") {

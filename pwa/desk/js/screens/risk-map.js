@@ -1,12 +1,11 @@
 // 四色分布图 (enterprise desk): an uploaded site plan with the enterprise's places positioned on
 // it by drag and drop (pointer events; positions persist through PUT /site-plans/<id>/shapes),
 // each coloured by its effective level — the dynamic level an open hazard lifts.
-import { api, download } from "../api.js";
+import { api, download, fetchBlob } from "../api.js";
 import { replaceQuery } from "../routes.js";
 import { enterpriseId, hasRole } from "../session.js";
 import { badge, codeOf, fill, h, labelOf, showProblem, toast } from "../ui.js";
 import { uploadImage } from "./desk-upload.js";
-import { fetchBlob } from "./enterprise-media.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
