@@ -67,12 +67,19 @@ def _lock_chain() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(7412001)"))
 
 
-def record(actor: Actor, action: str, entity_type: str, entity_id, change: dict) -> AuditEntry:
-    """Append one entry for a change made by `actor`; flushed with the change itself."""
-    _lock_chain()
-    last = db.session.execute(
+def _locked_head() -> str | None:
+    """The chain head's hash, read after taking the chain lock. On PostgreSQL one statement: the
+    migrated function takes the lock and reads the head with a snapshot taken after it."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.session.execute(text("SELECT anxun_audit_chain_head()")).scalar()
+    return db.session.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).scalar()
+
+
+def record(actor: Actor, action: str, entity_type: str, entity_id, change: dict) -> AuditEntry:
+    """Append one entry for a change made by `actor`; flushed with the change itself."""
+    last = _locked_head()
     entry = AuditEntry(
         at=clock.now().replace(microsecond=0),
         actor_user_id=actor.user_id,

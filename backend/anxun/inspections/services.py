@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import insert
+from sqlalchemy import text
 from sqlalchemy.orm.util import identity_key
 
 from anxun.accounts.roles import ENTERPRISE_ROLES
@@ -62,7 +62,8 @@ def _enterprise_for(actor: Actor, enterprise_id: int | None):
         if len(actor.enterprise_ids) != 1:
             raise ValidationFailed("请指定企业。", [field_error("enterprise_id", "请指定企业。")])
         enterprise_id = next(iter(actor.enterprise_ids))
-    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE)
+    # The industries are read only if a regulator endpoint is configured (the outbox's fan-out).
+    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE, with_industries=False)
     if not actor.roles_in_enterprise(enterprise.id) & ENTERPRISE_ROLES:
         raise Forbidden("只有本企业人员可以提交排查记录。")
     return enterprise
@@ -187,6 +188,32 @@ def submit_inspection(actor: Actor, data: dict) -> tuple[Inspection, bool]:
     )
 
 
+# PostgreSQL: every answer in one statement with one parameter, the rows as a JSON array that the
+# server expands, instead of binding and sending each answer's eight values. A JSON null becomes
+# SQL NULL here (the ORM would store JSON 'null'); both read back as None.
+_ANSWERS_FROM_JSON = text(
+    """
+    INSERT INTO inspection_answer
+      (inspection_id, position, item_id, entered_result, result, value, note, media_ids, deduction)
+    SELECT inspection_id, position, item_id, entered_result, result, value, note, media_ids,
+           deduction
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS answer(
+      inspection_id uuid, position integer, item_id varchar, entered_result varchar,
+      result varchar, value json, note text, media_ids json, deduction numeric)
+    """
+)
+
+
+def _insert_answers(rows: list[dict]) -> None:
+    """All answers of an inspection in one statement, never one INSERT per answer (issue #18)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            _ANSWERS_FROM_JSON, {"rows": json.dumps(rows, ensure_ascii=False, default=str)}
+        )
+    else:
+        db.session.execute(InspectionAnswer.__table__.insert(), rows)
+
+
 def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
     audit_run_id = data.get("audit_run_id")
     if audit_run_id is not None:
@@ -269,9 +296,7 @@ def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
     )
     db.session.add(inspection)
     db.session.flush()
-    # All answers in one statement (an executemany), not one INSERT per answer.
-    db.session.execute(
-        insert(InspectionAnswer),
+    _insert_answers(
         [
             {
                 "inspection_id": inspection.id,
@@ -285,7 +310,7 @@ def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
                 "deduction": a["deduction"],
             }
             for a in judged
-        ],
+        ]
     )
 
     if occurrence is not None:

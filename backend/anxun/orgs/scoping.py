@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import lazyload
 
 from anxun.accounts.roles import ENTERPRISE_ROLES, REGULATOR_ROLES
 from anxun.core import clock
@@ -125,20 +126,24 @@ def get_enterprise(
     access: str = READ,
     area: str | tuple[str, ...] | None = None,
     not_found: str = MSG_ENTERPRISE_NOT_FOUND,
+    with_industries: bool = True,
 ) -> Enterprise:
     """Load an enterprise the actor may see; out of scope is 404, read-only access to write is 403.
 
     `area` names the data area being read (INSPECTIONS, HAZARDS, RISK, DOCUMENTS), or a tuple of
     them: an auditor whose engagement scope lacks one gets 404, as if the enterprise were not
     engaged at all. A caller reaching the enterprise through one of its records passes that
-    record's message as `not_found`: the 404 names the object that was asked for."""
+    record's message as `not_found`: the 404 names the object that was asked for.
+    `with_industries=False` leaves the industries to be read when first used (a hot path that
+    usually does not need them saves a statement)."""
     # One statement: the row if readable, and whether it is writable too.
     writable = enterprise_clause(actor, WRITE) if access == WRITE else true()
-    row = db.session.execute(
-        select(Enterprise, writable.label("writable")).where(
-            Enterprise.id == enterprise_id, enterprise_clause(actor, READ, area)
-        )
-    ).first()
+    query = select(Enterprise, writable.label("writable")).where(
+        Enterprise.id == enterprise_id, enterprise_clause(actor, READ, area)
+    )
+    if not with_industries:
+        query = query.options(lazyload(Enterprise.industry_rows))
+    row = db.session.execute(query).first()
     if row is None:
         raise NotFound(not_found)
     enterprise, may_write = row

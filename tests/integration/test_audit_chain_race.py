@@ -1,0 +1,45 @@
+"""Writers appending to the audit chain at the same instant: every append lands, each links to the
+one before it, and the chain verifies (on PostgreSQL the lock and the head are one statement)."""
+
+import threading
+
+from sqlalchemy import func, select
+
+from anxun.core import audit
+from anxun.core.auth import Actor
+from anxun.core.uow import unit_of_work
+
+WRITERS = 8
+APPENDS = 5
+
+
+def test_concurrent_appends_form_one_unbroken_chain(app, db):
+    barrier = threading.Barrier(WRITERS)
+    failures: list[BaseException] = []
+    actor = Actor(user_id=None, username="race", display_name="并发写入")
+
+    def writer(number: int) -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                for step in range(APPENDS):
+                    with unit_of_work():
+                        audit.record(actor, "race", "test", f"{number}-{step}", {"n": number})
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(audit.AuditEntry.id))) == WRITERS * APPENDS
+    entries = db.session.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.id)).all()
+    assert entries[0].prev_hash == audit.GENESIS
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert after.prev_hash == before.hash
+    count, problems = audit.verify_chain()
+    assert (count, problems) == (WRITERS * APPENDS, [])
