@@ -226,7 +226,7 @@ def test_every_request_example_is_accepted_and_answered_as_documented(
     frozen_clock(EXAMPLES_MORNING)
     officer, rectifier, head = (login_as(u) for u in ("officer-hc", "rectifier-hc", "head-hc"))
     values = {
-        ("password", "Anquan#2026"): DEMO_PASSWORD,
+        ("password", ex.PASSWORD): DEMO_PASSWORD,
         ("responsible_user_id", ex.RECTIFIER_ID): world["users"]["rectifier-hc"],
         **two_tasks_and_a_place(client, officer, world["enterprise"]["hc"]),
     }
@@ -252,8 +252,8 @@ def test_every_request_example_is_accepted_and_answered_as_documented(
     no_photo["answers"][0].update(result="fail", note="证书已过期")
     refused = client.post("/api/v1/inspections", json=no_photo, headers=officer)
     assert refused.status_code == 422
-    assert refused.get_json()["errors"] == ex.VALIDATION_PROBLEM["errors"]
-    assert refused.get_json()["detail"] == ex.VALIDATION_PROBLEM["detail"]
+    assert refused.content_type == "application/problem+json"
+    assert refused.get_json() == ex.VALIDATION_PROBLEM
 
     receipt = check_answer(
         spec,

@@ -3,10 +3,11 @@
 
 They are true: `tests/api/test_openapi_examples.py` checks every example against its own schema
 and sends each request example to a seeded world, checking the answer against the documented
-response schema. Before sending, the test puts the world's own values in the place of the few
-that name rows of a particular database, listed in `tests/api/test_openapi_examples.py::real`
-(the checklist version hash, task, place and user ids, deadlines, the password, a photo's hash);
-everything else, client UUIDs included, is sent as written here.
+response schema and shape. Before sending, the test puts the world's own values in the place of
+the few that name rows of one particular database, the constants below marked so (the checklist
+version hash, task, place and user ids, the password, the photo's hash); everything else, client
+UUIDs and the hazard steps' deadline included, is sent as written here, on a clock frozen on the
+examples' morning.
 
 Field names are the API's current ones (docs/api.md lists those still to be renamed: `media`,
 `photo_ids`, `after_photos`); when they are renamed, rename them here too.
@@ -23,12 +24,13 @@ AFTER_PHOTO_ID = "7e9a1c3d-5f2b-4e8a-b6c0-d1e3f5a7b9c2"
 REPORTED_HAZARD_ID = "9f3e2d1c-0b4a-4f5e-8d7c-6b5a4e3d2c1b"
 # The hazard the example inspection raised (its id is the server's).
 RAISED_HAZARD_ID = "e4b1f7a2-6c3d-4e8f-9a1b-2c3d4e5f6a7b"
+DEADLINE = "2026-12-15"
 # Values that name rows of one particular database (the test substitutes them).
 CHECKLIST_VERSION = "8d3f0a6c2b9e47f1a5c3d8e0b6f2a9c4e7d1b5f3a8c6e2d0b9f4a7c3e1d5b8f2"
 TASK_ID, SYNCED_TASK_ID = 4127, 4128
 PLACE_ID, SYNCED_PLACE_ID, REPORT_PLACE_ID = 12, 13, 14
 RECTIFIER_ID = 23
-DEADLINE = "2026-12-15"
+PASSWORD = "Anquan#2026"
 PHOTO_SHA256 = "0f5c3a7e9b1d2f4a6c8e0b2d4f6a8c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a"
 
 _INSPECTION = {
@@ -388,7 +390,7 @@ _SYNC_ANSWER = {
 # {status: value}; "content_type": of the request, when not JSON}.
 EXAMPLES: dict[tuple[str, str], dict] = {
     ("post", "/api/v1/auth/login"): {
-        "request": {"username": "officer-hc", "password": "Anquan#2026"},
+        "request": {"username": "officer-hc", "password": PASSWORD},
         "responses": {"200": _TOKEN},
     },
     ("post", "/api/v1/media"): {

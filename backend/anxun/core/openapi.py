@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from http import HTTPStatus
 
 from apispec import BasePlugin
 from flask_smorest import Api
@@ -85,7 +86,7 @@ class ExamplesPlugin(BasePlugin):
                         media["example"] = example
                 else:  # a shared error response: this operation gets its own, with the example
                     responses[status] = {
-                        "description": "Unprocessable Content" if status == "422" else status,
+                        "description": HTTPStatus(int(status)).phrase,
                         "content": {PROBLEM_MIMETYPE: {"schema": PROBLEM_REF, "example": example}},
                     }
 
