@@ -13,10 +13,10 @@ const PRECACHE = {
     "/icons/maskable-512.png": "feca616d1b230040",
     "/js/api.js": "59462cbae771227a",
     "/js/app.js": "ae96c4fa85da4b11",
-    "/js/db.js": "9afb22d55621d840",
+    "/js/db.js": "ae83e45bfe10aa00",
     "/js/geo.js": "12e5ab1935be8ae0",
     "/js/hazard_queues.js": "05075d9121d7af8b",
-    "/js/inspection.js": "b3ea5981cb317117",
+    "/js/inspection.js": "455b4da40b7b8439",
     "/js/outbox.js": "04e8f30fc6682e34",
     "/js/photo.js": "0b018ac8f245afa4",
     "/js/screens/commitment.js": "e933b4b22d45fc32",
@@ -37,7 +37,7 @@ const PRECACHE = {
     "/js/screens/scan.js": "74c3d051075c39e2",
     "/js/screens/settings.js": "d46ad5ac94cba0e4",
     "/js/screens/standards.js": "9d4afcc897bb6643",
-    "/js/screens/tasks.js": "c0b7971ec26a0683",
+    "/js/screens/tasks.js": "8f9404a7061b232e",
     "/js/session.js": "a0d8da7dafe7e74c",
     "/js/sync.js": "45c06558f5d20821",
     "/js/ui.js": "1f7249b04eccdcc1",
@@ -49,7 +49,7 @@ const PRECACHE = {
     "/shared/problems.js": "ba288c389e232b07",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "80cf6f41f0dc"
+  "version": "c680bec006e0"
 };
 // PRECACHE-END
 

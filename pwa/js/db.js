@@ -73,6 +73,9 @@ const all = (store) => run(store, "readonly", (s) => promised(s.getAll()));
 export const getMeta = (key) => get("meta", key);
 export const setMeta = (key, value) => put("meta", value, key);
 export const deleteMeta = (key) => remove("meta", key);
+// The meta keys that start with `prefix` (such as "checklist-version:").
+export const listMetaKeys = (prefix) =>
+  run("meta", "readonly", (s) => promised(s.getAllKeys(IDBKeyRange.bound(prefix, `${prefix}\uffff`))));
 
 // meta "list:<name>": reference lists from the server (incident categories …), kept so forms
 // still work offline after one online visit.

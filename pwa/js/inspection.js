@@ -155,19 +155,59 @@ function taskPlan(task) {
   };
 }
 
-// Resume the task's draft, or fetch its checklist and start a new one. → {ok, id} | {ok:false, message}
 // The checklist from the server, kept on the device; offline, the kept copy answers instead.
+// The latest version (what an ad-hoc check fills in) is kept under its code, and every version
+// fetched is also kept under its content hash (a version never changes), for tasks that name it.
+const latestKey = (enterpriseId, code) => `checklist:${enterpriseId}:${code}`;
+const VERSION_PREFIX = "checklist-version:";
+const versionKey = (hash) => `${VERSION_PREFIX}${hash}`;
+
 export async function fetchChecklist(code, enterpriseId) {
-  const key = `checklist:${enterpriseId}:${code}`;
+  const key = latestKey(enterpriseId, code);
   const result = await api.request(`checklists/${encodeURIComponent(code)}?enterprise_id=${enterpriseId}`);
   if (result.ok) {
     await db.setMeta(key, result.data);
+    await db.setMeta(versionKey(result.data.version_hash), result.data);
     return result;
   }
   const kept = await db.getMeta(key);
   return kept ? { ok: true, status: 200, data: kept } : result;
 }
 
+// One version of a checklist by its 64-character content hash (GET /checklists/<code>?version=),
+// kept on the device under that hash; offline, the kept copy (or the kept latest version, when it
+// is that one) answers instead.
+export async function fetchChecklistVersion(code, versionHash, enterpriseId) {
+  const query = `enterprise_id=${enterpriseId}&version=${encodeURIComponent(versionHash)}`;
+  const result = await api.request(`checklists/${encodeURIComponent(code)}?${query}`);
+  if (result.ok && result.data?.version_hash === versionHash) {
+    await db.setMeta(versionKey(versionHash), result.data);
+    return result;
+  }
+  const kept = await db.getMeta(versionKey(versionHash));
+  if (kept) return { ok: true, status: 200, data: kept };
+  const latest = await db.getMeta(latestKey(enterpriseId, code));
+  if (latest?.version_hash === versionHash) return { ok: true, status: 200, data: latest };
+  return result.ok ? { ok: false, status: 404, problem: { detail: "未找到任务指定的检查表版本" } } : result;
+}
+
+// The versions kept by hash that no task names any more (nor a kept latest version) are dropped:
+// a started draft carries its own copy of its checklist.
+export async function forgetChecklistVersions(wanted) {
+  const keys = await db.listMetaKeys(VERSION_PREFIX);
+  const stale = keys.filter((key) => !wanted.has(key.slice(VERSION_PREFIX.length)));
+  await Promise.all(stale.map((key) => db.deleteMeta(key)));
+}
+
+// The checklist an inspection from this task fills in: the version the task names (its
+// `checklist_version`, the hash POST /inspections submits), or the latest when it names none.
+export function fetchTaskChecklist(task, enterpriseId) {
+  return task.checklist_version
+    ? fetchChecklistVersion(task.checklist_code, task.checklist_version, enterpriseId)
+    : fetchChecklist(task.checklist_code, enterpriseId);
+}
+
+// Resume the task's draft, or fetch its checklist and start a new one. → {ok, id} | {ok:false, message}
 export async function startFromTask(task, { qrScanned = false } = {}) {
   const existing = (await db.listDrafts()).find((d) => d.task_occurrence_id === task.id);
   if (existing) {
@@ -176,7 +216,7 @@ export async function startFromTask(task, { qrScanned = false } = {}) {
   }
   const plan = taskPlan(task);
   const enterprise = currentEnterprise();
-  const result = await fetchChecklist(plan.checklist_code, enterprise.id);
+  const result = await fetchTaskChecklist(task, enterprise.id);
   if (!result.ok) {
     return {
       ok: false,

@@ -533,6 +533,47 @@ def test_a_task_names_the_checklist_version_an_inspection_from_it_submits(client
     assert (done["state"]["code"], done["inspection_id"]) == ("done", body["id"])
 
 
+def test_a_task_read_before_a_new_checklist_version_still_gets_and_submits_the_one_it_named(
+    client, officer, hc, db
+):
+    """A phone that read its tasks before a new version was published fetches the version the
+    task named, by its full hash, and submits under it (the task list names the new one since)."""
+    from anxun.checklists.services import store_version
+    from anxun.core.auth import SYSTEM
+    from anxun.core.uow import unit_of_work
+    from tests.checklist_variants import changed_hazchem
+    from tests.inspection_helpers import items_of, payload
+
+    place = post_place(client, officer, hc, name="1号罐区")
+    post_plan(client, officer, hc, place_ids=[place["id"]])
+    [task] = tasks(client, officer)
+    named = task["checklist_version"]
+    variant = changed_hazchem()
+    with unit_of_work():
+        store_version(SYSTEM, variant.text, "hazardous-chemicals.yaml")
+    [now] = tasks(client, officer)
+    assert now["checklist_version"] != named
+
+    code = task["checklist_code"]
+    detail = client.get(f"/api/v1/checklists/{code}?version={named}", headers=officer).json
+    assert detail["version_hash"] == named
+    assert variant.removed in [i["id"] for i in items_of(detail["document"])]
+    profile = next(p for p in detail["document"]["profiles"] if p["code"] == task["profile"])
+    body = payload(
+        detail,
+        items=profile["items"],
+        task_occurrence_id=task["id"],
+        place_id=place["id"],
+        inspection_type=task["inspection_type"]["code"],
+        started_at=local("2026-03-10 09:30").isoformat(),
+        finished_at=local("2026-03-10 09:55").isoformat(),
+    )
+    submitted = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert submitted.status_code == 201, submitted.get_json()
+    shown = client.get(f"/api/v1/inspections/{body['id']}", headers=officer).json
+    assert shown["checklist_version"] == named
+
+
 def calendar(client, headers, hc):
     query = "from=2026-03-10&to=2026-03-10"
     response = client.get(f"/api/v1/enterprises/{hc}/task-calendar?{query}", headers=headers)

@@ -25,6 +25,10 @@ class ChecklistVersionQuerySchema(BaseSchema):
     version = fields.String(
         load_default=None,
         validate=validate.Regexp(r"^[0-9a-fA-F]{8,64}$", error="版本应为内容哈希（至少 8 位）。"),
+        metadata={
+            "description": "版本的内容哈希（至少前 8 位），如任务的 checklist_version；"
+            "省略时为最新版本"
+        },
     )
     enterprise_id = fields.Integer(load_default=None)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+from http import HTTPStatus
+
 from apispec import BasePlugin
 from flask_smorest import Api
 from marshmallow import fields
 
+from anxun.core.api_examples import EXAMPLES
 from anxun.core.errors import PROBLEM_MIMETYPE
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, Money
 
@@ -59,6 +63,34 @@ class ProblemResponsesPlugin(BasePlugin):
                     response["content"] = {PROBLEM_MIMETYPE: {"schema": PROBLEM_REF}}
 
 
+class ExamplesPlugin(BasePlugin):
+    """The examples of `core/api_examples.py` on their operations' request bodies and responses."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            found = EXAMPLES.get((method, path))
+            if found is None:
+                continue
+            found = copy.deepcopy(found)
+            content = operation.get("requestBody", {}).get("content", {})
+            body = content.get(found.get("content_type", "application/json"))
+            if body is not None and "request" in found:
+                body["example"] = found["request"]
+            elif body is not None and "requests" in found:
+                body["examples"] = found["requests"]
+            responses = operation.setdefault("responses", {})
+            for status, example in found["responses"].items():
+                response = responses.get(status) or responses.get(int(status))
+                if isinstance(response, dict) and "content" in response:
+                    for media in response["content"].values():
+                        media["example"] = example
+                else:  # a shared error response: this operation gets its own, with the example
+                    responses[status] = {
+                        "description": HTTPStatus(int(status)).phrase,
+                        "content": {PROBLEM_MIMETYPE: {"schema": PROBLEM_REF, "example": example}},
+                    }
+
+
 class ProblemApi(Api):
     """flask-smorest's Api with problem+json error responses and money documented as text."""
 
@@ -69,6 +101,7 @@ class ProblemApi(Api):
         spec_kwargs["extra_plugins"] = [
             *spec_kwargs.get("extra_plugins", ()),
             ProblemResponsesPlugin(),
+            ExamplesPlugin(),
         ]
         super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
 

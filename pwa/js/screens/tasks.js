@@ -1,7 +1,7 @@
 // 今日任务: today's and overdue task occurrences grouped by place; pull down (or tap) to refresh.
 import * as api from "../api.js";
 import * as db from "../db.js";
-import { fetchChecklist, startFromTask } from "../inspection.js";
+import { fetchChecklist, fetchChecklistVersion, forgetChecklistVersions, startFromTask } from "../inspection.js";
 import { requestCard } from "./evidence.js";
 import { currentEnterprise, navigate } from "../session.js";
 import { groupByPlace, reconcileTasks } from "../sync.js";
@@ -130,14 +130,32 @@ export function mount(container) {
     status.textContent = cachedAt ? `离线数据，更新于 ${formatDateTime(cachedAt)}` : `更新于 ${formatTime(new Date())}`;
     loaded = true;
     render(reconcileTasks(tasks, entries, drafts), drafts);
-    if (!cachedAt) prefetchChecklists(tasks);
+    if (!cachedAt) prefetchChecklists(tasks, { complete: overdue.ok });
   }
 
   // Fetch each checklist once while online and keep it on the device for offline use (in
-  // IndexedDB as well as the worker's cache, so it is there even without a service worker).
-  function prefetchChecklists(tasks) {
-    const codes = new Set(tasks.map((t) => t.checklist_code).filter(Boolean));
-    for (const code of codes) fetchChecklist(code, enterprise.id);
+  // IndexedDB as well as the worker's cache, so it is there even without a service worker): the
+  // latest version of each code (for ad-hoc checks), and the version each task names when it is
+  // another one. With the whole list at hand, versions no task names any more are dropped.
+  async function prefetchChecklists(tasks, { complete }) {
+    const byCode = new Map();
+    for (const t of tasks) {
+      if (!t.checklist_code) continue;
+      if (!byCode.has(t.checklist_code)) byCode.set(t.checklist_code, new Set());
+      if (t.checklist_version) byCode.get(t.checklist_code).add(t.checklist_version);
+    }
+    const kept = new Set();
+    await Promise.all(
+      [...byCode].map(async ([code, hashes]) => {
+        const latest = await fetchChecklist(code, enterprise.id);
+        if (latest.ok) kept.add(latest.data.version_hash);
+        for (const hash of hashes) {
+          kept.add(hash);
+          if (!latest.ok || latest.data.version_hash !== hash) await fetchChecklistVersion(code, hash, enterprise.id);
+        }
+      }),
+    );
+    if (complete) await forgetChecklistVersions(kept);
   }
 
   function renderEvidence(entries) {

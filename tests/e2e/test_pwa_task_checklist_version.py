@@ -1,0 +1,177 @@
+"""An inspection started from a task fills in the checklist version the task names, also when a
+newer version was published after the phone loaded its tasks, and also offline; an ad-hoc check
+fills in the latest version."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import (
+    api_login,
+    card,
+    first_page,
+    login,
+    submit_inspection,
+    wait_for_async_state,
+    wait_for_worker,
+)
+
+pytestmark = pytest.mark.e2e
+
+OWN = """\
+code: cj-tank-walk
+title: 澄江化工罐区巡回检查表
+industry: hazardous_chemicals
+version: "1"
+applies_to: [daily]
+basis:
+  - {code: QB-02, title: 本公司罐区巡回检查制度, status: in_force}
+sections:
+  - id: tank
+    title: 罐区
+    items:
+      - id: CJ-T01
+        text: 储罐液位计读数清晰、显示正常
+        method: look
+        category: thing
+        basis: [{doc: QB-02, clause: 第三条}]
+      - id: CJ-T02
+        text: 防火堤内无积水、无杂物
+        method: look
+        category: environment
+        basis: [{doc: QB-02, clause: 第四条}]
+"""
+# The second version adds an item and rewords the first.
+ADDED = """\
+      - id: CJ-T03
+        text: 呼吸阀、阻火器完好
+        method: look
+        category: thing
+        basis: [{doc: QB-02, clause: 第五条}]
+"""
+NEW = (
+    OWN.replace('version: "1"', 'version: "2"').replace(
+        "储罐液位计读数清晰、显示正常", "储罐液位计及高低液位报警完好"
+    )
+    + ADDED
+)
+PLACES = ["1号罐组", "2号罐组"]
+
+
+def upload(client, headers, text: str) -> str:
+    response = client.post(
+        "/api/v1/checklists",
+        data=text.encode(),
+        content_type="application/yaml",
+        headers=headers,
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["version_hash"]
+
+
+def plan_for_own_checklist(client, officer) -> None:
+    """Two places on a daily plan of the whole uploaded checklist, assigned to the officer."""
+    me = client.get("/api/v1/me", headers=officer).get_json()
+    enterprise_id = next(m["enterprise_id"] for m in me["memberships"] if m["enterprise_id"])
+    place_ids = []
+    for name in PLACES:
+        response = client.post(
+            f"/api/v1/enterprises/{enterprise_id}/places",
+            json={"name": name, "kind": "equipment"},
+            headers=officer,
+        )
+        assert response.status_code == 201, response.get_json()
+        place_ids.append(response.get_json()["id"])
+    response = client.post(
+        f"/api/v1/enterprises/{enterprise_id}/plans",
+        json={
+            "title": "罐区巡回检查",
+            "checklist_code": "cj-tank-walk",
+            "inspection_type": "daily",
+            "frequency_every": 1,
+            "frequency_unit": "day",
+            "work_start": "00:00:00",
+            "work_end": "23:59:00",
+            "place_ids": place_ids,
+            "assignee_user_id": me["id"],
+        },
+        headers=officer,
+    )
+    assert response.status_code == 201, response.get_json()
+
+
+def submitted_version(live, inspection_id: str) -> str | None:
+    import uuid
+
+    from anxun.checklists.models import ChecklistVersion
+    from anxun.inspections.models import Inspection
+
+    def read(session):
+        inspection = session.get(Inspection, uuid.UUID(inspection_id))
+        return inspection and session.get(ChecklistVersion, inspection.checklist_version_id)
+
+    version = live.query(read)
+    return version.version_hash if version else None
+
+
+def answer_all_and_submit(page, item_ids: list[str]) -> str:
+    for item_id in item_ids:
+        card(page, item_id).get_by_role("button", name="合格", exact=True).click()
+    inspection_id = submit_inspection(page)
+    record = page.locator(f'article.record[data-record-id="{inspection_id}"]')
+    record.locator("span.state.synced").wait_for()
+    return inspection_id
+
+
+def test_a_task_opened_after_a_new_version_fills_in_and_submits_the_version_it_names(live, browser):
+    client = live.app.test_client()
+    officer = api_login(client, "officer-hc")
+    old = upload(client, officer, OWN)
+    plan_for_own_checklist(client, officer)
+
+    page = first_page(browser())
+    login(page, live.url, "officer-hc")
+    wait_for_worker(page)
+    expect(page.locator("section.place-group")).to_have_count(2)
+    # The task list has named the old version, and the phone has kept it under its hash.
+    wait_for_async_state(
+        page,
+        """(hash) => new Promise((resolve) => {
+            const request = indexedDB.open("anxun");
+            request.onerror = () => resolve(false);
+            request.onsuccess = () => {
+                const db = request.result;
+                const get = db.transaction("meta").objectStore("meta").get(`checklist-version:${hash}`);
+                get.onerror = () => { db.close(); resolve(false); };
+                get.onsuccess = () => { db.close(); resolve(Boolean(get.result)); };
+            };
+        })""",
+        old,
+    )
+    new = upload(client, officer, NEW)  # published while the phone shows the tasks
+    assert new != old
+
+    group = page.locator("section.place-group", has_text=PLACES[0])
+    group.locator("button.task").first.click()
+    expect(page.locator("article.item")).to_have_count(2)
+    expect(card(page, "CJ-T03")).to_have_count(0)  # added in the new version
+    expect(card(page, "CJ-T01")).to_contain_text("储罐液位计读数清晰、显示正常")
+    inspection_id = answer_all_and_submit(page, ["CJ-T01", "CJ-T02"])
+    assert submitted_version(live, inspection_id) == old
+
+    # Offline, the task list the phone kept still names the old version, and the second task
+    # starts from the copy kept under its hash.
+    page.context.set_offline(True)
+    page.goto(live.url + "/#/tasks")
+    second = page.locator("section.place-group", has_text=PLACES[1])
+    second.locator("button.task").first.click()
+    expect(page.locator("article.item")).to_have_count(2)
+    expect(card(page, "CJ-T03")).to_have_count(0)
+    for item_id in ["CJ-T01", "CJ-T02"]:
+        card(page, item_id).get_by_role("button", name="合格", exact=True).click()
+    offline_id = submit_inspection(page)
+    page.context.set_offline(False)
+    record = page.locator(f'article.record[data-record-id="{offline_id}"]')
+    record.locator("span.state.synced").wait_for()
+    assert submitted_version(live, offline_id) == old
