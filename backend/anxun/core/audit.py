@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import JSON, String, func, select, text
+from sqlalchemy import JSON, String, func, insert, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from anxun.core import checkpoint_signing, clock
@@ -77,9 +77,11 @@ def _locked_head() -> str | None:
     ).scalar()
 
 
-def record(actor: Actor, action: str, entity_type: str, entity_id, change: dict) -> AuditEntry:
-    """Append one entry for a change made by `actor`; flushed with the change itself."""
+def record(actor: Actor, action: str, entity_type: str, entity_id, change: dict) -> None:
+    """Append one entry for a change made by `actor`, in the change's transaction (a plain
+    INSERT: the entry is never read back in the request that writes it)."""
     last = _locked_head()
+    text_of_change = canonical(change)
     entry = AuditEntry(
         at=clock.now().replace(microsecond=0),
         actor_user_id=actor.user_id,
@@ -87,16 +89,33 @@ def record(actor: Actor, action: str, entity_type: str, entity_id, change: dict)
         action=action,
         entity_type=entity_type,
         entity_id=str(entity_id),
-        change=json.loads(canonical(change)),
-        change_digest=hashlib.sha256(canonical(change).encode()).hexdigest(),
+        change=json.loads(text_of_change),
+        change_digest=hashlib.sha256(text_of_change.encode()).hexdigest(),
         request_id=g.get("request_id", "") if has_request_context() else "cli",
         client_address=(request.remote_addr or "") if has_request_context() else "",
         prev_hash=last or GENESIS,
     )
     entry.hash = entry_hash(entry)
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    db.session.execute(
+        insert(AuditEntry.__table__),
+        {column: getattr(entry, column) for column in _APPENDED_COLUMNS},
+    )
+
+
+_APPENDED_COLUMNS = (
+    "at",
+    "actor_user_id",
+    "actor_label",
+    "action",
+    "entity_type",
+    "entity_id",
+    "change",
+    "change_digest",
+    "request_id",
+    "client_address",
+    "prev_hash",
+    "hash",
+)
 
 
 class AuditCheckpoint(db.Model):

@@ -61,8 +61,14 @@ class InspectionSubmitSchema(BaseSchema):
     device_id = fields.String(load_default="", validate=validate.Length(max=64))
     signature_media_id = fields.UUID(load_default=None, allow_none=True)
     corrects_id = fields.UUID(load_default=None, allow_none=True)
-    answers = fields.List(
-        fields.Nested(AnswerSchema), required=True, validate=validate.Length(min=1, max=2000)
+    # Nested(many=True) loads the list in one pass of the answer schema (a list of single
+    # nested loads took two and a half times as long for the 71 answers of a checklist).
+    answers = fields.Nested(
+        AnswerSchema,
+        many=True,
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        error_messages={"type": "应为列表。"},
     )
 
     @validates_schema
