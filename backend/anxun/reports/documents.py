@@ -12,8 +12,8 @@ from sqlalchemy import exists, func, or_, select
 
 from anxun.accounts.models import User
 from anxun.checklists.citations import paper_citation, paper_citations
-from anxun.checklists.export import INSPECTION_TYPE_LABELS, SHORT_HASH, limit_text, number_text
-from anxun.checklists.loader import iter_items, profile_item_ids
+from anxun.checklists.export import SHORT_HASH, limit_text, number_text
+from anxun.checklists.loader import INSPECTION_TYPE_LABELS, iter_items, profile_item_ids
 from anxun.checklists.models import ChecklistVersion
 from anxun.core import clock, storage
 from anxun.core.auth import Actor
