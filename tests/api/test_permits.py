@@ -408,6 +408,14 @@ def test_a_permit_past_its_window_cannot_continue_and_the_sweep_expires_it(
     db.session.rollback()
     assert services.sweep_permits(NOW + timedelta(hours=9))["expired"] == 1
     db.session.commit()
+    # Once expired the state has no such step: a conflict with the state (409), not a rule.
+    response = client.post(
+        f"/api/v1/permits/{permit['id']}/measures",
+        json={"code": "HW-01", "is_met": True, "qr_token": site["qr"]},
+        headers=officer,
+    )
+    assert response.status_code == 409
+    assert response.get_json()["detail"] == "作业票当前为“已过期”，安全措施不能再修改。"
     live = client.get("/api/v1/permits/live", headers=login_as("regulator")).get_json()
     assert [r["number"] for r in live["past_window"]] == [permit["number"]]
 

@@ -404,7 +404,8 @@ def confirm_measure(actor: Actor, permit: Permit, data: dict) -> Permit:
                 return permit
             raise Conflict("该确认编号已用于另一项确认。", [field_error("id", "编号已被占用。")])
     if permit.state != S.draft:
-        raise StaleState("安全措施已确认完毕，不能再修改。")
+        label = workflow.STATE_LABELS[S(permit.state)]
+        raise StaleState(f"作业票当前为“{label}”，安全措施不能再修改。")
     errors = _window_errors(permit, clock.now())
     place = db.session.get(Place, permit.place_id)
     if data["qr_token"].strip().upper() != place.qr_token.upper():
