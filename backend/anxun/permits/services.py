@@ -590,10 +590,10 @@ def next_step(permit: Permit) -> rules.ApprovalStep | None:
 def approve(actor: Actor, permit: Permit, data: dict) -> Permit:
     """审批: signatures in the order the rule requires; the analysis must still be in limit."""
     enterprise = _enterprise(permit)
-    _require_staff(actor, enterprise, MANAGERS)
     _check_version(permit, data)
     if permit.state != S.approval:
         raise StaleState(f"作业票当前为“{workflow.STATE_LABELS[S(permit.state)]}”，不能审批。")
+    _require_staff(actor, enterprise, MANAGERS)
     expected = next_step(permit)
     steps = {s.code: s for s in rule_of(permit).approvals}
     step = steps.get(data["step"])
