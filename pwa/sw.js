@@ -46,10 +46,10 @@ const PRECACHE = {
     "/shared/codes.js": "47f5b886551c4ff9",
     "/shared/dom.js": "9620902047a83c13",
     "/shared/http.js": "4307e22289c15804",
-    "/shared/problems.js": "ba288c389e232b07",
+    "/shared/problems.js": "3b0eabbb99047da1",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "c680bec006e0"
+  "version": "dee9e3f8cb70"
 };
 // PRECACHE-END
 

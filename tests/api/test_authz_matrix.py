@@ -1,7 +1,8 @@
 """Authorization matrix: every API endpoint × every role, with zero leaks, on both databases.
 
 `ok` = 2xx, `forbid` = 403 (visible but not allowed), `hide` = 404 (out of scope: existence not
-leaked). Rows live in `tests/api/authz/<area>.py`; a test fails when a route has no row. The
+leaked), `named` = 422 on `actor` (the role may take the step, but the record names another
+person for it, e.g. a permit's guardian). Rows live in `tests/api/authz/<area>.py`; a test fails when a route has no row. The
 auditor runs twice: once with the demo engagement's full scope, once with the scope cut to
 `inspections` (`SCOPED_AUDITOR`), where every route reading another data area must answer 404.
 
@@ -43,7 +44,7 @@ PUBLIC = {
     ("GET", "/api/v1/public/major-hazards/regions"),
     ("GET", "/api/v1/public/spot-checks/<int:draw_id>/reproduction"),
 }
-EXPECTED_STATUS = {"forbid": {403}, "hide": {404}}
+EXPECTED_STATUS = {"forbid": {403}, "hide": {404}, "named": {422}}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -201,6 +202,8 @@ def test_endpoint_answers_each_role_as_the_matrix_says(app, client, world, login
     else:
         assert response.status_code in EXPECTED_STATUS[expected], response.get_json()
         assert response.content_type == "application/problem+json"
+        if expected == "named":
+            assert "actor" in [e["field"] for e in response.get_json()["errors"]]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method} {r.rule} {r.name}")

@@ -6,8 +6,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from anxun.accounts import services as accounts
+from anxun.core.audit import AuditEntry
+from anxun.core.auth import SYSTEM, Grant
 from anxun.hazards.models import Hazard
 from anxun.outbox.models import OutboxEvent
 from anxun.permits import services
@@ -170,13 +173,21 @@ def test_a_first_grade_hot_work_inside_a_confined_space_runs_from_draft_to_close
     )
     assert hot["state"]["code"] == "approval"
 
-    # Approvals in order: the safety department cannot sign before the unit.
+    # Approvals in order: the safety department cannot sign before the unit (a rule: 422).
     refused = client.post(
         f"/api/v1/permits/{hot['id']}/approvals", json={"step": "safety"}, headers=officer
     )
-    assert refused.status_code == 409
-    assert refused.get_json()["type"] == "/problems/permit-refused"
-    assert "须先由作业所在单位负责人审批" in refused.get_json()["detail"]
+    assert refused.status_code == 422
+    assert refused.get_json()["type"] == "/problems/validation"
+    assert refused.get_json()["errors"] == [
+        {"field": "step", "message": "审批顺序不对：须先由作业所在单位负责人审批。"}
+    ]
+    # A level the caller's role does not hold is never theirs to sign (403), due or not.
+    not_safety = client.post(
+        f"/api/v1/permits/{hot['id']}/approvals", json={"step": "safety"}, headers=head
+    )
+    assert not_safety.status_code == 403
+    assert not_safety.get_json()["detail"] == "您不能以“安全管理部门负责人”身份审批。"
     hot = post(client, head, f"/api/v1/permits/{hot['id']}/approvals", {"step": "unit"})
     assert hot["next_step"]["code"] == "safety"
     hot = post(client, officer, f"/api/v1/permits/{hot['id']}/approvals", {"step": "safety"})
@@ -186,9 +197,14 @@ def test_a_first_grade_hot_work_inside_a_confined_space_runs_from_draft_to_close
 
     # The hot work waits for the entry; only the guardian starts.
     early = client.post(f"/api/v1/permits/{hot['id']}/start", json={}, headers=guardian)
-    assert early.status_code == 409 and space["number"] in early.get_json()["detail"]
+    assert early.status_code == 422 and space["number"] in early.get_json()["detail"]
+    assert [e["field"] for e in early.get_json()["errors"]] == ["related_permit_id"]
+    # Staff may start a permit, but only the one this permit names as its guardian (422 `actor`).
     not_guardian = client.post(f"/api/v1/permits/{space['id']}/start", json={}, headers=officer)
-    assert not_guardian.status_code == 403
+    assert not_guardian.status_code == 422
+    assert not_guardian.get_json()["errors"] == [
+        {"field": "actor", "message": "只有本作业票的监护人可以确认到场并开始作业。"}
+    ]
     space = post(client, guardian, f"/api/v1/permits/{space['id']}/start", {})
     hot = post(client, guardian, f"/api/v1/permits/{hot['id']}/start", {})
     assert hot["state"]["code"] == "active"
@@ -217,6 +233,9 @@ def test_a_first_grade_hot_work_inside_a_confined_space_runs_from_draft_to_close
     assert client.post(
         f"/api/v1/permits/{hot['id']}/resume", json={}, headers=login_as("regulator")
     ).status_code in (403, 404)
+    other_staff = client.post(f"/api/v1/permits/{hot['id']}/resume", json={}, headers=head)
+    assert other_staff.status_code == 422
+    assert [e["field"] for e in other_staff.get_json()["errors"]] == ["actor", "readings"]
     assert (
         client.get(f"/api/v1/permits/{hot['id']}", headers=login_as("head-con")).status_code == 404
     )
@@ -348,9 +367,11 @@ def test_forbidden_concurrent_work_and_a_stop_period_are_refused_with_the_reason
         client, officer, "/api/v1/permits", draft(site, kind="hot_work", grade="second"), 201
     )
     response = client.post("/api/v1/permits", json=draft(site, kind="blinding"), headers=officer)
-    assert response.status_code == 409
-    assert "盲板抽堵作业 30 m 内不得有动火作业" in response.get_json()["detail"]
-    assert hot["number"] in response.get_json()["detail"]
+    assert response.status_code == 422
+    [error] = response.get_json()["errors"]
+    assert error["field"] == "place_id"
+    assert "盲板抽堵作业 30 m 内不得有动火作业" in error["message"]
+    assert hot["number"] in error["message"]
     assert db.session.scalar(select(Permit).where(Permit.kind == "blinding")) is None
 
     stop = {
@@ -363,8 +384,10 @@ def test_forbidden_concurrent_work_and_a_stop_period_are_refused_with_the_reason
     post(client, officer, url, stop, 201)
     height = draft(site, kind="height", grade="II", toxic_substances=[], lel_percent=None)
     response = client.post("/api/v1/permits", json=height, headers=officer)
-    assert response.status_code == 409
-    assert "该时段已停止特殊作业：五级大风" in response.get_json()["detail"]
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": "valid_from", "message": "该时段已停止特殊作业：五级大风。"}
+    ]
 
 
 def test_a_permit_past_its_window_cannot_continue_and_the_sweep_expires_it(
@@ -379,11 +402,20 @@ def test_a_permit_past_its_window_cannot_continue_and_the_sweep_expires_it(
         json={"code": "HW-01", "is_met": True, "qr_token": site["qr"]},
         headers=officer,
     )
-    assert response.status_code == 409
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["valid_to"]
     assert "超过有效期" in response.get_json()["detail"]
     db.session.rollback()
     assert services.sweep_permits(NOW + timedelta(hours=9))["expired"] == 1
     db.session.commit()
+    # Once expired the state has no such step: a conflict with the state (409), not a rule.
+    response = client.post(
+        f"/api/v1/permits/{permit['id']}/measures",
+        json={"code": "HW-01", "is_met": True, "qr_token": site["qr"]},
+        headers=officer,
+    )
+    assert response.status_code == 409
+    assert response.get_json()["detail"] == "作业票当前为“已过期”，安全措施不能再修改。"
     live = client.get("/api/v1/permits/live", headers=login_as("regulator")).get_json()
     assert [r["number"] for r in live["past_window"]] == [permit["number"]]
 
@@ -465,6 +497,41 @@ def _walk_space_to_active(client, officer, guardian, site) -> dict:
         post(client, officer, f"/api/v1/permits/{space['id']}/readings", body, 201)
     post(client, officer, f"/api/v1/permits/{space['id']}/approvals", {"step": "unit"})
     return post(client, guardian, f"/api/v1/permits/{space['id']}/start", {})
+
+
+def test_staff_not_named_on_the_permit_are_refused_by_its_rules_and_other_roles_by_role(
+    db, client, login_as, world, site
+):
+    """Closing is for the applicant, the guardian or a manager: an inspector of the enterprise
+    holds a role that may close, so another permit's rule refuses them (422 `actor`, with every
+    other failing field); a platform admin or a regulator never holds that role (403)."""
+    from tests.conftest import DEMO_PASSWORD
+
+    accounts.create_user(
+        SYSTEM,
+        {"username": "inspector-hc", "display_name": "孙巡检", "password": DEMO_PASSWORD},
+        [Grant("inspector", enterprise_id=world["enterprise"]["hc"])],
+    )
+    db.session.commit()
+    officer, guardian = login_as("officer-hc"), login_as("rectifier-hc")
+    space = _walk_space_to_active(client, officer, guardian, site)
+    url = f"/api/v1/permits/{space['id']}/closure"
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+
+    body = {"is_site_checked": True, "photo_ids": [site["photo"]]}
+    unchecked = {**body, "is_site_checked": False}
+    refused = client.post(url, json=unchecked, headers=login_as("inspector-hc"))
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == [
+        {"field": "actor", "message": "只有申请人、监护人或安全管理人员可以验收关闭作业票。"},
+        {"field": "is_site_checked", "message": "请确认现场已检查（工完料净场地清）。"},
+    ]
+    for username in ("admin", "regulator"):
+        assert client.post(url, json=body, headers=login_as(username)).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before
+    db.session.expire_all()
+    assert db.session.get(Permit, uuid.UUID(space["id"])).state == "active"
+    assert post(client, guardian, url, body)["state"]["code"] == "closed"
 
 
 def test_the_guardian_and_applicant_are_reminded_once_before_each_re_analysis(

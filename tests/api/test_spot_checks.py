@@ -299,8 +299,19 @@ def test_drawn_inspectors_record_results_and_stale_writes_conflict(
     )
     inspector = login_as("regulator")
     body = {"result": "issues_found", "summary": "发现 2 处问题，已责令整改。"}
+    # A regulator's officer may record results, but only where the draw named them (a rule: 422).
+    before = counts(db)
     refused = client.post(f"{API}/assignments/{other['id']}/result", json=body, headers=inspector)
-    assert refused.status_code == 403
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == [
+        {"field": "actor", "message": "只有抽中的检查人员或监管部门管理员可以录入检查结果。"}
+    ]
+    # Every failing field at once: the named inspectors and the published summary.
+    leaky = {"result": "issues_found", "summary": "联系人 13805740101"}
+    refused = client.post(f"{API}/assignments/{other['id']}/result", json=leaky, headers=inspector)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.get_json()["errors"]] == ["actor", "summary"]
+    assert counts(db) == before
     response = client.post(f"{API}/assignments/{mine['id']}/result", json=body, headers=inspector)
     assert response.status_code == 200, response.get_json()
     result = response.get_json()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import api_login, first_page, fixture_photo, login
+from tests.e2e.helpers import PASSWORD, api_login, first_page, fixture_photo, login
 from tests.e2e.workspace_helpers import open_workspace
 
 pytestmark = pytest.mark.e2e
@@ -124,6 +124,41 @@ def _walk_confined_space_to_active(client, place, me):
     response = client.post(url + "/start", json={}, headers=officer)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
+
+
+def test_staff_the_permit_does_not_name_are_told_why_they_cannot_close_it(live, browser, tmp_path):
+    """An inspector of the enterprise may close permits they applied for or guard; on another's
+    the phone shows the server's reason (422 on `actor`, a field no form has), and nothing moves."""
+    client = live.app.test_client()
+    me, place = _place(client, api_login(client, "officer-hc"), "5号储罐")
+    permit = _walk_confined_space_to_active(client, place, me)
+
+    def add_inspector(session):
+        from anxun.accounts import services as accounts
+        from anxun.core.auth import Grant
+        from tests.factories_hazards import actor
+
+        accounts.create_user(
+            actor("admin"),
+            {"username": "inspector-hc", "display_name": "孙巡检", "password": PASSWORD},
+            [Grant("inspector", enterprise_id=permit["enterprise_id"])],
+        )
+        session.commit()
+
+    live.query(add_inspector)
+    page = first_page(browser("pwa-inspector", service_workers="block"))
+    login(page, live.url, "inspector-hc")
+    page.goto(live.url + f"/#/permits/{permit['id']}")
+    expect(page.get_by_test_id("permit-state")).to_have_text("作业中")
+    page.get_by_test_id("permit-photo").set_input_files(str(fixture_photo(tmp_path / "tank.jpg")))
+    expect(page.get_by_test_id("permit-photos")).to_have_text("已拍 1 张")
+    page.get_by_test_id("permit-site-checked").check()
+    page.get_by_test_id("permit-close").click()
+    # Said once: the detail is the reason, not repeated as a field message.
+    refused = page.get_by_test_id("permit-error").filter(has_text="验收关闭")
+    expect(refused).to_have_text("只有申请人、监护人或安全管理人员可以验收关闭作业票。")
+    page.reload()
+    expect(page.get_by_test_id("permit-state")).to_have_text("作业中")
 
 
 def test_the_bureau_sees_a_confined_space_entry_live_and_opens_it_read_only(live, browser):

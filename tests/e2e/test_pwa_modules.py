@@ -607,9 +607,20 @@ def test_a_problem_reads_as_one_sentence_with_its_field_messages(page):
         m.problemText({status: 500, problem: {}}),
         m.problemParts({title: "冲突", status: 409}).title,
         m.problemParts(null).title,
+        m.problemText({status: 422, problem: {title: "提交的数据有误", detail: "只有监护人可以开始。",
+            errors: [{field: "actor", message: "只有监护人可以开始。"}]}}),
+        m.problemParts({detail: "请检查。", errors: [{field: "actor", message: "请检查。"},
+            {field: "readings", message: "缺少氧气分析数据。"}]}).errors,
     ];"""
     got = run(page, "../shared/problems.js", body)
-    assert got == ["请检查以下字段。 甲 乙 丁", "请求失败（500）", "冲突", "请求失败"]
+    assert got == [
+        "请检查以下字段。 甲 乙 丁",
+        "请求失败（500）",
+        "冲突",
+        "请求失败",
+        "只有监护人可以开始。",
+        [{"field": "readings", "message": "缺少氧气分析数据。"}],
+    ]
 
 
 def test_the_shared_client_refreshes_once_and_only_a_refused_refresh_ends_the_session(page):

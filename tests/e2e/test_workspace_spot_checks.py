@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import screenshot
+from tests.e2e.helpers import PASSWORD, screenshot
 from tests.e2e.workspace_helpers import open_workspace
 
 pytestmark = pytest.mark.e2e
@@ -80,3 +80,55 @@ def test_registries_draw_reproduce_result_unannounced_and_publication(browser, l
     expect(table).to_contain_text("发现问题")
     expect(table).to_contain_text("赵振华")
     expect(public.locator("body")).not_to_contain_text("regulator-admin")
+
+
+def test_an_officer_the_draw_did_not_name_is_told_why_the_result_is_refused(browser, live):
+    """The EM admin opens a draw that named two other officers; while the page is open the admin
+    role is handed over, so the form still shows but the server refuses: only the drawn officers
+    (or an admin) record a result (422 on `actor`), and the desk shows that reason once."""
+
+    def draw_without_the_admin(session):
+        from sqlalchemy import select
+
+        from anxun.accounts import services as accounts
+        from anxun.accounts.models import User
+        from anxun.core.auth import Grant
+        from anxun.oversight.spot_checks import services
+        from tests.factories_hazards import actor
+
+        admin = actor("regulator-admin")
+        [regulator_id] = admin.regulator_ids
+        third = accounts.create_user(
+            actor("admin"),
+            {"username": "regulator3", "display_name": "李卫东", "password": PASSWORD},
+            [Grant("regulator_inspector", regulator_id=regulator_id)],
+        )
+        officer = session.scalar(select(User).where(User.username == "regulator"))
+        services.add_registry_entries(admin, {"kind": "object"})
+        for user_id in (officer.id, third.id):
+            services.add_registry_entries(admin, {"kind": "inspector", "user_id": user_id})
+        draw = services.make_draw(admin, {"title": "交接测试抽查", "enterprise_count": 1})
+        session.commit()
+        return draw.id
+
+    def hand_over_the_admin_role(session):
+        from sqlalchemy import select
+
+        from anxun.accounts.models import Membership, User
+
+        user = session.scalar(select(User).where(User.username == "regulator-admin"))
+        membership = session.scalar(select(Membership).where(Membership.user_id == user.id))
+        membership.role = "regulator_inspector"
+        session.commit()
+
+    draw_id = live.query(draw_without_the_admin)
+    admin = open_workspace(browser, live, "regulator-admin", f"#/spot-check/{draw_id}")
+    first = admin.get_by_test_id("assignment-1")
+    first.locator("select").wait_for()
+    live.query(hand_over_the_admin_role)
+    first.locator("select").select_option("no_issues")
+    first.locator("button[type=submit]").click()
+    problem = first.get_by_test_id("problem")
+    expect(problem).to_contain_text("只有抽中的检查人员或监管部门管理员可以录入检查结果。")
+    expect(problem.locator("li")).to_have_count(0)  # the reason once, no "actor" field line
+    expect(first).to_contain_text("待检查")

@@ -33,6 +33,7 @@ PURE_MODULES = [
     "risk/accountability/rules.py",
     "inspections/plausibility.py",
     "reports/statistics.py",
+    "oversight/numbering.py",
     "oversight/patrols/orders.py",
     "oversight/listings/rules.py",
     "core/disclosure.py",

@@ -1,4 +1,4 @@
-"""Order numbering and escalation of unacknowledged rectification orders."""
+"""Order numbers, escalation of unacknowledged rectification orders and the order states."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +9,6 @@ from anxun.oversight.patrols.orders import (
     OrderState,
     escalation_due,
     next_sequence,
-    office_abbreviation,
     order_next_state,
     order_number,
 )
@@ -38,31 +37,6 @@ def test_order_number_sequence_starts_at_one():
 def test_escalation_after_the_configured_days_unless_acknowledged(elapsed, acknowledged, due):
     acknowledged_at = ISSUED + timedelta(hours=2) if acknowledged else None
     assert escalation_due(ISSUED, acknowledged_at, ISSUED + elapsed, 3) is due
-
-
-@pytest.mark.parametrize(
-    ("name", "abbreviation"),
-    [
-        ("宁波市镇海区应急管理局", "镇应急"),
-        ("宁波市镇海区住房和城乡建设局", "镇住建"),
-        ("宁波市镇海区市场监督管理局", "镇市监"),
-        ("浙江省应急管理厅", "浙应急"),
-        ("杭州市应急管理局", "杭应急"),
-        ("宁波市应急管理局", "宁应急"),
-        ("象山县应急管理局", "象应急"),
-        ("广西壮族自治区应急管理厅", "广应急"),
-        ("甘孜藏族自治州应急管理局", "甘应急"),
-        ("应急管理部", "应急"),
-        ("宁波市镇海区交通运输局", "镇交通"),
-    ],
-)
-def test_office_abbreviation_is_division_initial_plus_bureau_word(name, abbreviation):
-    assert office_abbreviation(name) == abbreviation
-
-
-def test_office_abbreviation_needs_a_name():
-    with pytest.raises(ValueError):
-        office_abbreviation("  ")
 
 
 @pytest.mark.parametrize(

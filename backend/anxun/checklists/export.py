@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from anxun.checklists.citations import paper_citations, paper_guidance
+from anxun.checklists.loader import INSPECTION_TYPE_LABELS
 from anxun.reports.xlsx import style_table
 
 METHOD_LABELS = {"look": "看", "ask": "问", "measure": "测", "records": "查记录"}
@@ -37,17 +38,6 @@ INDUSTRY_LABELS = {
     "confined_space": "有限空间作业",
     "industry_trade": "工贸行业",
     "general": "通用",
-}
-INSPECTION_TYPE_LABELS = {
-    "patrol": "巡回检查",
-    "daily": "日常排查",
-    "weekly": "周排查",
-    "monthly": "月排查",
-    "seasonal": "季节性排查",
-    "holiday": "节假日排查",
-    "comprehensive": "综合性排查",
-    "special": "专项排查",
-    "responsibility": "包保责任人排查",
 }
 PENDING = "（待核实）"
 SHORT_HASH = 12

@@ -32,17 +32,20 @@ INDUSTRIES = (
     "industry_trade",
     "general",
 )
-INSPECTION_TYPES = (
-    "patrol",
-    "daily",
-    "weekly",
-    "monthly",
-    "seasonal",
-    "holiday",
-    "comprehensive",
-    "special",
-    "responsibility",
-)
+# Kinds of inspection (排查类型) a checklist applies to and a task or an inspection names, with their
+# one name on screen and paper; 巡检 as 应急〔2019〕78号 calls the operators' field patrol.
+INSPECTION_TYPE_LABELS = {
+    "patrol": "巡检",
+    "daily": "日常排查",
+    "weekly": "周排查",
+    "monthly": "月排查",
+    "seasonal": "季节性排查",
+    "holiday": "节假日排查",
+    "comprehensive": "综合性排查",
+    "special": "专项排查",
+    "responsibility": "包保责任人排查",
+}
+INSPECTION_TYPES = tuple(INSPECTION_TYPE_LABELS)
 BASIS_STATUSES = ("in_force", "repealed", "expired", "not_yet_in_force")
 METHODS = ("look", "ask", "measure", "records")
 CATEGORIES = ("thing", "behaviour", "management", "environment")

@@ -3,8 +3,9 @@
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from anxun.checklists.loader import INSPECTION_TYPE_LABELS
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
-from anxun.inspections.schemas import INSPECTION_TYPE_LABELS, INSPECTION_TYPES
+from anxun.inspections.schemas import INSPECTION_TYPES
 
 PLACE_KIND_LABELS = {"unit": "装置（单元）", "area": "区域", "equipment": "设备设施"}
 FREQUENCY_UNIT_LABELS = {

@@ -3,21 +3,11 @@
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from anxun.checklists.loader import INSPECTION_TYPE_LABELS
 from anxun.core.errors import item_keyed
 from anxun.core.schemas import BaseSchema, Int, LabelledEnum, PageQuerySchema
 from anxun.inspections.models import SOURCE_LABELS
 
-INSPECTION_TYPE_LABELS = {
-    "patrol": "巡检",
-    "daily": "日常排查",
-    "weekly": "周排查",
-    "monthly": "月排查",
-    "seasonal": "季节性排查",
-    "holiday": "节假日排查",
-    "comprehensive": "综合性排查",
-    "special": "专项排查",
-    "responsibility": "包保责任人排查",
-}
 INSPECTION_TYPES = list(INSPECTION_TYPE_LABELS)
 
 

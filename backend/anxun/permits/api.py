@@ -37,7 +37,7 @@ def _view(permit):
 @blp.arguments(PermitCreateSchema)
 @blp.response(201, PermitSchema)
 @blp.alt_response(200, schema=PermitSchema, description="A replay of the same draft.")
-@blp.alt_response(409, description="Another permit under this id, or a forbidden combination.")
+@blp.alt_response(409, description="Another permit under this id.")
 def create_permit(data):
     """填报作业票 (draft): kind, grade, place, content, window, workers, guardian; idempotent."""
     permit, created = services.create_permit(current_actor(), data)

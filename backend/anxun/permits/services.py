@@ -2,8 +2,11 @@
 approvals in order, start by the guardian, suspension, closing, cancelling, expiry.
 
 A state change goes through workflow.TRANSITIONS and appends a PermitTransition row; a change
-that carries `expected_version` and finds another one is 409. A permit past its window cannot be
-continued (GB 30871—2022 4.16, 6.10: a new permit is needed); only closing or cancelling remain.
+that carries `expected_version` and finds another one is 409, as is a step the state does not
+have. Then the role (403), then the permit's rules (422, every failing field at once: the named
+guardian, the order of signatures, the gas analysis, the window, concurrent work). A permit past
+its window cannot be continued (GB 30871—2022 4.16, 6.10: a new permit is needed); only closing
+or cancelling remain.
 """
 
 from __future__ import annotations
@@ -62,12 +65,7 @@ NUMBER_PREFIX = {
     "road_closure": "DL",
 }
 MSG_EXPIRED = "作业票已超过有效期，不能继续作业，请重新办理作业票。"
-
-
-class PermitRefused(Conflict):
-    """The permit's rules refuse the action now (order, analysis, window, conflict)."""
-
-    type = "/problems/permit-refused"
+MSG_REFUSED = "作业票不满足以下要求。"
 
 
 def rule_of(permit: Permit) -> rules.Rule:
@@ -80,6 +78,20 @@ def _enterprise(permit: Permit) -> Enterprise:
 
 def _require_staff(actor: Actor, enterprise: Enterprise, roles: set[str] = STAFF) -> None:
     scoping.require_enterprise_role(actor, enterprise, roles)
+
+
+def _require_member(actor: Actor, enterprise: Enterprise) -> None:
+    """The role check of steps only a person named on the permit takes (the guardian, the
+    applicant): they are the enterprise's staff, so no other role, a platform admin's included,
+    ever takes them (403); which staff member is named is a rule of the permit (422 `actor`)."""
+    if not actor.roles_in_enterprise(enterprise.id) & STAFF:
+        raise Forbidden("您在该企业没有执行此操作的角色。")
+
+
+def _refuse(errors: list[dict]) -> None:
+    """The permit's rules refuse the step (422), naming every failing field at once."""
+    if errors:
+        raise ValidationFailed(errors[0]["message"] if len(errors) == 1 else MSG_REFUSED, errors)
 
 
 def _append(permit: Permit, actor: Actor | None, action: str, note: str = "") -> None:
@@ -110,9 +122,22 @@ def _check_version(permit: Permit, data: dict) -> None:
         raise StaleState("作业票已被他人更新，请刷新后重试。")
 
 
-def _check_window(permit: Permit) -> None:
-    if rules.is_past_window(permit.valid_to, clock.now()):
-        raise PermitRefused(MSG_EXPIRED)
+def _window_errors(permit: Permit, now: datetime, starting: bool = False) -> list[dict]:
+    """The window refuses work past its end, and a start before its beginning (4.16, 6.10)."""
+    if rules.is_past_window(permit.valid_to, now):
+        return [field_error("valid_to", MSG_EXPIRED)]
+    if starting and now < permit.valid_from:
+        return [field_error("valid_from", "尚未到作业票的有效时间。")]
+    return []
+
+
+def _analysis_errors(permit: Permit, now: datetime) -> list[dict]:
+    problem = analysis_problem(permit, now)
+    return [field_error("readings", problem)] if problem else []
+
+
+def _guardian_errors(actor: Actor, permit: Permit, message: str) -> list[dict]:
+    return [] if actor.user_id == permit.guardian_user_id else [field_error("actor", message)]
 
 
 def _is_member(user_id: int, enterprise_id: int) -> bool:
@@ -141,9 +166,9 @@ def _photos(enterprise_id: int, ids) -> list[str]:
 # --- conflicts ------------------------------------------------------------------------------
 
 
-def conflicts(permit: Permit) -> list[str]:
-    """Reasons the permit may not be under way now: forbidden concurrent permits at its place,
-    or a work stop covering its window."""
+def conflicts(permit: Permit) -> list[dict]:
+    """Why the permit may not be under way now, as field errors: forbidden concurrent permits at
+    its place (`place_id`), or a work stop covering its window (`valid_from`)."""
     reasons = []
     others = db.session.scalars(
         select(Permit).where(
@@ -160,7 +185,8 @@ def conflicts(permit: Permit) -> list[str]:
         forbidden = rules.forbidden_with(permit.kind, other.kind)
         if forbidden:
             reason, basis = forbidden
-            reasons.append(f"{reason}（与作业票 {other.number} 冲突；{basis.citation}）。")
+            message = f"{reason}（与作业票 {other.number} 冲突；{basis.citation}）。"
+            reasons.append(field_error("place_id", message))
     stops = db.session.scalars(
         select(WorkStop).where(
             WorkStop.enterprise_id == permit.enterprise_id,
@@ -172,14 +198,8 @@ def conflicts(permit: Permit) -> list[str]:
         if (stop.place_id in (None, permit.place_id)) and (
             not stop.kinds or permit.kind in stop.kinds
         ):
-            reasons.append(f"该时段已停止特殊作业：{stop.reason}。")
+            reasons.append(field_error("valid_from", f"该时段已停止特殊作业：{stop.reason}。"))
     return reasons
-
-
-def _refuse_conflicts(permit: Permit) -> None:
-    reasons = conflicts(permit)
-    if reasons:
-        raise PermitRefused("；".join(reasons), reasons=reasons)
 
 
 # --- draft ----------------------------------------------------------------------------------
@@ -312,7 +332,7 @@ def create_permit(actor: Actor, data: dict) -> tuple[Permit, bool]:
         version=1,
         created_at=clock.now(),
     )
-    _refuse_conflicts(permit)
+    _refuse(conflicts(permit))
     db.session.add(permit)
     db.session.flush()
     db.session.add(
@@ -383,17 +403,18 @@ def confirm_measure(actor: Actor, permit: Permit, data: dict) -> Permit:
             ):
                 return permit
             raise Conflict("该确认编号已用于另一项确认。", [field_error("id", "编号已被占用。")])
-    _check_window(permit)
     if permit.state != S.draft:
-        raise StaleState("安全措施已确认完毕，不能再修改。")
+        label = workflow.STATE_LABELS[S(permit.state)]
+        raise StaleState(f"作业票当前为“{label}”，安全措施不能再修改。")
+    errors = _window_errors(permit, clock.now())
     place = db.session.get(Place, permit.place_id)
     if data["qr_token"].strip().upper() != place.qr_token.upper():
-        message = "请在作业地点扫描该地点的二维码后确认。"
-        raise ValidationFailed(message, [field_error("qr_token", message)])
+        errors.append(field_error("qr_token", "请在作业地点扫描该地点的二维码后确认。"))
     measures = {m.code: m for m in rule_of(permit).measures}
     measure = measures.get(data["code"])
     if measure is None:
-        raise ValidationFailed("没有这项安全措施。", [field_error("code", "没有这项安全措施。")])
+        errors.append(field_error("code", "没有这项安全措施。"))
+    _refuse(errors)
     photo_ids = _photos(enterprise.id, data.get("photo_ids"))
     row = db.session.scalar(
         select(PermitMeasure).where(
@@ -489,9 +510,9 @@ def record_reading(actor: Actor, permit: Permit, data: dict) -> tuple[GasReading
         if existing.permit_id == permit.id and existing.value == data["value"]:
             return existing, False
         raise Conflict("该分析数据编号已被占用。", [field_error("id", "编号已被占用。")])
-    _check_window(permit)
     if S(permit.state) not in workflow.READING_STATES:
         raise StaleState("当前状态不能录入气体分析数据。")
+    _refuse(_window_errors(permit, clock.now()))
     substance = data.get("substance") or ""
     if (data["gas"], substance) not in required_checks(permit):
         message = "该作业票不需要这项分析，或未列出该有毒物质。"
@@ -569,25 +590,25 @@ def next_step(permit: Permit) -> rules.ApprovalStep | None:
 def approve(actor: Actor, permit: Permit, data: dict) -> Permit:
     """审批: signatures in the order the rule requires; the analysis must still be in limit."""
     enterprise = _enterprise(permit)
-    _require_staff(actor, enterprise, MANAGERS)
     _check_version(permit, data)
-    _check_window(permit)
     if permit.state != S.approval:
         raise StaleState(f"作业票当前为“{workflow.STATE_LABELS[S(permit.state)]}”，不能审批。")
+    _require_staff(actor, enterprise, MANAGERS)
     expected = next_step(permit)
     steps = {s.code: s for s in rule_of(permit).approvals}
-    if data["step"] not in steps:
+    step = steps.get(data["step"])
+    if step is None:
         message = "该作业票不需要这一级审批。"
         raise ValidationFailed(message, [field_error("step", message)])
-    if data["step"] != expected.code:
-        raise PermitRefused(f"审批顺序不对：须先由{expected.label}审批。")
-    if not actor.is_platform_admin and not actor.roles_in_enterprise(enterprise.id) & set(
-        expected.roles
-    ):
-        raise Forbidden(f"您不能以“{expected.label}”身份审批。")
-    problem = analysis_problem(permit, clock.now())
-    if problem:
-        raise PermitRefused(problem)
+    # Each signature belongs to a level of the organisation: a role that does not hold it may
+    # never sign it (403), whichever signature is due.
+    if not actor.is_platform_admin and not actor.roles_in_enterprise(enterprise.id) & step.roles:
+        raise Forbidden(f"您不能以“{step.label}”身份审批。")
+    now = clock.now()
+    errors = _window_errors(permit, now)
+    if step != expected:
+        errors.append(field_error("step", f"审批顺序不对：须先由{expected.label}审批。"))
+    _refuse(errors + _analysis_errors(permit, now))
     db.session.add(
         PermitApproval(
             permit_id=permit.id,
@@ -646,21 +667,17 @@ def start(actor: Actor, permit: Permit, data: dict) -> Permit:
     with a fresh analysis in limit and no forbidden concurrent work."""
     enterprise = _enterprise(permit)
     _check_version(permit, data)
-    if actor.user_id != permit.guardian_user_id:
-        raise Forbidden("只有本作业票的监护人可以确认到场并开始作业。")
-    _check_window(permit)
-    now = clock.now()
     if permit.state != S.approved:
         raise StaleState(f"作业票当前为“{workflow.STATE_LABELS[S(permit.state)]}”，不能开始。")
-    if now < permit.valid_from:
-        raise PermitRefused("尚未到作业票的有效时间。")
-    problem = analysis_problem(permit, now)
-    if problem:
-        raise PermitRefused(problem)
+    _require_member(actor, enterprise)
+    now = clock.now()
+    errors = _guardian_errors(actor, permit, "只有本作业票的监护人可以确认到场并开始作业。")
+    errors += _window_errors(permit, now, starting=True) + _analysis_errors(permit, now)
     related = db.session.get(Permit, permit.related_permit_id) if permit.related_permit_id else None
     if related is not None and related.state != S.active:
-        raise PermitRefused(f"关联作业票 {related.number} 尚未开始作业或已暂停。")
-    _refuse_conflicts(permit)
+        message = f"关联作业票 {related.number} 尚未开始作业或已暂停。"
+        errors.append(field_error("related_permit_id", message))
+    _refuse(errors + conflicts(permit))
     permit.started_at = now
     _append(permit, actor, "start", "监护人已到场")
     audit.record(actor, "start_permit", "permit", permit.id, {"started_at": now.isoformat()})
@@ -671,14 +688,12 @@ def start(actor: Actor, permit: Permit, data: dict) -> Permit:
 def resume(actor: Actor, permit: Permit, data: dict) -> Permit:
     """恢复作业 after a suspension: the guardian, with a new analysis in limit."""
     _check_version(permit, data)
-    if actor.user_id != permit.guardian_user_id:
-        raise Forbidden("只有本作业票的监护人可以恢复作业。")
-    _check_window(permit)
     if permit.state != S.suspended:
         raise StaleState("作业票未暂停。")
-    problem = analysis_problem(permit, clock.now())
-    if problem:
-        raise PermitRefused(problem)
+    _require_member(actor, _enterprise(permit))
+    now = clock.now()
+    errors = _guardian_errors(actor, permit, "只有本作业票的监护人可以恢复作业。")
+    _refuse(errors + _window_errors(permit, now) + _analysis_errors(permit, now))
     _append(permit, actor, "resume", "重新分析合格")
     audit.record(actor, "resume_permit", "permit", permit.id, {})
     return permit
@@ -687,21 +702,21 @@ def resume(actor: Actor, permit: Permit, data: dict) -> Permit:
 def close(actor: Actor, permit: Permit, data: dict) -> Permit:
     """完工验收: work finished, the site checked (工完料净场地清), with at least one photo."""
     enterprise = _enterprise(permit)
-    _require_staff(actor, enterprise)
     _check_version(permit, data)
+    if permit.state != S.active:
+        raise StaleState(f"作业票当前为“{workflow.STATE_LABELS[S(permit.state)]}”，不能关闭。")
+    _require_member(actor, enterprise)
+    errors = []
     if actor.user_id not in (permit.guardian_user_id, permit.applicant_user_id) and not (
         actor.roles_in_enterprise(enterprise.id) & MANAGERS
     ):
-        raise Forbidden("只有申请人、监护人或安全管理人员可以验收关闭作业票。")
+        errors.append(field_error("actor", "只有申请人、监护人或安全管理人员可以验收关闭作业票。"))
     if not data["is_site_checked"]:
-        message = "请确认现场已检查（工完料净场地清）。"
-        raise ValidationFailed(message, [field_error("is_site_checked", message)])
+        errors.append(field_error("is_site_checked", "请确认现场已检查（工完料净场地清）。"))
+    if not data["photo_ids"]:
+        errors.append(field_error("photo_ids", "请拍摄完工现场照片。"))
+    _refuse(errors)
     photo_ids = _photos(enterprise.id, data["photo_ids"])
-    if not photo_ids:
-        message = "请拍摄完工现场照片。"
-        raise ValidationFailed(message, [field_error("photo_ids", message)])
-    if permit.state != S.active:
-        raise StaleState(f"作业票当前为“{workflow.STATE_LABELS[S(permit.state)]}”，不能关闭。")
     permit.closed_at = clock.now()
     permit.is_site_checked = True
     permit.close_photo_ids = photo_ids

@@ -12,8 +12,8 @@ from sqlalchemy import exists, func, or_, select
 
 from anxun.accounts.models import User
 from anxun.checklists.citations import paper_citation, paper_citations
-from anxun.checklists.export import INSPECTION_TYPE_LABELS, SHORT_HASH, limit_text, number_text
-from anxun.checklists.loader import iter_items, profile_item_ids
+from anxun.checklists.export import SHORT_HASH, limit_text, number_text
+from anxun.checklists.loader import INSPECTION_TYPE_LABELS, iter_items, profile_item_ids
 from anxun.checklists.models import ChecklistVersion
 from anxun.core import clock, storage
 from anxun.core.auth import Actor
@@ -33,7 +33,7 @@ from anxun.inspections.models import (
 )
 from anxun.orgs import scoping
 from anxun.orgs.models import Enterprise
-from anxun.oversight.patrols import orders as order_rules
+from anxun.oversight.numbering import document_number
 from anxun.reports import statistics
 from anxun.reports.ledger import ledger_xlsx
 from anxun.reports.render import chinese_date, chinese_moment, render_pdf
@@ -414,9 +414,7 @@ def notice_numbers(enterprise: Enterprise, hazards) -> dict[uuid.UUID, str]:
     for year in sorted(set(wanted.values())):
         for sequence, hazard_id in enumerate(_series(enterprise.id, year), start=1):
             if hazard_id in wanted:
-                numbers[hazard_id] = order_rules.document_number(
-                    abbreviation, NOTICE_TYPE_WORD, year, sequence
-                )
+                numbers[hazard_id] = document_number(abbreviation, NOTICE_TYPE_WORD, year, sequence)
     return numbers
 
 

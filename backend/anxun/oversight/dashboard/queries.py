@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from anxun.accounts.models import User
-from anxun.checklists.export import INSPECTION_TYPE_LABELS
+from anxun.checklists.loader import INSPECTION_TYPE_LABELS
 from anxun.checklists.models import ChecklistVersion
 from anxun.checklists.queries import item_texts
 from anxun.commitments import queries as commitment_queries

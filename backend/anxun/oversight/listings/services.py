@@ -20,7 +20,7 @@ from anxun.orgs.models import Enterprise, Regulator
 from anxun.outbox.enqueue import enqueue
 from anxun.oversight.listings import rules as listing_rules
 from anxun.oversight.models import SupervisedListing
-from anxun.oversight.patrols.orders import document_prefix, next_in_series, office_abbreviation
+from anxun.oversight.numbering import document_prefix, next_in_series, office_abbreviation
 
 MSG_NOT_MAJOR = "只有重大隐患可以挂牌督办。"
 MSG_TERMINAL = "该隐患已销号或已驳回，不能挂牌督办。"

@@ -35,6 +35,7 @@ from anxun.notifications import services as notifications
 from anxun.orgs import scoping
 from anxun.orgs.models import Engagement, EngagementEnterprise, Enterprise, Regulator
 from anxun.outbox.enqueue import enqueue
+from anxun.oversight import numbering
 from anxun.oversight.models import (
     FollowUpCheck,
     Patrol,
@@ -503,9 +504,9 @@ def _next_number(regulator: Regulator) -> str:
     """Race-safe: the regulator row is locked while the next number is chosen (PostgreSQL
     FOR UPDATE; SQLite transactions start IMMEDIATE), and the number column is unique."""
     db.session.execute(select(Regulator.id).where(Regulator.id == regulator.id).with_for_update())
-    office = rules.office_abbreviation(regulator.name)
+    office = numbering.office_abbreviation(regulator.name)
     year = clock.today_local().year
-    prefix = rules.document_prefix(office, rules.ORDER_TYPE_WORD, year)
+    prefix = numbering.document_prefix(office, rules.ORDER_TYPE_WORD, year)
     numbers = db.session.scalars(
         select(RectificationOrder.number).where(
             RectificationOrder.regulator_id == regulator.id,

@@ -28,6 +28,8 @@ from anxun.oversight.spot_checks import queries
 ADMIN_ROLES = frozenset({Role.regulator_admin})
 RESULTS = ("no_issues", "issues_found", "not_operating")
 PENDING = "pending"
+MSG_NOT_DRAWN = "只有抽中的检查人员或监管部门管理员可以录入检查结果。"
+MSG_PERSONAL_DATA = "公示内容不得包含个人信息。"
 
 
 def admin_regulator(actor: Actor) -> Regulator:
@@ -192,16 +194,20 @@ def active_pools(regulator: Regulator) -> tuple[list[int], list[int]]:
     return objects, inspectors
 
 
-def _refuse_personal_data(data: dict, published: tuple[str, ...]) -> None:
-    """Texts published on the 双随机一公开 page carry no phone or ID number (422)."""
-    errors = [
+def _personal_data_errors(data: dict, published: tuple[str, ...]) -> list[dict]:
+    """Texts published on the 双随机一公开 page carry no phone or ID number."""
+    return [
         field_error(field, message)
         for field in published
         if data.get(field)
         for message in disclosure.personal_data_problems(data[field])
     ]
+
+
+def _refuse_personal_data(data: dict, published: tuple[str, ...]) -> None:
+    errors = _personal_data_errors(data, published)
     if errors:
-        raise ValidationFailed("公示内容不得包含个人信息。", errors)
+        raise ValidationFailed(MSG_PERSONAL_DATA, errors)
 
 
 def _public_seed() -> str:
@@ -270,20 +276,26 @@ def make_draw(actor: Actor, data: dict) -> SpotCheckDraw:
 
 def record_result(actor: Actor, assignment_id: int, data: dict) -> SpotCheckAssignment:
     """Record what the inspection of a drawn enterprise found (one of its drawn inspectors or the
-    regulator admin). A recorded result changes only when `expected_state` names it (409 else)."""
+    regulator admin). A recorded result changes only when `expected_state` names it (409 else).
+    Only the bureau's own staff record (403); which of them were drawn is a rule of the draw
+    (422 `actor`), checked with the published summary."""
     assignment = queries.get_assignment(actor, assignment_id)
     draw = db.session.get(SpotCheckDraw, assignment.draw_id)
-    if actor.user_id not in assignment.inspector_user_ids and (
-        Role.regulator_admin not in actor.regulator_roles(draw.regulator_id)
-    ):
-        raise Forbidden("只有抽中的检查人员或监管部门管理员可以录入检查结果。")
     current = assignment.result or PENDING
     expected = data.get("expected_state")
     if (expected is not None and expected != current) or (
         expected is None and assignment.result is not None
     ):
         raise StaleState("检查结果已被他人录入或修改，请刷新后重试。", current_state=current)
-    _refuse_personal_data(data, ("summary",))
+    roles = actor.regulator_roles(draw.regulator_id)
+    if not roles:
+        raise Forbidden("只有本部门的监管执法人员可以录入检查结果。")
+    errors = _personal_data_errors(data, ("summary",))
+    if actor.user_id not in assignment.inspector_user_ids and Role.regulator_admin not in roles:
+        detail = "请检查标出的字段。" if errors else MSG_NOT_DRAWN
+        raise ValidationFailed(detail, [field_error("actor", MSG_NOT_DRAWN), *errors])
+    if errors:
+        raise ValidationFailed(MSG_PERSONAL_DATA, errors)
     before = assignment.result
     assignment.result = data["result"]
     assignment.result_summary = data.get("summary", "").strip()
