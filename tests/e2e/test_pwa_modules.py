@@ -623,6 +623,31 @@ def test_a_problem_reads_as_one_sentence_with_its_field_messages(page):
     ]
 
 
+def test_the_desk_names_a_field_by_its_form_label_never_by_its_api_code(page):
+    body = """
+        const form = document.createElement("form");
+        form.innerHTML = `<label>整改期限 <input name="deadline"></label>
+            <label>隐患等级：<select name="level"><option>一般隐患</option></select></label>
+            <input name="note" aria-label="说明"><div class="out"></div>`;
+        document.body.append(form);
+        m.showProblem(form.querySelector(".out"), {title: "提交的数据有误", detail: "请核对。",
+            errors: [{field: "deadline", message: "整改期限不能早于今天。"},
+                     {field: "level", message: "请选择。"}, {field: "note", message: "太长。"},
+                     {field: "answers[HC-1].media_ids", message: "须拍照。"},
+                     {field: "actor", message: "只有本人可以操作。"}]});
+        const items = [...form.querySelectorAll(".out li")].map((li) => li.textContent);
+        form.remove();
+        return items;"""
+    got = run(page, "../desk/js/ui.js", body)
+    assert got == [
+        "整改期限：整改期限不能早于今天。",
+        "隐患等级：请选择。",
+        "说明：太长。",
+        "须拍照。",
+        "只有本人可以操作。",
+    ]
+
+
 def test_the_shared_client_refreshes_once_and_only_a_refused_refresh_ends_the_session(page):
     """Two requests meet an expired token: one refresh serves both. A 502 from the refresh keeps the
     session (the answer says so); a 401 from it ends the session, once per request that needed it."""

@@ -49,6 +49,22 @@ export function table(columns, rows, options = {}) {
   );
 }
 
+// What a person calls the field a server error names: the label of the form control of that name
+// near the message (its form, else the page), never the API's field code; null when no control
+// has that name (a rule about who acts, "actor"), and the message then stands alone.
+function fieldLabel(container, field) {
+  const name = String(field || "").split(/[.[]/)[0];
+  if (!name) return null;
+  const scope = container.closest("form") || container.closest("section") || document;
+  const control = scope.querySelector(`[name="${CSS.escape(name)}"]`);
+  if (!control) return null;
+  const label = control.labels?.[0]?.cloneNode(true);
+  // The label's own words: a control inside the label (a select's options) is not part of them.
+  label?.querySelectorAll("input, select, textarea, button").forEach((inner) => inner.remove());
+  const text = label?.textContent || control.getAttribute("aria-label") || "";
+  return text.replace(/[\s*：:]+$/u, "").trim() || null;
+}
+
 // Render a problem+json body (title, detail, field messages) into a container (replaces it).
 export function showProblem(container, problem) {
   const { title, detail, errors } = problemParts(problem || {});
@@ -63,7 +79,10 @@ export function showProblem(container, problem) {
         ? h(
             "ul",
             {},
-            errors.map((e) => h("li", { dataset: { field: e.field || "" } }, e.field ? `${e.field}：${e.message}` : e.message)),
+            errors.map((e) => {
+              const label = fieldLabel(container, e.field);
+              return h("li", { dataset: { field: e.field || "" } }, label ? `${label}：${e.message}` : e.message);
+            }),
           )
         : null,
     ),
