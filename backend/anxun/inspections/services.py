@@ -63,7 +63,7 @@ def _enterprise_for(actor: Actor, enterprise_id: int | None):
             raise ValidationFailed("请指定企业。", [field_error("enterprise_id", "请指定企业。")])
         enterprise_id = next(iter(actor.enterprise_ids))
     # The industries are read only if a regulator endpoint is configured (the outbox's fan-out).
-    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE, with_industries=False)
+    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE, with_related=False)
     if not actor.roles_in_enterprise(enterprise.id) & ENTERPRISE_ROLES:
         raise Forbidden("只有本企业人员可以提交排查记录。")
     return enterprise

@@ -126,7 +126,7 @@ def get_enterprise(
     access: str = READ,
     area: str | tuple[str, ...] | None = None,
     not_found: str = MSG_ENTERPRISE_NOT_FOUND,
-    with_industries: bool = True,
+    with_related: bool = True,
 ) -> Enterprise:
     """Load an enterprise the actor may see; out of scope is 404, read-only access to write is 403.
 
@@ -134,15 +134,15 @@ def get_enterprise(
     them: an auditor whose engagement scope lacks one gets 404, as if the enterprise were not
     engaged at all. A caller reaching the enterprise through one of its records passes that
     record's message as `not_found`: the 404 names the object that was asked for.
-    `with_industries=False` leaves the industries to be read when first used (a hot path that
-    usually does not need them saves a statement)."""
+    `with_related=False` leaves the industries and the region row to be read when first used (a
+    hot path that usually needs neither saves a statement and a join)."""
     # One statement: the row if readable, and whether it is writable too.
     writable = enterprise_clause(actor, WRITE) if access == WRITE else true()
     query = select(Enterprise, writable.label("writable")).where(
         Enterprise.id == enterprise_id, enterprise_clause(actor, READ, area)
     )
-    if not with_industries:
-        query = query.options(lazyload(Enterprise.industry_rows))
+    if not with_related:
+        query = query.options(lazyload(Enterprise.industry_rows), lazyload(Enterprise.region))
     row = db.session.execute(query).first()
     if row is None:
         raise NotFound(not_found)
