@@ -16,7 +16,7 @@ const PRECACHE = {
     "/js/db.js": "9afb22d55621d840",
     "/js/geo.js": "12e5ab1935be8ae0",
     "/js/hazard_queues.js": "05075d9121d7af8b",
-    "/js/inspection.js": "b3ea5981cb317117",
+    "/js/inspection.js": "0dfbfcdf177806c5",
     "/js/outbox.js": "04e8f30fc6682e34",
     "/js/photo.js": "0b018ac8f245afa4",
     "/js/screens/commitment.js": "e933b4b22d45fc32",
@@ -25,7 +25,7 @@ const PRECACHE = {
     "/js/screens/hazard_forms.js": "69c79ede35b889cf",
     "/js/screens/hazards.js": "92850feaded60a4a",
     "/js/screens/incident.js": "e6c3d1e1ead41754",
-    "/js/screens/inspect.js": "e9d28af63cac7c52",
+    "/js/screens/inspect.js": "2aab05240f2e8e34",
     "/js/screens/login.js": "08db1d15f21b7040",
     "/js/screens/orders.js": "24495c54b31b2641",
     "/js/screens/password.js": "60e88ff314f1cbf6",
@@ -49,7 +49,7 @@ const PRECACHE = {
     "/shared/problems.js": "ba288c389e232b07",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "80cf6f41f0dc"
+  "version": "5408fb25b523"
 };
 // PRECACHE-END
 

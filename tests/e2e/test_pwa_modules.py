@@ -135,13 +135,13 @@ def test_payload_drops_values_of_na_and_plain_items(page):
         "gps": {"lat": 29.98, "lon": 121.64, "accuracy": 12},
         "device_id": "dev-1",
         "answers": [
-            {"item_id": "HC-01A", "result": "na", "value": None, "note": "", "media": []},
+            {"item_id": "HC-01A", "result": "na", "value": None, "note": "", "media_ids": []},
             {
                 "item_id": "HC-MAJ-01",
                 "result": "fail",
                 "value": None,
                 "note": "证书过期",
-                "media": ["m1"],
+                "media_ids": ["m1"],
             },
         ],
     }
