@@ -234,7 +234,7 @@ def test_a_first_grade_hot_work_inside_a_confined_space_runs_from_draft_to_close
 
     no_photo = client.post(
         f"/api/v1/permits/{hot['id']}/closure",
-        json={"is_site_checked": True, "photo_ids": []},
+        json={"is_site_checked": True, "close_media_ids": []},
         headers=guardian,
     )
     assert no_photo.status_code == 422
@@ -242,7 +242,7 @@ def test_a_first_grade_hot_work_inside_a_confined_space_runs_from_draft_to_close
         client,
         guardian,
         f"/api/v1/permits/{hot['id']}/closure",
-        {"is_site_checked": True, "photo_ids": [site["photo"]]},
+        {"is_site_checked": True, "close_media_ids": [site["photo"]]},
     )
     assert hot["state"]["code"] == "closed"
     assert [t["action"] for t in hot["transitions"]] == [
