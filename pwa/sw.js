@@ -21,19 +21,19 @@ const PRECACHE = {
     "/js/photo.js": "0b018ac8f245afa4",
     "/js/screens/commitment.js": "e933b4b22d45fc32",
     "/js/screens/evidence.js": "94d5b0383d071567",
-    "/js/screens/hazard.js": "95e549d4a4e03fe1",
-    "/js/screens/hazard_forms.js": "69c79ede35b889cf",
+    "/js/screens/hazard.js": "c2b8040821d52938",
+    "/js/screens/hazard_forms.js": "76935d7252b2e1c7",
     "/js/screens/hazards.js": "92850feaded60a4a",
     "/js/screens/incident.js": "e6c3d1e1ead41754",
     "/js/screens/inspect.js": "2aab05240f2e8e34",
     "/js/screens/login.js": "08db1d15f21b7040",
     "/js/screens/orders.js": "24495c54b31b2641",
     "/js/screens/password.js": "60e88ff314f1cbf6",
-    "/js/screens/permits.js": "d35dd9847c25f3f6",
+    "/js/screens/permits.js": "3844a47ef99e1143",
     "/js/screens/place.js": "0c3a7da14293a9b9",
     "/js/screens/reads.js": "d4727c6531bdb023",
     "/js/screens/records.js": "e3cb9ffdf929455a",
-    "/js/screens/report.js": "5d775e2a08f7459b",
+    "/js/screens/report.js": "891cf0add0a208f4",
     "/js/screens/scan.js": "74c3d051075c39e2",
     "/js/screens/settings.js": "d46ad5ac94cba0e4",
     "/js/screens/standards.js": "9d4afcc897bb6643",
@@ -49,7 +49,7 @@ const PRECACHE = {
     "/shared/problems.js": "ba288c389e232b07",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "5408fb25b523"
+  "version": "aac85297ba27"
 };
 // PRECACHE-END
 

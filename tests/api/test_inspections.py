@@ -65,7 +65,7 @@ def test_inspection_with_two_failures_raises_two_hazards(client, officer, hc_che
     hazard = db.session.scalar(select(Hazard).where(Hazard.item_id == major["id"]))
     assert hazard.state == "reported"
     assert hazard.basis == major["basis"]
-    assert hazard.photo_ids == photos[major["id"]]
+    assert hazard.media_ids == photos[major["id"]]
     assert hazard.source == "self_inspection"
     # People read the basis with document names, without articles that await verification.
     detail = client.get(f"/api/v1/hazards/{hazard.id}", headers=officer).get_json()

@@ -503,7 +503,7 @@ def test_a_direct_report_needs_a_title_and_a_photo(page):
         "enterprise_id": 3,
         "title": "通道堵塞",
         "description": "",
-        "photo_ids": ["p1"],
+        "media_ids": ["p1"],
         "proposed_level": "major",
     }
     assert place_id == 7
