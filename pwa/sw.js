@@ -39,7 +39,7 @@ const PRECACHE = {
     "/js/screens/standards.js": "9d4afcc897bb6643",
     "/js/screens/tasks.js": "c0b7971ec26a0683",
     "/js/session.js": "a0d8da7dafe7e74c",
-    "/js/sync.js": "45c06558f5d20821",
+    "/js/sync.js": "60701302ddcf1a89",
     "/js/ui.js": "1f7249b04eccdcc1",
     "/js/viewer.js": "1b5b2a65d3112407",
     "/manifest.webmanifest": "1281bd48523621a1",
@@ -49,7 +49,7 @@ const PRECACHE = {
     "/shared/problems.js": "ba288c389e232b07",
     "/vendor/jsqr/jsQR.js": "bc40c8a15196236b"
   },
-  "version": "aac85297ba27"
+  "version": "85a4b5da9cd1"
 };
 // PRECACHE-END
 
