@@ -377,7 +377,7 @@ def test_a_rule_about_who_did_what_is_422_and_a_role_that_may_never_act_is_403(
     )
 
 
-def test_missing_after_photos_ask_the_device_to_upload_first(client, login_as, world, db, photo):
+def test_missing_after_media_ask_the_device_to_upload_first(client, login_as, world, db, photo):
     officer = login_as("officer-hc")
     hid = report(client, officer, world, photo)["id"]
     foreign, unknown = photo("con"), str(uuid.uuid4())
