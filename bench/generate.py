@@ -196,7 +196,7 @@ def _hazard_row(rng, enterprise_id, place_id, user_id, now, item, version_id):
         "place_id": place_id,
         "title": f"检查项 {item} 不符合要求",
         "description": "现场检查发现问题。",
-        "photo_ids": [],
+        "photo_ids": [],  # the column's name (Hazard.media_ids in the code and the API)
         "proposed_level": "major" if major else "general",
         "level": level,
         "category": None,

@@ -149,7 +149,7 @@ def make_body(variant: str, checklist: dict, photo: str) -> dict:
         return payload(checklist, failures={item["id"]: [photo]})
     body = payload(checklist)
     if variant == "photo":
-        body["answers"][0]["media"] = [photo]
+        body["answers"][0]["media_ids"] = [photo]
     return body
 
 

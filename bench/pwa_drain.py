@@ -115,7 +115,7 @@ CLONE = """async ({template, items}) => {
         await db.putMedia({ ...photo, id: item.media, owner: item.id, blob, sha256: item.sha256,
                             width: 1600, height: 1200, size: blob.size, uploaded: false });
         const answers = tmpl.payload.answers.map((a) =>
-            a.media && a.media.length ? { ...a, media: [item.media] } : a);
+            a.media_ids && a.media_ids.length ? { ...a, media_ids: [item.media] } : a);
         seq += 1;
         await db.putOutboxEntry({ ...tmpl, id: item.id, seq, media: [item.media],
                                   payload: { ...tmpl.payload, id: item.id, answers,

@@ -151,7 +151,7 @@ def make_hazard(
         "source": "direct",
         "title": f"测试隐患{next(_counter)}",
         "description": "",
-        "photo_ids": [],
+        "media_ids": [],
         "proposed_level": "general",
         "state": state,
         "reported_by_user_id": reporter_id,
@@ -163,7 +163,7 @@ def make_hazard(
     hazard = Hazard(**fields)
     db.session.add(hazard)
     db.session.flush()
-    history = [(reported_at, "report", "reported", "", {"photo_ids": hazard.photo_ids})]
+    history = [(reported_at, "report", "reported", "", {"media_ids": hazard.media_ids})]
     previous = None
     for step in [*history, *steps]:
         moment, action, to_state = step[:3]

@@ -73,7 +73,7 @@ def make_hazard(key: str = "hc", reporter: str | None = None, **data) -> Hazard:
     report = {
         "title": f"测试隐患{next(_counter)}",
         "description": "现场发现的问题",
-        "photo_ids": [make_media(enterprise.id, reporter)],
+        "media_ids": [make_media(enterprise.id, reporter)],
         "proposed_level": "general",
         **data,
     }
@@ -136,13 +136,13 @@ def hazard_in(state: str, level: str = "general", key: str = "hc", days: int = 7
         "plan": (f"officer-{key}", plan_fields(key, days)),
         "submit_plan": (
             f"officer-{key}",
-            {**plan_fields(key, days), "governance_plan": make_media(enterprise_id)},
+            {**plan_fields(key, days), "governance_plan_id": make_media(enterprise_id)},
         ),
         "approve_plan": (f"head-{key}", {}),
         "submit_rectification": (
             f"rectifier-{key}",
             {
-                "after_photos": [make_media(enterprise_id, f"rectifier-{key}")],
+                "after_media_ids": [make_media(enterprise_id, f"rectifier-{key}")],
                 "note": "已整改完毕",
             },
         ),

@@ -62,7 +62,7 @@ def payload(detail: dict, *, answers=None, failures=None, inspection_id=None, it
         for item in chosen:
             answer = passing_answer(item)
             if item["id"] in failures:
-                answer.update(result="fail", media=failures[item["id"]], note="现场发现问题")
+                answer.update(result="fail", media_ids=failures[item["id"]], note="现场发现问题")
                 if item["answer"]["type"] == "number":
                     limit = item["answer"].get("max")
                     answer["value"] = (

@@ -139,7 +139,7 @@ export function buildPayload(draft, items, deviceId, finishedAt) {
         result: a.result,
         value: na || item.answer.type === "pass_fail_na" ? null : a.value ?? null,
         note: a.note || "",
-        media: a.media || [],
+        media_ids: a.media || [],
       };
     }),
   };

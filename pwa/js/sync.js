@@ -82,12 +82,35 @@ export function planRound(due, size = BATCH_SIZE) {
   return { batches, singles: due.filter((e) => !BATCH_KINDS.has(e.kind)) };
 }
 
+// Request fields an older version of the app queued under the names the API used then
+// (docs/api.md, "Bodies and names").
+const LEGACY_KEYS = {
+  transition: { after_photos: "after_media_ids", governance_plan: "governance_plan_id" },
+  hazard_report: { photo_ids: "media_ids" },
+  permit_measure: { photo_ids: "media_ids" },
+};
+
+// Pure: a queued record's payload under the API's current names, so a record queued before an
+// upgrade of the app is still sent after it. The stored record is left as it was.
+export function upgradeLegacyPayload(kind, payload) {
+  const renames = LEGACY_KEYS[kind] || {};
+  const upgraded = {};
+  for (const [key, value] of Object.entries(payload)) upgraded[renames[key] || key] = value;
+  if (kind === "inspection" && Array.isArray(payload.answers)) {
+    upgraded.answers = payload.answers.map(({ media, ...answer }) =>
+      media === undefined || "media_ids" in answer ? answer : { ...answer, media_ids: media },
+    );
+  }
+  return upgraded;
+}
+
 // Pure: one record as an item of POST /sync, its body what the single endpoint would get.
 export function syncItem(entry, sentAt) {
+  const payload = upgradeLegacyPayload(entry.kind, entry.payload);
   if (entry.kind === "inspection") {
-    return { kind: "inspection", id: entry.id, body: { ...entry.payload, sent_at: sentAt } };
+    return { kind: "inspection", id: entry.id, body: { ...payload, sent_at: sentAt } };
   }
-  const { hazard_id: hazardId, ...body } = entry.payload;
+  const { hazard_id: hazardId, ...body } = payload;
   return { kind: "transition", id: entry.id, hazard_id: hazardId, body };
 }
 
@@ -201,31 +224,32 @@ async function markMediaMissing(ids) {
 }
 
 function send(entry) {
+  const payload = upgradeLegacyPayload(entry.kind, entry.payload);
   if (entry.kind === "inspection") {
     return api.request("inspections", {
       method: "POST",
-      json: { ...entry.payload, sent_at: new Date().toISOString() },
+      json: { ...payload, sent_at: new Date().toISOString() },
     });
   }
-  if (entry.kind === "incident") return api.request("incidents", { method: "POST", json: entry.payload });
+  if (entry.kind === "incident") return api.request("incidents", { method: "POST", json: payload });
   // 随手拍: the hazard's id is the client UUID; a replay answers the same hazard (200).
-  if (entry.kind === "hazard_report") return api.request("hazards", { method: "POST", json: entry.payload });
+  if (entry.kind === "hazard_report") return api.request("hazards", { method: "POST", json: payload });
   if (entry.kind === "evidence_answer") {
-    const { request_id: requestId, ...answer } = entry.payload;
+    const { request_id: requestId, ...answer } = payload;
     return api.request(`evidence-requests/${requestId}/answer`, {
       method: "POST",
       json: { ...answer, sent_at: new Date().toISOString() },
     });
   }
   if (entry.kind === "incident_report") {
-    const { incident_id: incidentId, ...report } = entry.payload;
+    const { incident_id: incidentId, ...report } = payload;
     return api.request(`incidents/${incidentId}/reports`, { method: "POST", json: report });
   }
   if (PERMIT_KINDS[entry.kind]) {
-    const { permit_id: permitId, ...step } = entry.payload;
+    const { permit_id: permitId, ...step } = payload;
     return api.request(`permits/${permitId}/${PERMIT_KINDS[entry.kind]}`, { method: "POST", json: step });
   }
-  const { hazard_id: hazardId, ...body } = entry.payload;
+  const { hazard_id: hazardId, ...body } = payload;
   return api.request(`hazards/${hazardId}/transitions`, { method: "POST", json: body });
 }
 

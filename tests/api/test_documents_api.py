@@ -297,7 +297,7 @@ def record(app, db, world, tmp_path):
         reported_at=utc(2026, 11, 25, 2, 31),
         inspection_id=inspection.id,
         title="特种作业人员证件过期",
-        photo_ids=[str(photo.id)],
+        media_ids=[str(photo.id)],
         steps=[
             (utc(2026, 11, 25, 3, 0), "confirm", "confirmed"),
             (utc(2026, 11, 25, 4, 0), "plan", "rectifying"),

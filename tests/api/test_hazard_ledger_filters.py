@@ -30,7 +30,7 @@ def report(client, headers, db, world, title, key="hc"):
     photo = make_media(world["enterprise"][key], f"officer-{key}")
     db.session.commit()
     body = {"id": str(uuid.uuid4()), "enterprise_id": world["enterprise"][key], "title": title}
-    body["photo_ids"] = [photo]
+    body["media_ids"] = [photo]
     response = client.post("/api/v1/hazards", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     return response.json["id"]

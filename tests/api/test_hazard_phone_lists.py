@@ -12,7 +12,7 @@ def listed(client, headers, query):
 
 
 def direct_report(client, headers, title):
-    body = {"id": str(uuid.uuid4()), "title": title, "photo_ids": [upload_photo(client, headers)]}
+    body = {"id": str(uuid.uuid4()), "title": title, "media_ids": [upload_photo(client, headers)]}
     response = client.post("/api/v1/hazards", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     return response.json["id"]

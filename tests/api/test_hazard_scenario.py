@@ -80,7 +80,7 @@ def test_general_hazards_walk_the_loop_and_replays_change_nothing(client, login_
         on_spot,
         "fix_on_spot",
         "reported",
-        after_photos=[upload_photo(client, officer)],
+        after_media_ids=[upload_photo(client, officer)],
         note="当场已整改",
     )
     assert fixed["state"]["code"] == "closed"
@@ -117,7 +117,7 @@ def test_general_hazards_walk_the_loop_and_replays_change_nothing(client, login_
         planned,
         "submit_rectification",
         "rectifying",
-        after_photos=[upload_photo(client, rectifier)],
+        after_media_ids=[upload_photo(client, rectifier)],
         note="已更换",
     )
     assert step["state"]["code"] == "pending_verification"
@@ -131,7 +131,7 @@ def test_general_hazards_walk_the_loop_and_replays_change_nothing(client, login_
         planned,
         "submit_rectification",
         "rectifying",
-        after_photos=[upload_photo(client, rectifier)],
+        after_media_ids=[upload_photo(client, rectifier)],
         note="螺栓已紧固",
     )
     same_person = client.post(
@@ -218,7 +218,7 @@ def test_major_hazard_ends_awaiting_signoff_with_an_outbox_event(client, login_a
         funds=150000,
         deadline=deadline,
         contingency="停车并撤离无关人员",
-        governance_plan=governance,
+        governance_plan_id=governance,
     )
     refused = client.post(
         f"/api/v1/hazards/{hazard_id}/transitions",
@@ -239,7 +239,7 @@ def test_major_hazard_ends_awaiting_signoff_with_an_outbox_event(client, login_a
         hazard_id,
         "submit_rectification",
         "rectifying",
-        after_photos=[upload_photo(client, rectifier)],
+        after_media_ids=[upload_photo(client, rectifier)],
         note="阀组已更换并试压合格",
     )
     step = act(client, officer, hazard_id, "verify_pass", "pending_verification")
@@ -259,7 +259,7 @@ def test_overdue_appears_when_the_deadline_passes(client, login_as, db, world, f
             "enterprise_id": world["enterprise"]["hc"],
             "title": "消防通道堵塞",
             "description": "仓库东侧通道堆放货物",
-            "photo_ids": [upload_photo(client, officer)],
+            "media_ids": [upload_photo(client, officer)],
             "proposed_level": "general",
         },
         headers=officer,

@@ -22,7 +22,7 @@ def test_the_head_of_a_small_enterprise_may_verify_their_own_rectification(clien
         body = {
             "id": str(uuid.uuid4()),
             "title": "除尘器泄爆口朝向人员通道",
-            "photo_ids": [upload_photo(client, headers)],
+            "media_ids": [upload_photo(client, headers)],
         }
         hazard_id = client.post("/api/v1/hazards", json=body, headers=headers).json["id"]
         confirm = {"level": "general", "category": "thing", "deadline": deadline}
@@ -35,7 +35,7 @@ def test_the_head_of_a_small_enterprise_may_verify_their_own_rectification(clien
             "contingency": "整改前停用该除尘器",
         }
         assert act(client, headers, hazard_id, "plan", "confirmed", **plan).status_code == 200
-        done = {"note": "已加装导流管", "after_photos": [upload_photo(client, headers)]}
+        done = {"note": "已加装导流管", "after_media_ids": [upload_photo(client, headers)]}
         response = act(client, headers, hazard_id, "submit_rectification", "rectifying", **done)
         assert response.status_code == 200, response.json
         return hazard_id
@@ -62,7 +62,7 @@ def test_the_head_of_a_medium_enterprise_may_not(client, login_as, world):
     body = {
         "id": str(uuid.uuid4()),
         "title": "配电柜门未关",
-        "photo_ids": [upload_photo(client, head)],
+        "media_ids": [upload_photo(client, head)],
     }
     hazard_id = client.post("/api/v1/hazards", json=body, headers=head).json["id"]
     deadline = (clock.today_local() + timedelta(days=5)).isoformat()
@@ -77,7 +77,7 @@ def test_the_head_of_a_medium_enterprise_may_not(client, login_as, world):
         "contingency": "设置警示",
     }
     assert act(client, head, hazard_id, "plan", "confirmed", **plan).status_code == 200
-    done = {"note": "已上锁", "after_photos": [upload_photo(client, head)]}
+    done = {"note": "已上锁", "after_media_ids": [upload_photo(client, head)]}
     assert (
         act(client, head, hazard_id, "submit_rectification", "rectifying", **done).status_code
         == 200

@@ -58,7 +58,7 @@ def report(client, headers, world, photo, key="hc", **overrides):
         "enterprise_id": world["enterprise"][key],
         "title": "消防通道堵塞",
         "description": "仓库东侧通道堆放货物",
-        "photo_ids": [photo(key)],
+        "media_ids": [photo(key)],
         "proposed_level": "general",
         **overrides,
     }
@@ -115,13 +115,13 @@ def test_a_general_hazard_walks_the_whole_loop(client, login_as, world, db, phot
     assert codes(
         client.get(f"/api/v1/hazards/{hid}", headers=rectifier).json["available_actions"]
     ) == ["submit_rectification"]
-    submit = {"after_photos": [photo(uploader="rectifier-hc")], "note": "已更换"}
+    submit = {"after_media_ids": [photo(uploader="rectifier-hc")], "note": "已更换"}
     ok(act(client, rectifier, hid, "submit_rectification", "rectifying", **submit))
     no_reason = act(client, officer, hid, "verify_reject", "pending_verification")
     assert no_reason.status_code == 422
     assert [e["field"] for e in no_reason.json["errors"]] == ["reason"]
     ok(act(client, officer, hid, "verify_reject", "pending_verification", reason="螺栓未紧固"))
-    again = {"after_photos": [photo(uploader="rectifier-hc")], "note": "螺栓已紧固"}
+    again = {"after_media_ids": [photo(uploader="rectifier-hc")], "note": "螺栓已紧固"}
     ok(act(client, rectifier, hid, "submit_rectification", "rectifying", **again))
     assert act(client, rectifier, hid, "verify_pass", "pending_verification").status_code == 403
     closed = ok(act(client, head, hid, "verify_pass", "pending_verification", note="合格"))
@@ -147,7 +147,7 @@ def test_a_general_hazard_walks_the_whole_loop(client, login_as, world, db, phot
     assert history[0]["action"]["label"] == "上报"
     assert (history[0]["from_state"], history[0]["to_state"]["label"]) == (None, "已上报")
     assert history[4]["evidence"] == {"reason": "螺栓未紧固"}
-    assert history[5]["evidence"] == {"after_photos": again["after_photos"]}
+    assert history[5]["evidence"] == {"after_media_ids": again["after_media_ids"]}
     assert history[2]["evidence"]["funds"] == "2000.00"
     assert history[6]["actor_label"] == "周立新(head-hc)"
     assert history[6]["note"] == "合格"
@@ -178,7 +178,7 @@ def test_a_major_hazard_needs_plan_approval_and_regulator_signoff(
     assert plain_plan.status_code == 422
     assert [e["field"] for e in plain_plan.json["errors"]] == ["level"]
     governance = photo()
-    plan = plan_fields(world, 30, governance_plan=governance)
+    plan = plan_fields(world, 30, governance_plan_id=governance)
     submitted = ok(act(client, officer, hid, "submit_plan", "confirmed", **plan))
     assert (submitted["state"]["code"], submitted["governance_plan_id"]) == (
         "confirmed",
@@ -190,7 +190,7 @@ def test_a_major_hazard_needs_plan_approval_and_regulator_signoff(
         "/problems/forbidden",
     )
     assert ok(act(client, head, hid, "approve_plan", "confirmed"))["state"]["code"] == "rectifying"
-    submit = {"after_photos": [photo()], "note": "阀组已更换并试压合格"}
+    submit = {"after_media_ids": [photo()], "note": "阀组已更换并试压合格"}
     ok(act(client, rectifier, hid, "submit_rectification", "rectifying", **submit))
     waiting = ok(act(client, officer, hid, "verify_pass", "pending_verification"))
     assert (waiting["state"]["code"], waiting["closed_at"]) == ("awaiting_signoff", None)
@@ -241,20 +241,54 @@ def test_fix_on_spot_closes_in_one_step_with_an_after_photo(client, login_as, wo
     officer = login_as("officer-hc")
     hid = report(client, officer, world, photo)["id"]
     after = photo()
-    fixed = ok(act(client, officer, hid, "fix_on_spot", "reported", after_photos=[after]))
+    fixed = ok(act(client, officer, hid, "fix_on_spot", "reported", after_media_ids=[after]))
     assert (fixed["state"]["code"], fixed["is_fixed_on_spot"], fixed["level"]["code"]) == (
         "closed",
         True,
         "general",
     )
     assert [(h["action"]["code"], h["evidence"]) for h in fixed["history"]] == [
-        ("report", {"photo_ids": fixed["photo_ids"]}),
-        ("fix_on_spot", {"after_photos": [after]}),
+        ("report", {"media_ids": fixed["media_ids"]}),
+        ("fix_on_spot", {"after_media_ids": [after]}),
     ]
     major = report(client, officer, world, photo, proposed_level="major")["id"]
-    refused = act(client, officer, major, "fix_on_spot", "reported", after_photos=[photo()])
+    refused = act(client, officer, major, "fix_on_spot", "reported", after_media_ids=[photo()])
     assert refused.status_code == 422
     assert refused.json["errors"] == [{"field": "level", "message": "重大隐患不能即查即改。"}]
+
+
+def test_history_stored_under_the_old_evidence_keys_reads_with_the_current_names(
+    client, login_as, world, db, photo
+):
+    """Evidence rows are history and never rewritten: rows written before the rename keep
+    `photo_ids`, `after_photos` and `governance_plan`, and are read under the current names."""
+    officer = login_as("officer-hc")
+    hid = report(client, officer, world, photo)["id"]
+    before, after, plan = photo(), photo(), photo()
+    stored = db.session.scalars(
+        select(HazardTransition).where(HazardTransition.hazard_id == uuid.UUID(hid))
+    ).one()
+    stored.evidence = {"photo_ids": [before]}
+    old = {"after_photos": [after], "governance_plan": plan, "funds": 1200}
+    db.session.add(
+        HazardTransition(
+            hazard_id=stored.hazard_id,
+            action="submit_rectification",
+            from_state="reported",
+            to_state="reported",
+            actor_user_id=stored.actor_user_id,
+            actor_label=stored.actor_label,
+            note="",
+            evidence=old,
+            created_at=NOW,
+        )
+    )
+    db.session.commit()
+    history = client.get(f"/api/v1/hazards/{hid}", headers=officer).get_json()["history"]
+    assert [h["evidence"] for h in history] == [
+        {"media_ids": [before]},
+        {"after_media_ids": [after], "governance_plan_id": plan, "funds": "1200.00"},
+    ]
 
 
 def test_a_stale_expected_state_is_409_and_writes_nothing(client, login_as, world, db, photo):
@@ -297,7 +331,7 @@ def test_the_verifier_must_not_be_the_rectifier(client, login_as, world, photo):
     hid = report(client, officer, world, photo)["id"]
     ok(act(client, officer, hid, "confirm", "reported", **confirm_fields()))
     ok(act(client, officer, hid, "plan", "confirmed", **plan_fields(world)))
-    submit = {"after_photos": [photo()], "note": "安全员自行整改"}
+    submit = {"after_media_ids": [photo()], "note": "安全员自行整改"}
     ok(act(client, officer, hid, "submit_rectification", "rectifying", **submit))
     same = act(client, officer, hid, "verify_pass", "pending_verification")
     assert same.status_code == 422
@@ -315,7 +349,7 @@ def test_a_rule_about_who_did_what_is_422_and_a_role_that_may_never_act_is_403(
     plan = plan_fields(world, responsible_user_id=world["users"]["head-hc"])
     ok(act(client, officer, hid, "plan", "confirmed", **plan))
     before = counts(db)
-    submit = {"after_photos": [photo(uploader="rectifier-hc")], "note": "已更换"}
+    submit = {"after_media_ids": [photo(uploader="rectifier-hc")], "note": "已更换"}
     not_responsible = act(client, rectifier, hid, "submit_rectification", "rectifying", **submit)
     assert (not_responsible.status_code, not_responsible.json["type"]) == (
         422,
@@ -343,12 +377,14 @@ def test_a_rule_about_who_did_what_is_422_and_a_role_that_may_never_act_is_403(
     )
 
 
-def test_missing_after_photos_ask_the_device_to_upload_first(client, login_as, world, db, photo):
+def test_missing_after_media_ask_the_device_to_upload_first(client, login_as, world, db, photo):
     officer = login_as("officer-hc")
     hid = report(client, officer, world, photo)["id"]
     foreign, unknown = photo("con"), str(uuid.uuid4())
     before = counts(db)
-    missing = act(client, officer, hid, "fix_on_spot", "reported", after_photos=[foreign, unknown])
+    missing = act(
+        client, officer, hid, "fix_on_spot", "reported", after_media_ids=[foreign, unknown]
+    )
     assert missing.status_code == 409
     assert missing.json["type"] == "/problems/missing-media"
     assert missing.json["missing_media"] == [foreign, unknown]
@@ -510,7 +546,7 @@ def test_direct_reports_are_idempotent_and_limited_to_staff(client, login_as, wo
         "id": str(uuid.uuid4()),
         "enterprise_id": world["enterprise"]["hc"],
         "title": "配电柜门未关闭",
-        "photo_ids": [photo()],
+        "media_ids": [photo()],
     }
     first = client.post("/api/v1/hazards", json=body, headers=officer)
     assert first.status_code == 201
@@ -527,7 +563,7 @@ def test_direct_reports_are_idempotent_and_limited_to_staff(client, login_as, wo
     unknown = str(uuid.uuid4())
     missing = client.post(
         "/api/v1/hazards",
-        json={**body, "id": str(uuid.uuid4()), "photo_ids": [unknown]},
+        json={**body, "id": str(uuid.uuid4()), "media_ids": [unknown]},
         headers=officer,
     )
     assert (missing.status_code, missing.json["missing_media"]) == (409, [unknown])

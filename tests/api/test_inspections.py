@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from anxun.core.audit import AuditEntry
 from anxun.hazards.models import Hazard
 from anxun.inspections.models import Inspection, Place
+from anxun.inspections.schemas import InspectionSubmitSchema
+from anxun.inspections.services import payload_digest
 from tests.inspection_helpers import items_of, payload, upload_photo
 
 
@@ -63,7 +65,7 @@ def test_inspection_with_two_failures_raises_two_hazards(client, officer, hc_che
     hazard = db.session.scalar(select(Hazard).where(Hazard.item_id == major["id"]))
     assert hazard.state == "reported"
     assert hazard.basis == major["basis"]
-    assert hazard.photo_ids == photos[major["id"]]
+    assert hazard.media_ids == photos[major["id"]]
     assert hazard.source == "self_inspection"
     # People read the basis with document names, without articles that await verification.
     detail = client.get(f"/api/v1/hazards/{hazard.id}", headers=officer).get_json()
@@ -134,9 +136,9 @@ def test_out_of_limit_reading_fails_by_itself(client, officer, hc_checklist, db)
     assert refused.status_code == 422  # it fails, and a failed item needs its photo
     index = next(n for n, a in enumerate(body["answers"]) if a["item_id"] == number["id"])
     assert refused.get_json()["errors"] == [
-        {"field": f"answers[{number['id']}].media", "message": "不合格项须拍照留证。"}
+        {"field": f"answers[{number['id']}].media_ids", "message": "不合格项须拍照留证。"}
     ]
-    body["answers"][index]["media"] = [upload_photo(client, officer)]
+    body["answers"][index]["media_ids"] = [upload_photo(client, officer)]
     accepted = client.post("/api/v1/inspections", json=body, headers=officer)
     assert accepted.status_code == 201
     assert accepted.get_json()["summary"]["fail"] == 1
@@ -204,12 +206,12 @@ def test_schema_errors_in_answers_name_the_item_not_its_position(client, officer
     body = payload(hc_checklist)
     first, second = body["answers"][0]["item_id"], body["answers"][7]["item_id"]
     body["answers"][0]["result"] = "maybe"
-    body["answers"][7]["media"] = ["not-a-uuid"]
+    body["answers"][7]["media_ids"] = ["not-a-uuid"]
     del body["answers"][9]["item_id"]
     response = client.post("/api/v1/inspections", json=body, headers=officer)
     assert response.status_code == 422
     assert sorted(e["field"] for e in response.get_json()["errors"]) == sorted(
-        [f"answers[{first}].result", f"answers[{second}].media.0", "answers.9.item_id"]
+        [f"answers[{first}].result", f"answers[{second}].media_ids.0", "answers.9.item_id"]
     )
 
 
@@ -428,3 +430,52 @@ def test_scanning_a_place_shows_its_effective_risk_level(client, login_as, db, w
     db.session.commit()
     raised = client.get("/api/v1/places/by-token/RISKPLC1", headers=officer).get_json()["risk"]
     assert (raised["level"]["code"], raised["raised"]) == ("orange", True)
+
+
+# A submission as a phone sends it, fixed so its digest can be pinned.
+PINNED_SUBMISSION = {
+    "id": "5b0c3a52-6f1e-4d8e-9a51-3f5c2f0e7a11",
+    "checklist_code": "hazardous-chemicals",
+    "checklist_version": "a" * 64,
+    "started_at": "2026-11-25T01:00:00+00:00",
+    "finished_at": "2026-11-25T01:20:00+00:00",
+    "device_id": "dev-1",
+    "answers": [
+        {"item_id": "HC-01A", "result": "pass", "value": 12},
+        {
+            "item_id": "HC-MAJ-01",
+            "result": "fail",
+            "note": "证书过期",
+            "media_ids": ["0f6b7a0e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"],
+        },
+    ],
+}
+# payload_digest of PINNED_SUBMISSION as the server computed it while the request field was still
+# `answers[].media`: a record sent then and retried now must be recognised as a replay.
+DIGEST_BEFORE_RENAME = "532aca894cdd657683395638a9c4934fe1cd80b94107fd6631220664a1f323e4"
+
+
+def test_the_replay_digest_did_not_change_when_answers_media_became_media_ids():
+    loaded = InspectionSubmitSchema().load(PINNED_SUBMISSION)
+    assert payload_digest(loaded) == DIGEST_BEFORE_RENAME
+
+
+def test_the_stored_digest_is_over_the_loaded_answers_so_a_sync_retry_replays(
+    client, officer, hc_checklist, db
+):
+    major, _ = major_and_general(hc_checklist)
+    body = payload(hc_checklist, failures={major["id"]: [upload_photo(client, officer)]})
+    first = client.post("/api/v1/inspections", json=body, headers=officer)
+    assert first.status_code == 201
+    # The stored digest is what the old schema loaded: the photos under the internal key `media`.
+    stored = db.session.get(Inspection, uuid.UUID(body["id"]))
+    loaded = InspectionSubmitSchema().load(body)
+    assert all("media" in a and "media_ids" not in a for a in loaded["answers"])
+    assert stored.payload_digest == payload_digest(loaded)
+    retry = client.post(
+        "/api/v1/sync",
+        json={"items": [{"kind": "inspection", "id": body["id"], "body": body}]},
+        headers=officer,
+    )
+    [result] = retry.get_json()["results"]
+    assert (result["status"], result["replayed"]) == (200, True)

@@ -522,7 +522,7 @@ def test_an_unchanged_photo_answers_304_to_its_etag(client, officer, hc_photo):
     assert response.status_code == 304
 
 
-def test_unknown_photo_ids_are_404(client, officer):
+def test_unknown_media_ids_are_404(client, officer):
     for url in (f"/api/v1/media/{uuid.uuid4()}", f"/api/v1/media/{uuid.uuid4()}/thumb"):
         response = client.get(url, headers=officer)
         assert response.status_code == 404

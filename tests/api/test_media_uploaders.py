@@ -96,13 +96,13 @@ def test_the_auditors_photo_serves_a_finding_of_the_run(app, client, world, logi
     photo_id = photo.get_json()["id"]
     response = client.post(
         f"/api/v1/audit-runs/{run_id}/findings",
-        json={"title": "静电接地未检测", "photo_ids": [photo_id]},
+        json={"title": "静电接地未检测", "media_ids": [photo_id]},
         headers=auditor,
     )
     assert response.status_code == 201, response.get_json()
     with app.app_context():
         hazard = db.session.get(Hazard, uuid.UUID(response.get_json()["id"]))
-        assert (hazard.photo_ids, hazard.audit_run_id) == ([photo_id], run_id)
+        assert (hazard.media_ids, hazard.audit_run_id) == ([photo_id], run_id)
     shown = client.get(f"/api/v1/media/{photo_id}/thumb", headers=login_as("head-hc"))
     assert shown.status_code == 200
 
@@ -164,15 +164,15 @@ def test_a_regulator_uploads_while_a_patrol_of_the_enterprise_is_open(app, clien
             "basis": [{"document": "《中华人民共和国安全生产法》", "clause": "第六十五条"}],
             "proposed_level": "general",
             "deadline": (clock.today_local() + timedelta(days=25)).isoformat(),
-            "photo_ids": [photo_id],
+            "media_ids": [photo_id],
         },
         headers=regulator,
     )
     assert finding.status_code == 201, finding.get_json()
-    assert finding.get_json()["photo_ids"] == [photo_id]
+    assert finding.get_json()["media_ids"] == [photo_id]
     with app.app_context():
         hazard = db.session.get(Hazard, uuid.UUID(finding.get_json()["hazard_id"]))
-        assert (hazard.source, hazard.photo_ids) == ("regulator", [photo_id])
+        assert (hazard.source, hazard.media_ids) == ("regulator", [photo_id])
     assert _uploads(app) == 2
 
 
@@ -285,7 +285,7 @@ def test_an_auditor_patrolling_for_a_regulator_uploads_until_the_patrol_is_submi
             "description": "",
             "basis": [{"document": "GB 30871-2022", "clause": "5.2"}],
             "proposed_level": "general",
-            "photo_ids": [response.get_json()["id"]],
+            "media_ids": [response.get_json()["id"]],
         },
         headers=auditor,
     )

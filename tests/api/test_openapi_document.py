@@ -269,3 +269,19 @@ def test_each_sync_result_documents_the_replay_marker(spec):
     page = schemas[content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
     result = schemas[page["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]]
     assert result["properties"]["replayed"]["type"] == "boolean"
+
+
+# Names a photo or document reference had before docs/api.md gave them one form (…media_ids).
+OLD_MEDIA_NAMES = {"media", "photo_ids", "after_photos", "close_photo_ids", "governance_plan"}
+
+
+def test_photo_and_document_references_are_named_media_ids_in_and_out(spec):
+    """docs/api.md: a reference to an uploaded photo or document is `…_media_id(s)` in requests
+    and responses alike; the older names appear nowhere in the document."""
+    found = []
+    for name, schema in sorted(spec["components"]["schemas"].items()):
+        for field, _prop in properties(schema):
+            leaf = field.rsplit(".", 1)[-1]
+            if leaf in OLD_MEDIA_NAMES or ("photo" in leaf and leaf.endswith(("_id", "_ids"))):
+                found.append(f"{name}.{field}")
+    assert found == []

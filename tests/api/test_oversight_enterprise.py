@@ -190,14 +190,14 @@ def test_inspections_newest_first_with_details(client, world, login_as, hc_data)
     newest, flagged = body["items"][0], body["items"][1]
     assert newest["place"]["name"] == "罐区 T-101 储罐"
     assert newest["inspection_type"] == {"code": "weekly", "label": "周排查"}
-    assert newest["flags"] == [] and newest["photo_ids"] == []
+    assert newest["flags"] == [] and newest["media_ids"] == []
     assert flagged["inspector_name"] == "陈海波"
     assert flagged["source"] == {"code": "self_inspection", "label": "企业自查"}
     assert flagged["results"] == {"answered": 3, "pass": 1, "fail": 1, "na": 1}
     assert flagged["flags"] == [
         {"code": "too_fast", "message": "用时 20 秒完成 2 项检查，少于合理最短用时 6 秒。"}
     ]
-    assert flagged["photo_ids"] == [str(hc_data["photo"].id)]
+    assert flagged["media_ids"] == [str(hc_data["photo"].id)]
     # The item's wording travels with its code, so the desk never shows "HC-MAJ-02" alone.
     assert flagged["failed_items"] == [
         {
@@ -205,7 +205,7 @@ def test_inspections_newest_first_with_details(client, world, login_as, hc_data)
             "item_text": "特种作业人员（危险化工工艺、化工自动化控制仪表、电工、焊工等）"
             "经专门培训取得相应资格后上岗，证件在复审期内",
             "note": "证件过期",
-            "photo_ids": [str(hc_data["photo"].id)],
+            "media_ids": [str(hc_data["photo"].id)],
         }
     ]
     assert flagged["hazard_count"] == 1
@@ -214,7 +214,7 @@ def test_inspections_newest_first_with_details(client, world, login_as, hc_data)
 def test_inspection_photos_load_as_thumbnails(client, world, login_as, hc_data):
     headers = login_as("regulator")
     item = client.get(inspections_url(world), headers=headers).get_json()["items"][1]
-    thumb = client.get(f"/api/v1/media/{item['photo_ids'][0]}/thumb", headers=headers)
+    thumb = client.get(f"/api/v1/media/{item['media_ids'][0]}/thumb", headers=headers)
     assert thumb.status_code == 200
     assert thumb.content_type == "image/jpeg"
     assert thumb.data[:2] == b"\xff\xd8"

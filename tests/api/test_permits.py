@@ -253,7 +253,7 @@ def test_a_first_grade_hot_work_inside_a_confined_space_runs_from_draft_to_close
 
     no_photo = client.post(
         f"/api/v1/permits/{hot['id']}/closure",
-        json={"is_site_checked": True, "photo_ids": []},
+        json={"is_site_checked": True, "close_media_ids": []},
         headers=guardian,
     )
     assert no_photo.status_code == 422
@@ -261,7 +261,7 @@ def test_a_first_grade_hot_work_inside_a_confined_space_runs_from_draft_to_close
         client,
         guardian,
         f"/api/v1/permits/{hot['id']}/closure",
-        {"is_site_checked": True, "photo_ids": [site["photo"]]},
+        {"is_site_checked": True, "close_media_ids": [site["photo"]]},
     )
     assert hot["state"]["code"] == "closed"
     assert [t["action"] for t in hot["transitions"]] == [
@@ -518,7 +518,7 @@ def test_staff_not_named_on_the_permit_are_refused_by_its_rules_and_other_roles_
     url = f"/api/v1/permits/{space['id']}/closure"
     before = db.session.scalar(select(func.count()).select_from(AuditEntry))
 
-    body = {"is_site_checked": True, "photo_ids": [site["photo"]]}
+    body = {"is_site_checked": True, "close_media_ids": [site["photo"]]}
     unchecked = {**body, "is_site_checked": False}
     refused = client.post(url, json=unchecked, headers=login_as("inspector-hc"))
     assert refused.status_code == 422

@@ -144,7 +144,7 @@ def test_neither_the_json_nor_the_page_contains_personal_data(db, client, listed
         assert leaked == []
     hazard = db.session.scalar(select(Hazard).where(Hazard.title.startswith("周立新")))
     assert str(hazard.id) not in text
-    for key in ("description", "photo_ids", "listed_by", "hazard_id", "user_id", "title"):
+    for key in ("description", "media_ids", "listed_by", "hazard_id", "user_id", "title"):
         assert key not in text
 
 
@@ -155,7 +155,7 @@ def test_a_delisted_hazard_shows_as_closed(db, client, login_as, listed):
         hazard,
         "rectifier-hc",
         "submit_rectification",
-        after_photos=[make_media(hazard.enterprise_id, "rectifier-hc")],
+        after_media_ids=[make_media(hazard.enterprise_id, "rectifier-hc")],
         note="已整改",
     )
     hazard = step(hazard, "officer-hc", "verify_pass")

@@ -44,7 +44,7 @@ def _raised_by(db, item_id: str, key: str = "hc"):
     """A hazard raised by a failed check item of the loaded (old) hazchem version."""
     version = _old_version(db)
     enterprise = enterprise_of(key)
-    data = {"title": "", "photo_ids": [make_media(enterprise.id)], "description": ""}
+    data = {"title": "", "media_ids": [make_media(enterprise.id)], "description": ""}
     return hazard_services.report_hazard(
         actor(f"officer-{key}"),
         enterprise,
@@ -86,7 +86,7 @@ def scene(db, world):
         _raised_by(db, variant.promoted),
         "officer-hc",
         "fix_on_spot",
-        after_photos=[make_media(world["enterprise"]["hc"])],
+        after_media_ids=[make_media(world["enterprise"]["hc"])],
     )
     untouched = _confirm(_raised_by(db, unchanged))
     using_removed = make_plan(

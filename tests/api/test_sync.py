@@ -45,7 +45,7 @@ def test_each_item_gets_its_own_result_and_one_refusal_rejects_nothing_else(
         json={
             "enterprise_id": world["enterprise"]["hc"],
             "title": "储罐区防护罩破损",
-            "photo_ids": [upload_photo(client, officer)],
+            "media_ids": [upload_photo(client, officer)],
         },
         headers=officer,
     ).get_json()
@@ -128,7 +128,7 @@ def test_items_are_scoped_like_their_single_endpoints(
         json={
             "enterprise_id": world["enterprise"]["hc"],
             "title": "储罐区防护罩破损",
-            "photo_ids": [upload_photo(client, officer)],
+            "media_ids": [upload_photo(client, officer)],
         },
         headers=officer,
     ).get_json()

@@ -83,7 +83,7 @@ def phone_submits_the_rectification(client, hazard_id: str) -> None:
         json={
             "action": "submit_rectification",
             "expected_state": "rectifying",
-            "after_photos": [after],
+            "after_media_ids": [after],
             "note": "已更换防护罩",
         },
         headers=rectifier,
@@ -147,7 +147,7 @@ def test_the_ledger_filters_and_exports_a_pdf(live, browser):
     officer = api_login(client, "officer-hc")
     for title in ("消防通道堵塞", "配电柜门未关闭"):
         photo = upload_photo(client, officer)
-        body = {"id": str(uuid.uuid4()), "title": title, "photo_ids": [photo]}
+        body = {"id": str(uuid.uuid4()), "title": title, "media_ids": [photo]}
         assert client.post("/api/v1/hazards", json=body, headers=officer).status_code == 201
     page = open_workspace(browser, live, "officer-hc", "#/ledger")
     rows = page.get_by_test_id("ledger-row")

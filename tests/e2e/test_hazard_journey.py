@@ -141,7 +141,7 @@ def test_a_major_hazard_reaches_signoff_through_the_heads_approval(live, today, 
     confirm_on_desk(officer, "major", deadline)
     plan = officer.get_by_test_id("hz-form-submit_plan")
     fill_five_fixes(plan, rectifier_id, deadline)
-    plan.get_by_test_id("hz-governance_plan").set_input_files(str(photo))
+    plan.get_by_test_id("hz-governance_plan_id").set_input_files(str(photo))
     plan.get_by_test_id("hz-submit-submit_plan").click()
     expect(officer.locator("dl.facts")).to_contain_text("更换动火作业票", timeout=SERVER)
     # Submitted, it waits on the head: the officer has no approval form.

@@ -75,7 +75,7 @@ def hazards_in_rectification(live) -> dict:
         deadline=deadline,
     )
     _transition(
-        client, officer, major, "submit_plan", "confirmed", governance_plan=governance, **plan
+        client, officer, major, "submit_plan", "confirmed", governance_plan_id=governance, **plan
     )
     return {"general": general, "major": major}
 

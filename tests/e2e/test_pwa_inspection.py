@@ -44,7 +44,7 @@ def server_state(live, inspection_id):
             "gps": (inspection.latitude, inspection.longitude, inspection.gps_accuracy)
             if inspection
             else None,
-            "hazards": [(h.item_id, h.photo_ids, h.state) for h in hazards],
+            "hazards": [(h.item_id, h.media_ids, h.state) for h in hazards],
             "media": [(str(m.id), m.width, m.height, m.storage_path) for m in media],
         }
 

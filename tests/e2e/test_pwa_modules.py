@@ -135,13 +135,13 @@ def test_payload_drops_values_of_na_and_plain_items(page):
         "gps": {"lat": 29.98, "lon": 121.64, "accuracy": 12},
         "device_id": "dev-1",
         "answers": [
-            {"item_id": "HC-01A", "result": "na", "value": None, "note": "", "media": []},
+            {"item_id": "HC-01A", "result": "na", "value": None, "note": "", "media_ids": []},
             {
                 "item_id": "HC-MAJ-01",
                 "result": "fail",
                 "value": None,
                 "note": "证书过期",
-                "media": ["m1"],
+                "media_ids": ["m1"],
             },
         ],
     }
@@ -239,6 +239,57 @@ def test_a_sync_item_carries_what_the_single_endpoint_would_get(page):
             "body": {"action": "confirm", "expected_state": "reported"},
         },
     ]
+
+
+def test_records_queued_by_an_older_app_are_sent_under_the_current_names(page):
+    """An upgrade never strands a queued record: the names the API used before (docs/api.md)
+    are renamed when the record is sent; current records and other kinds go as they are."""
+    old = {
+        "inspection": {
+            "id": "i1",
+            "answers": [
+                {"item_id": "A", "result": "fail", "media": ["m1"]},
+                {"item_id": "B", "result": "pass", "media": []},
+                {"item_id": "C", "result": "pass"},
+            ],
+        },
+        "transition": {
+            "hazard_id": "h-7",
+            "action": "submit_plan",
+            "after_photos": ["m2"],
+            "governance_plan": "m3",
+        },
+        "hazard_report": {"id": "r1", "title": "通道堵塞", "photo_ids": ["m4"]},
+        "permit_measure": {"permit_id": 9, "code": "M1", "photo_ids": ["m5"]},
+        "incident": {"id": "x1", "photo_ids": ["kept"]},
+    }
+    body = "return Object.fromEntries(Object.entries(arg).map(([k, p]) => [k, m.upgradeLegacyPayload(k, p)]));"
+    assert run(page, "sync.js", body, old) == {
+        "inspection": {
+            "id": "i1",
+            "answers": [
+                {"item_id": "A", "result": "fail", "media_ids": ["m1"]},
+                {"item_id": "B", "result": "pass", "media_ids": []},
+                {"item_id": "C", "result": "pass"},
+            ],
+        },
+        "transition": {
+            "hazard_id": "h-7",
+            "action": "submit_plan",
+            "after_media_ids": ["m2"],
+            "governance_plan_id": "m3",
+        },
+        "hazard_report": {"id": "r1", "title": "通道堵塞", "media_ids": ["m4"]},
+        "permit_measure": {"permit_id": 9, "code": "M1", "media_ids": ["m5"]},
+        "incident": {"id": "x1", "photo_ids": ["kept"]},
+    }
+    current = {k: run(page, "sync.js", body, old)[k] for k in old}
+    assert run(page, "sync.js", body, current) == current
+    # The batch item of an old inspection carries the current name too.
+    entry = {"id": "i1", "kind": "inspection", "payload": old["inspection"]}
+    item = run(page, "sync.js", "return m.syncItem(arg, '2026-12-07T05:00:00Z');", entry)
+    assert item["body"]["answers"][0]["media_ids"] == ["m1"]
+    assert "media" not in item["body"]["answers"][0]
 
 
 def test_each_record_takes_its_own_answer_from_the_batch(page):
@@ -503,7 +554,7 @@ def test_a_direct_report_needs_a_title_and_a_photo(page):
         "enterprise_id": 3,
         "title": "通道堵塞",
         "description": "",
-        "photo_ids": ["p1"],
+        "media_ids": ["p1"],
         "proposed_level": "major",
     }
     assert place_id == 7

@@ -277,3 +277,51 @@ def test_a_batch_whose_answer_is_lost_is_sent_again_and_each_record_is_stored_on
     assert counts(live) == (3, 3, 3)
     assert inspection_ids(live) == set(made)
     expect(page.locator("#syncbar")).to_be_hidden()
+
+
+def test_records_queued_by_the_previous_app_version_sync_after_the_upgrade(
+    live, today, browser, tmp_path
+):
+    """Records in the outbox from before the API's rename (answers[].media, a 随手拍's photo_ids)
+    are sent under the current names: the upgrade strands none of them."""
+    photo = fixture_photo(tmp_path / "site.jpg")
+    context = browser()
+    page = first_page(context)
+    ready_for_offline(page, live)
+    context.set_offline(True)
+    open_task_at(page, PLACES[0]["name"])
+    fill_with_one_failure(page, photo)
+    inspection = submit_inspection(page)
+    report = "6c1e0b8e-3f0c-4d4f-9a55-1b2c3d4e5f60"
+    # Put both records back as the previous version of the app queued them.
+    page.evaluate(
+        """async ({inspection, report}) => {
+            const db = await import('/js/db.js');
+            const entry = await db.getOutboxEntry(inspection);
+            const answers = entry.payload.answers.map(({ media_ids, ...a }) => ({ ...a, media: media_ids }));
+            await db.putOutboxEntry({ ...entry, payload: { ...entry.payload, answers } });
+            await db.putOutboxEntry({ ...entry, id: report, kind: "hazard_report", media: [],
+                seq: entry.seq + 1, label: { title: "随手拍：消防通道堵塞" },
+                payload: { id: report, title: "消防通道堵塞", photo_ids: [] } });
+        }""",
+        {"inspection": inspection, "report": report},
+    )
+    old = entry(page, inspection)["payload"]["answers"]
+    assert any(a["media"] for a in old) and not any("media_ids" in a for a in old)
+
+    context.set_offline(False)
+    sync_and_wait(page)
+    assert (entry(page, inspection)["state"], entry(page, report)["state"]) == ("synced", "synced")
+    assert inspection_ids(live) == {inspection}
+
+    from sqlalchemy import select
+
+    from anxun.hazards.models import Hazard
+    from anxun.inspections.models import InspectionAnswer
+
+    photos = live.query(
+        lambda s: [m for a in s.scalars(select(InspectionAnswer)) for m in a.media_ids or []]
+    )
+    assert len(photos) == 1
+    titles = live.query(lambda s: {h.title for h in s.scalars(select(Hazard))})
+    assert "消防通道堵塞" in titles

@@ -58,7 +58,7 @@ def seed_drilldown(live) -> dict:
             inspection_id=inspection.id,
             source="self_inspection",
             title="特种作业人员证件过期",
-            photo_ids=[str(photo.id)],
+            media_ids=[str(photo.id)],
             checklist_version_id=f.hazchem_version().id,
             item_id="HC-MAJ-02",
             basis=[

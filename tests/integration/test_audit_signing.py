@@ -39,7 +39,7 @@ def signed(app, world, tmp_path):
                 "description": "装卸区接地夹损坏。",
                 "basis": "《危险化学品企业安全风险隐患排查治理导则》",
                 "proposed_level": "major",
-                "photo_ids": [make_media(world["enterprise"]["hc"])],
+                "media_ids": [make_media(world["enterprise"]["hc"])],
             },
         )
         services.sign_audit_run(

@@ -107,7 +107,7 @@ def scene(app, db, world, tmp_path):
         place_id=place.id,
         title="不符合：" + items["HC-MAJ-02"]["text"],
         description="两名电工特种作业操作证过期",
-        photo_ids=[str(photo_a.id)],
+        media_ids=[str(photo_a.id)],
         steps=[
             (datetime(2026, 11, 25, 3, 0, tzinfo=UTC), "confirm", "confirmed"),
             (datetime(2026, 11, 25, 4, 0, tzinfo=UTC), "plan", "rectifying", "本周内完成"),
@@ -238,6 +238,26 @@ def test_notice_pdf_shows_hazard_basis_plan_photos_and_history(scene, tmp_path):
     for line in ("整改责任人（签收）", "验收人（签字）", "主要负责人（签字）"):
         assert line in flat
     assert pdf.image_count() == 1
+
+
+def test_notice_shows_after_photos_of_steps_stored_under_the_old_evidence_key(scene, world):
+    """A rectification stored before the API renamed `after_photos` still shows its photos."""
+    old, new = scene["photos"]
+    moment = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
+    hazard = f.make_hazard(
+        scene["hc"].id,
+        world["users"]["officer-hc"],
+        reported_at=datetime(2026, 11, 20, 2, 0, tzinfo=UTC),
+        level="general",
+        deadline=date(2026, 11, 30),
+        steps=[
+            (moment, "fix_on_spot", "closed", "", {"after_photos": [str(old.id)]}),
+            (moment, "submit_rectification", "closed", "", {"after_media_ids": [str(new.id)]}),
+        ],
+    )
+    context = documents.rectification_notice_context(hazard, scene["root"])
+    assert [p["id"] for p in context["photos_after"]] == [str(old.id), str(new.id)]
+    assert all(p["uri"] for p in context["photos_after"])
 
 
 def test_notice_numbers_run_per_enterprise_and_beijing_year_in_order_received(scene, world):

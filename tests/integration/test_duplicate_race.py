@@ -167,7 +167,7 @@ def test_copies_of_a_hazard_step_with_one_client_id_take_it_once(app, db, world,
             body={
                 "enterprise_id": world["enterprise"]["hc"],
                 "title": "储罐区防护罩破损",
-                "photo_ids": [photo["id"]],
+                "media_ids": [photo["id"]],
             },
         )
         assert status == 201, hazard

@@ -71,7 +71,7 @@ def test_a_failed_item_becomes_a_reported_hazard_with_its_basis(db, ctx):
     hazard = services.report_hazard(
         actor("officer-hc"),
         enterprise,
-        {"description": "现场发现", "photo_ids": [make_media(enterprise.id)]},
+        {"description": "现场发现", "media_ids": [make_media(enterprise.id)]},
         source="self_inspection",
         item=item,
         checklist_version_id=version.id,
@@ -105,7 +105,7 @@ def test_the_general_loop_records_every_step_in_order(db, ctx):
         hazard,
         "rectifier-hc",
         "submit_rectification",
-        after_photos=[make_media(hazard.enterprise_id)],
+        after_media_ids=[make_media(hazard.enterprise_id)],
         note="螺栓已紧固",
     )
     step(hazard, "head-hc", "verify_pass", note="复查合格")
@@ -169,7 +169,7 @@ def test_the_major_loop_needs_the_heads_approval_and_the_regulators_signoff(db, 
         "officer-hc",
         "submit_plan",
         **plan_fields(),
-        governance_plan=make_media(hazard.enterprise_id),
+        governance_plan_id=make_media(hazard.enterprise_id),
     )
     assert notified(db, "approval_requested") == [user_id("head-hc")]
     with pytest.raises(Forbidden):
@@ -180,7 +180,7 @@ def test_the_major_loop_needs_the_heads_approval_and_the_regulators_signoff(db, 
         hazard,
         "rectifier-hc",
         "submit_rectification",
-        after_photos=[make_media(hazard.enterprise_id)],
+        after_media_ids=[make_media(hazard.enterprise_id)],
         note="已整改",
     )
     step(hazard, "officer-hc", "verify_pass")
@@ -196,13 +196,13 @@ def test_the_major_loop_needs_the_heads_approval_and_the_regulators_signoff(db, 
 def test_fix_on_spot_closes_a_general_hazard_in_one_step(db, ctx):
     hazard = make_hazard()
     photo = make_media(hazard.enterprise_id)
-    step(hazard, "officer-hc", "fix_on_spot", after_photos=[photo], note="当场紧固")
+    step(hazard, "officer-hc", "fix_on_spot", after_media_ids=[photo], note="当场紧固")
     assert (hazard.state, hazard.is_fixed_on_spot, hazard.level) == ("closed", True, "general")
     last = db.session.scalars(select(HazardTransition).order_by(HazardTransition.id.desc())).first()
     assert (last.action, last.note, last.evidence) == (
         "fix_on_spot",
         "当场紧固",
-        {"after_photos": [photo]},
+        {"after_media_ids": [photo]},
     )
 
 
@@ -239,16 +239,16 @@ def test_fix_on_spot_closes_a_general_hazard_in_one_step(db, ctx):
             "fix_on_spot",
             {},
             ValidationFailed,
-            ["level", "after_photos"],
+            ["level", "after_media_ids"],
         ),
         (
             "rectifying",
             "general",
             "rectifier-hc",
             "submit_rectification",
-            {"after_photos": []},
+            {"after_media_ids": []},
             ValidationFailed,
-            ["after_photos", "note"],
+            ["after_media_ids", "note"],
         ),
         ("pending_verification", "general", "rectifier-hc", "verify_pass", {}, Forbidden, []),
     ],
@@ -271,7 +271,7 @@ def test_the_rectifier_may_not_verify_their_own_rectification(db, ctx):
         hazard,
         "officer-hc",
         "submit_rectification",
-        after_photos=[make_media(hazard.enterprise_id)],
+        after_media_ids=[make_media(hazard.enterprise_id)],
         note="安全员自行整改",
     )
     with pytest.raises(ValidationFailed) as same:
@@ -337,7 +337,7 @@ def test_photos_not_yet_uploaded_for_this_enterprise_are_listed(db, ctx):
     foreign = make_media(enterprise_of("con").id, "officer-con")
     unknown = str(uuid.uuid4())
     with pytest.raises(MissingMedia) as missing:
-        step(hazard, "officer-hc", "fix_on_spot", after_photos=[foreign, unknown])
+        step(hazard, "officer-hc", "fix_on_spot", after_media_ids=[foreign, unknown])
     assert missing.value.extra == {"missing_media": [foreign, unknown]}
     assert hazard.state == "reported"
 
@@ -371,7 +371,7 @@ def test_direct_reports_are_idempotent_on_their_id(db, ctx):
         "title": "消防通道堵塞",
         "description": "",
         "place_id": None,
-        "photo_ids": [uuid.UUID(photo)],
+        "media_ids": [uuid.UUID(photo)],
         "proposed_level": "general",
     }
     officer = actor("officer-hc")
@@ -383,7 +383,7 @@ def test_direct_reports_are_idempotent_on_their_id(db, ctx):
         services.report_direct_hazard(officer, {**data, "title": "别的隐患"})
     with pytest.raises(MissingMedia):
         services.report_direct_hazard(
-            officer, {**data, "id": uuid.uuid4(), "photo_ids": [uuid.uuid4()]}
+            officer, {**data, "id": uuid.uuid4(), "media_ids": [uuid.uuid4()]}
         )
     with pytest.raises(Forbidden):
         services.report_direct_hazard(actor("regulator"), {**data, "id": uuid.uuid4()})

@@ -46,7 +46,7 @@ def test_load_lists_what_to_rejudge_and_diff_reads_stored_versions(app, db, worl
     hazard = hazard_services.report_hazard(
         actor("officer-hc"),
         hc,
-        {"title": "", "photo_ids": [make_media(hc.id)]},
+        {"title": "", "media_ids": [make_media(hc.id)]},
         source="self_inspection",
         item=item_index(old.document)[variant.promoted],
         checklist_version_id=old.id,

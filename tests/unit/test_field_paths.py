@@ -9,7 +9,7 @@ ANSWERS = [
     {"result": "pass"},
     {"item_id": "HC-01", "result": "maybe"},
     {"item_id": 7, "result": "pass"},
-    {"item_id": "HC-MAJ-01", "media": ["x"]},
+    {"item_id": "HC-MAJ-01", "media_ids": ["x"]},
 ]
 
 
@@ -17,7 +17,7 @@ ANSWERS = [
     ("messages", "fields"),
     [
         ({0: {"result": ["取值无效。"]}}, ["answers[HC-01].result"]),
-        ({4: {"media": {0: ["应为 UUID。"]}}}, ["answers[HC-MAJ-01].media.0"]),
+        ({4: {"media_ids": {0: ["应为 UUID。"]}}}, ["answers[HC-MAJ-01].media_ids.0"]),
         ({1: {"item_id": ["此项为必填项。"]}}, ["answers.1.item_id"]),  # no id: its position
         ({3: {"item_id": ["应为文本。"]}}, ["answers.3.item_id"]),  # an id that is not text
         (  # a duplicate id: the second entry keeps its position, nothing is lost

@@ -55,12 +55,12 @@ PLAN = {
 VALID_CONTEXT = {
     A.confirm: {"level": "general", "category": "电气", "deadline": date(2025, 3, 31)},
     A.reject: {"reason": "重复上报"},
-    A.fix_on_spot: {"after_photos": ["p-1"]},
+    A.fix_on_spot: {"after_media_ids": ["p-1"]},
     A.plan: dict(PLAN),
-    A.submit_plan: {**PLAN, "governance_plan": "doc-42"},
+    A.submit_plan: {**PLAN, "governance_plan_id": "doc-42"},
     A.approve_plan: {"has_plan": True},
     A.submit_rectification: {
-        "after_photos": ["p-2"],
+        "after_media_ids": ["p-2"],
         "note": "已更换",
         "plan_responsible_user_id": ACTOR,
     },
@@ -222,8 +222,8 @@ GUARD_FAILURES = {
         [("level", "重大隐患不能即查即改。")],
     ),
     "fixed on the spot without after-photo": (
-        S.reported, A.fix_on_spot, GENERAL, ["inspector"], ACTOR, {"after_photos": []},
-        [("after_photos", "请上传至少一张整改后照片。")],
+        S.reported, A.fix_on_spot, GENERAL, ["inspector"], ACTOR, {"after_media_ids": []},
+        [("after_media_ids", "请上传至少一张整改后照片。")],
     ),
     "confirm without level": (
         S.reported, A.confirm, GENERAL, ["head"], ACTOR, {"level": None},
@@ -291,8 +291,8 @@ GUARD_FAILURES = {
         [("level", "一般隐患无需提交治理方案，请直接制定整改方案。")],
     ),
     "submit_plan without governance plan": (
-        S.confirmed, A.submit_plan, MAJOR, ["head"], ACTOR, {"governance_plan": ""},
-        [("governance_plan", "请上传重大隐患治理方案。")],
+        S.confirmed, A.submit_plan, MAJOR, ["head"], ACTOR, {"governance_plan_id": ""},
+        [("governance_plan_id", "请上传重大隐患治理方案。")],
     ),
     "submit_plan with deadline in the past": (
         S.confirmed, A.submit_plan, MAJOR, ["head"], ACTOR, {"deadline": date(2024, 12, 31)},
@@ -308,8 +308,8 @@ GUARD_FAILURES = {
     ),
     "rectification without after-photo": (
         S.rectifying, A.submit_rectification, GENERAL, ["rectifier"], ACTOR,
-        {"after_photos": None},
-        [("after_photos", "请上传至少一张整改后照片。")],
+        {"after_media_ids": None},
+        [("after_media_ids", "请上传至少一张整改后照片。")],
     ),
     "rectification without note": (
         S.rectifying, A.submit_rectification, GENERAL, ["rectifier"], ACTOR, {"note": ""},

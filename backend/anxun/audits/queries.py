@@ -195,7 +195,7 @@ def run_detail(run: AuditRun) -> dict:
                 "level": h.level,
                 "state": h.state,
                 "reported_at": h.reported_at,
-                "photo_ids": list(h.photo_ids or []),
+                "media_ids": list(h.media_ids or []),
             }
             for h in findings
         ],

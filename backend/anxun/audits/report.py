@@ -64,7 +64,7 @@ def audit_report_context(run: AuditRun, signer_name: str, root: Path) -> dict:
                 # The item's wording for the reader; the code follows in small print.
                 "item_text": texts.get((hazard.checklist_version_id, hazard.item_id)),
                 "basis": documents._basis(hazard),
-                "photos": _thumbnails(hazard.enterprise_id, hazard.photo_ids, root),
+                "photos": _thumbnails(hazard.enterprise_id, hazard.media_ids, root),
             }
         )
     return {

@@ -34,7 +34,7 @@ class FindingCreateSchema(BaseSchema):
         load_default="general", validate=validate.OneOf(list(LEVEL_LABELS))
     )
     place_id = Int(load_default=None, allow_none=True)
-    photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+    media_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
 
 
 class SignatureSchema(BaseSchema):
@@ -94,7 +94,7 @@ class RunFindingSchema(BaseSchema):
     level = LabelledEnum(LEVEL_LABELS, allow_none=True)
     state = LabelledEnum(HAZARD_STATE_LABELS)
     reported_at = fields.DateTime()
-    photo_ids = fields.List(fields.String())
+    media_ids = fields.List(fields.String())
 
 
 class AuditRunDetailSchema(AuditRunSchema):

@@ -127,7 +127,7 @@ def record_finding(actor: Actor, run: AuditRun, data: dict):
     _require_auditor(actor, run.agency_id)
     _require_open(run)
     enterprise = scoping.require_area(actor, run.enterprise_id, scoping.HAZARDS)
-    missing = missing_media(enterprise.id, data.get("photo_ids") or [])
+    missing = missing_media(enterprise.id, data.get("media_ids") or [])
     if missing:
         raise MissingMedia(missing)
     basis = (data.get("basis") or "").strip()
@@ -138,7 +138,7 @@ def record_finding(actor: Actor, run: AuditRun, data: dict):
             "title": data["title"].strip(),
             "description": data.get("description") or "",
             "place_id": data.get("place_id"),
-            "photo_ids": [str(p) for p in data.get("photo_ids") or []],
+            "media_ids": [str(p) for p in data.get("media_ids") or []],
             "proposed_level": data["proposed_level"],
         },
         source="agency",

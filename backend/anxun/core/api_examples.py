@@ -9,8 +9,8 @@ version hash, task, place and user ids, the password, the photo's hash); everyth
 UUIDs and the hazard steps' deadline included, is sent as written here, on a clock frozen on the
 examples' morning.
 
-Field names are the API's current ones (docs/api.md lists those still to be renamed: `media`,
-`photo_ids`, `after_photos`); when they are renamed, rename them here too.
+Field names are the API's (docs/api.md): photos are `media_ids`, `after_media_ids`, a plan is
+`governance_plan_id`.
 """
 
 from __future__ import annotations
@@ -46,16 +46,16 @@ _INSPECTION = {
     "gps": {"lat": 29.98215, "lon": 121.64118, "accuracy": 12},
     "device_id": "phone-3f9c2e",
     "answers": [
-        {"item_id": "HC-MAJ-01", "result": "pass", "value": None, "note": "", "media": []},
-        {"item_id": "HC-MAJ-02", "result": "pass", "value": None, "note": "", "media": []},
+        {"item_id": "HC-MAJ-01", "result": "pass", "value": None, "note": "", "media_ids": []},
+        {"item_id": "HC-MAJ-02", "result": "pass", "value": None, "note": "", "media_ids": []},
         {
             "item_id": "HC-01A",
             "result": "fail",
             "value": 10,
             "note": "动火作业票有效期写为 10 小时",
-            "media": [FAILURE_PHOTO_ID],
+            "media_ids": [FAILURE_PHOTO_ID],
         },
-        {"item_id": "HC-MAJ-03", "result": "na", "value": None, "note": "", "media": []},
+        {"item_id": "HC-MAJ-03", "result": "na", "value": None, "note": "", "media_ids": []},
     ],
 }
 
@@ -67,10 +67,10 @@ _SYNCED_INSPECTION = {
     "started_at": "2026-11-25T10:40:03+08:00",
     "finished_at": "2026-11-25T11:02:47+08:00",
     "answers": [
-        {"item_id": "HC-MAJ-01", "result": "pass", "value": None, "note": "", "media": []},
-        {"item_id": "HC-MAJ-02", "result": "pass", "value": None, "note": "", "media": []},
-        {"item_id": "HC-01A", "result": "pass", "value": 6, "note": "", "media": []},
-        {"item_id": "HC-MAJ-03", "result": "pass", "value": None, "note": "", "media": []},
+        {"item_id": "HC-MAJ-01", "result": "pass", "value": None, "note": "", "media_ids": []},
+        {"item_id": "HC-MAJ-02", "result": "pass", "value": None, "note": "", "media_ids": []},
+        {"item_id": "HC-01A", "result": "pass", "value": 6, "note": "", "media_ids": []},
+        {"item_id": "HC-MAJ-03", "result": "pass", "value": None, "note": "", "media_ids": []},
     ],
 }
 
@@ -106,7 +106,7 @@ TRANSITIONS = {
             "action": "submit_rectification",
             "expected_state": "rectifying",
             "client_id": "8a2f6c0e-1d4b-4e73-9c5a-2b7d0f8e6a13",
-            "after_photos": [AFTER_PHOTO_ID],
+            "after_media_ids": [AFTER_PHOTO_ID],
             "note": "已重新办理动火作业票，有效期 8 小时",
         },
     },
@@ -126,7 +126,7 @@ VALIDATION_PROBLEM = {
     "title": "提交的数据有误",
     "status": 422,
     "detail": "检查记录有误，请核对后重新提交。",
-    "errors": [{"field": "answers[HC-MAJ-01].media", "message": "不合格项须拍照留证。"}],
+    "errors": [{"field": "answers[HC-MAJ-01].media_ids", "message": "不合格项须拍照留证。"}],
 }
 
 # ---- answers ---------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def _hazard(**fields) -> dict:
         "place_name": "甲类仓库",
         "title": "甲类仓库东侧消防通道堆放货物",
         "description": "纸箱堵塞通道约 3 米，叉车和消防车无法通行",
-        "photo_ids": [REPORT_PHOTO_ID],
+        "media_ids": [REPORT_PHOTO_ID],
         "proposed_level": _GENERAL,
         "level": None,
         "category": None,
@@ -269,7 +269,7 @@ def _hazard(**fields) -> dict:
                 "action": {"code": "report", "label": "上报"},
                 **_OFFICER,
                 "created_at": "2026-11-25T02:36:12+00:00",
-                "evidence": {"photo_ids": [REPORT_PHOTO_ID]},
+                "evidence": {"media_ids": [REPORT_PHOTO_ID]},
                 "from_state": None,
                 "to_state": _REPORTED,
                 "note": "",
@@ -313,7 +313,7 @@ _CONFIRMED_FROM_INSPECTION = _hazard(
     place_name="罐区 T-101 储罐",
     title="不符合：特级、一级动火安全作业票有效期不超过 8 h",
     description="动火作业票有效期写为 10 小时",
-    photo_ids=[FAILURE_PHOTO_ID],
+    media_ids=[FAILURE_PHOTO_ID],
     level=_GENERAL,
     category={"code": "management", "label": "管理上的缺陷"},
     state=_CONFIRMED,
@@ -328,7 +328,7 @@ _CONFIRMED_FROM_INSPECTION = _hazard(
             "action": {"code": "report", "label": "上报"},
             **_OFFICER,
             "created_at": "2026-11-25T02:32:05+00:00",
-            "evidence": {"photo_ids": [FAILURE_PHOTO_ID]},
+            "evidence": {"media_ids": [FAILURE_PHOTO_ID]},
             "from_state": None,
             "to_state": _REPORTED,
             "note": "",
@@ -412,7 +412,7 @@ EXAMPLES: dict[tuple[str, str], dict] = {
             "title": "甲类仓库东侧消防通道堆放货物",
             "description": "纸箱堵塞通道约 3 米，叉车和消防车无法通行",
             "place_id": REPORT_PLACE_ID,
-            "photo_ids": [REPORT_PHOTO_ID],
+            "media_ids": [REPORT_PHOTO_ID],
             "proposed_level": "general",
         },
         "responses": {"201": _hazard()},

@@ -144,7 +144,7 @@ def item_path(list_name: str, item_id: str) -> str:
 
 def item_keyed(messages: dict, list_name: str, entries, id_key: str) -> None:
     """Re-key marshmallow's per-position messages of `list_name` by each entry's id, in place, so
-    `answers.21.media` becomes `answers[HC-MAJ-01].media`. An entry without a readable id, or a
+    `answers.21.media_ids` becomes `answers[HC-MAJ-01].media_ids`. An entry without a readable id, or a
     second entry under the same id, keeps its position."""
     nested = messages.get(list_name)
     if not isinstance(nested, dict) or not isinstance(entries, list):

@@ -44,7 +44,7 @@ def _finding(regulator, patrol, title, description, level, basis, deadline):
             "basis": [{"clause": "", **basis}],
             "proposed_level": level,
             "category": "thing" if "报警器" in title else "management",
-            "photo_ids": [],
+            "media_ids": [],
             "deadline": deadline,
         },
     )

@@ -390,7 +390,7 @@ def make_finding(actor: Actor, request: EvidenceRequest, data: dict):
             "proposed_level": data["proposed_level"],
             "category": None,
             "deadline": data["deadline"],
-            "photo_ids": [p["media_id"] for p in request.answer.photos] if request.answer else [],
+            "media_ids": [p["media_id"] for p in request.answer.photos] if request.answer else [],
         },
     )
     if created:

@@ -41,7 +41,7 @@ def raise_hazards_for_failed_items(event: InspectionSubmitted) -> list[RaisedHaz
                     "title": f"不符合：{failed.item['text']}",
                     "description": failed.note,
                     "place_id": inspection.place_id,
-                    "photo_ids": list(failed.media_ids),
+                    "media_ids": list(failed.media_ids),
                     "proposed_level": "major" if failed.item["major"] else "general",
                 },
                 source="campaign" if campaign_id is not None else inspection.source,

@@ -48,7 +48,8 @@ class Hazard(db.Model):
     risk_unit_id: Mapped[int | None] = mapped_column(ForeignKey("risk_unit.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    photo_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The column keeps its first name; the API and the code say media_ids (docs/api.md).
+    media_ids: Mapped[list[str]] = mapped_column("photo_ids", JSON, default=list)
     proposed_level: Mapped[str] = mapped_column(String(8))
     level: Mapped[str | None] = mapped_column(String(8))
     category: Mapped[str | None] = mapped_column(String(16))

@@ -253,18 +253,29 @@ def _history(hazard: Hazard) -> list[dict]:
             "actor_name": names.get(t.actor_user_id) or _without_account(t.actor_label),
             "created_at": t.created_at,
             "note": t.note,
-            "evidence": _evidence(t.evidence),
+            "evidence": step_evidence(t.evidence),
         }
         for t in rows
     ]
 
 
-def _evidence(evidence: dict) -> dict:
-    """A step's evidence as the API writes it: `funds` as money text even in rows written when
-    it was stored as a JSON number."""
-    if evidence.get("funds") is None:
-        return evidence
-    return {**evidence, "funds": money_text(evidence["funds"])}
+# Evidence keys of rows written before the API's names (docs/api.md); the rows are history and
+# are never rewritten, so they are renamed where they are read.
+LEGACY_EVIDENCE_KEYS = {
+    "photo_ids": "media_ids",
+    "after_photos": "after_media_ids",
+    "governance_plan": "governance_plan_id",
+}
+
+
+def step_evidence(evidence: dict | None) -> dict:
+    """A step's stored evidence as the API writes it, for every reader (history, documents): old
+    rows' keys under their current names, `funds` as money text even in rows written when it was
+    stored as a JSON number."""
+    shown = {LEGACY_EVIDENCE_KEYS.get(k, k): v for k, v in (evidence or {}).items()}
+    if shown.get("funds") is not None:
+        shown["funds"] = money_text(shown["funds"])
+    return shown
 
 
 def available_actions(actor: Actor, hazard: Hazard) -> list[dict]:
@@ -352,7 +363,7 @@ def _summary(hazard: Hazard, users, places, enterprises, today: date) -> dict:
         "place_name": place_name,
         "title": hazard.title,
         "description": hazard.description,
-        "photo_ids": hazard.photo_ids,
+        "media_ids": hazard.media_ids,
         "proposed_level": hazard.proposed_level,
         "level": hazard.level,
         "category": hazard.category,

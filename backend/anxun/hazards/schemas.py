@@ -61,7 +61,7 @@ class HazardReportSchema(BaseSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(load_default="", validate=validate.Length(max=2000))
     place_id = Int(load_default=None, allow_none=True)
-    photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+    media_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
     proposed_level = fields.String(load_default="general", validate=validate.OneOf(LEVELS))
 
 
@@ -78,8 +78,10 @@ class HazardTransitionSchema(BaseSchema):
     measures = fields.String(load_default=None, validate=validate.Length(max=2000))
     funds = Money(digits=12, load_default=None)  # hazard.funds is Numeric(12, 2)
     contingency = fields.String(load_default=None, validate=validate.Length(max=2000))
-    governance_plan = fields.UUID(load_default=None)
-    after_photos = fields.List(fields.UUID(), load_default=None, validate=validate.Length(max=20))
+    governance_plan_id = fields.UUID(load_default=None)
+    after_media_ids = fields.List(
+        fields.UUID(), load_default=None, validate=validate.Length(max=20)
+    )
 
 
 class HazardActionSchema(BaseSchema):
@@ -134,7 +136,7 @@ class HazardSummarySchema(BaseSchema):
     place_name = fields.String(allow_none=True)
     title = fields.String()
     description = fields.String()
-    photo_ids = fields.List(fields.String())
+    media_ids = fields.List(fields.String())
     proposed_level = LabelledEnum(LEVEL_LABELS)
     level = LabelledEnum(LEVEL_LABELS, allow_none=True)
     category = LabelledEnum(CATEGORY_LABELS, allow_none=True)

@@ -62,7 +62,7 @@ MSG_CLIENT_ID_TAKEN = "该操作编号已用于另一项操作。"
 ACTION_FIELDS: dict[A, tuple[str, ...]] = {
     A.confirm: ("level", "category", "deadline"),
     A.reject: ("reason",),
-    A.fix_on_spot: ("after_photos",),
+    A.fix_on_spot: ("after_media_ids",),
     A.plan: ("responsible_user_id", "measures", "funds", "deadline", "contingency"),
     A.submit_plan: (
         "responsible_user_id",
@@ -70,10 +70,10 @@ ACTION_FIELDS: dict[A, tuple[str, ...]] = {
         "funds",
         "deadline",
         "contingency",
-        "governance_plan",
+        "governance_plan_id",
     ),
     A.approve_plan: (),
-    A.submit_rectification: ("after_photos",),
+    A.submit_rectification: ("after_media_ids",),
     A.verify_pass: (),
     A.verify_reject: ("reason",),
     A.signoff: (),
@@ -156,7 +156,7 @@ def report_hazard(
         place_id=place_id,
         title=title[:300],
         description=(data.get("description") or "").strip(),
-        photo_ids=[str(p) for p in data.get("photo_ids") or []],
+        media_ids=[str(p) for p in data.get("media_ids") or []],
         proposed_level=proposed,
         category=item.get("category"),
         state=S.reported.value,
@@ -166,7 +166,7 @@ def report_hazard(
     )
     db.session.add(hazard)
     db.session.flush()
-    _append(hazard, actor, "report", None, evidence={"photo_ids": hazard.photo_ids})
+    _append(hazard, actor, "report", None, evidence={"media_ids": hazard.media_ids})
     audit.record(
         actor,
         "report_hazard",
@@ -180,7 +180,7 @@ def report_hazard(
             "inspection_id": hazard.inspection_id,
             "item_id": hazard.item_id,
             "place_id": place_id,
-            "photo_ids": hazard.photo_ids,
+            "media_ids": hazard.media_ids,
         },
     )
     if not notice:
@@ -217,7 +217,7 @@ def _same_report(hazard: Hazard, enterprise: Enterprise, actor: Actor, data: dic
         and hazard.title == data["title"].strip()
         and hazard.description == (data.get("description") or "").strip()
         and hazard.place_id == data.get("place_id")
-        and hazard.photo_ids == [str(p) for p in data.get("photo_ids") or []]
+        and hazard.media_ids == [str(p) for p in data.get("media_ids") or []]
         and hazard.proposed_level == data["proposed_level"]
     )
 
@@ -235,7 +235,7 @@ def report_direct_hazard(actor: Actor, data: dict) -> tuple[Hazard, bool]:
             if _same_report(existing, enterprise, actor, data):
                 return existing, False
             raise Conflict(MSG_ID_TAKEN, [field_error("id", MSG_ID_TAKEN)])
-    missing = missing_media(enterprise.id, data.get("photo_ids") or [])
+    missing = missing_media(enterprise.id, data.get("media_ids") or [])
     if missing:
         raise MissingMedia(missing)
     hazard = report_hazard(actor, enterprise, data, source="direct", hazard_id=hazard_id)
@@ -286,9 +286,9 @@ def _check_media(enterprise: Enterprise, action: A, context: dict) -> None:
     """After-photos and the governance plan must already be uploaded for this enterprise; the
     device uploads what is missing and retries (the sync contract's missing-media answer)."""
     fields = ACTION_FIELDS[action]
-    ids = list(context.get("after_photos") or []) if "after_photos" in fields else []
-    if "governance_plan" in fields:
-        ids.append(context["governance_plan"])
+    ids = list(context.get("after_media_ids") or []) if "after_media_ids" in fields else []
+    if "governance_plan_id" in fields:
+        ids.append(context["governance_plan_id"])
     missing = missing_media(enterprise.id, ids)
     if missing:
         raise MissingMedia(missing)
@@ -312,7 +312,7 @@ def _confirm(hazard: Hazard, context: dict, actor: Actor) -> None:
 
 def _submit_plan(hazard: Hazard, context: dict, actor: Actor) -> None:
     _set_plan(hazard, context, actor)
-    hazard.governance_plan_id = uuid.UUID(str(context["governance_plan"]))
+    hazard.governance_plan_id = uuid.UUID(str(context["governance_plan_id"]))
 
 
 def _approve_plan(hazard: Hazard, context: dict, actor: Actor) -> None:
@@ -618,14 +618,14 @@ def report_oversight_finding(
     already confirmed: reported, then confirmed by the regulator through the transition table
     (`confirm` admits regulator roles for these sources). Level and deadline are the finding's.
 
-    data: title, description, photo_ids, basis [{doc, clause}], level, category, deadline.
+    data: title, description, media_ids, basis [{doc, clause}], level, category, deadline.
     """
     if source not in workflow.OVERSIGHT_SOURCES:
         raise ValueError(f"not an oversight source: {source}")
     report = {
         "title": data["title"],
         "description": data.get("description") or "",
-        "photo_ids": data.get("photo_ids") or [],
+        "media_ids": data.get("media_ids") or [],
         "proposed_level": data["level"],
     }
     item = {"basis": data.get("basis") or []}

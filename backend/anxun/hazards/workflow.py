@@ -9,12 +9,12 @@
 #   deadline                  confirm, plan, submit_plan: rectification deadline, a date >= today
 #   reason                    reject, verify_reject, signoff_reject: non-blank text
 #   note                      submit_rectification: non-blank text (fix_on_spot: optional)
-#   after_photos              fix_on_spot, submit_rectification: list with at least one photo id
+#   after_media_ids           fix_on_spot, submit_rectification: list with at least one photo id
 #   responsible_user_id       plan, submit_plan: user id of the person responsible (五定: 责任)
 #   measures                  plan, submit_plan: non-blank text (五定: 措施)
 #   funds                     plan, submit_plan: a finite number >= 0 (五定: 资金)
 #   contingency               plan, submit_plan: non-blank text (五定: 预案)
-#   governance_plan           submit_plan: attachment id of the 重大隐患治理方案 document
+#   governance_plan_id        submit_plan: attachment id of the 重大隐患治理方案 document
 #   has_plan                  approve_plan: True once a governance plan was submitted
 #   rectified_by_user_id      verify_pass, verify_reject: who submitted the rectification
 #   plan_responsible_user_id  submit_rectification: the plan's responsible person
@@ -200,11 +200,11 @@ def _funds(attempt: Attempt) -> list[dict]:
     return []
 
 
-def _after_photos(attempt: Attempt) -> list[dict]:
-    photos = attempt.context.get("after_photos")
+def _after_media_ids(attempt: Attempt) -> list[dict]:
+    photos = attempt.context.get("after_media_ids")
     if isinstance(photos, list | tuple) and photos:
         return []
-    return _error("after_photos", "请上传至少一张整改后照片。")
+    return _error("after_media_ids", "请上传至少一张整改后照片。")
 
 
 def _confirmed_level(attempt: Attempt) -> list[dict]:
@@ -220,9 +220,9 @@ def _category(attempt: Attempt) -> list[dict]:
 
 
 def _governance_plan(attempt: Attempt) -> list[dict]:
-    value = attempt.context.get("governance_plan")
+    value = attempt.context.get("governance_plan_id")
     if isinstance(value, bool) or _is_blank(value):
-        return _error("governance_plan", "请上传重大隐患治理方案。")
+        return _error("governance_plan_id", "请上传重大隐患治理方案。")
     return []
 
 
@@ -346,7 +346,7 @@ TRANSITIONS: dict[tuple[HazardState, HazardAction], Transition] = {
     (S.reported, A.fix_on_spot): Transition(
         S.closed,
         MANAGERS | {INSPECTOR},
-        guard=_after_photos,
+        guard=_after_media_ids,
         precondition=_level_is(HazardLevel.general, "重大隐患不能即查即改。"),
     ),
     (S.confirmed, A.plan): Transition(
@@ -373,7 +373,7 @@ TRANSITIONS: dict[tuple[HazardState, HazardAction], Transition] = {
     (S.rectifying, A.submit_rectification): Transition(
         S.pending_verification,
         MANAGERS | {RECTIFIER},
-        guard=_all(_after_photos, _text("note", "请填写整改情况说明。")),
+        guard=_all(_after_media_ids, _text("note", "请填写整改情况说明。")),
         precondition=_responsible_or_manager,
     ),
     (S.pending_verification, A.verify_pass): Transition(

@@ -22,7 +22,11 @@ class AnswerSchema(BaseSchema):
     result = fields.String(required=True, validate=validate.OneOf(["pass", "fail", "na"]))
     value = fields.Raw(load_default=None, allow_none=True)
     note = fields.String(load_default="", validate=validate.Length(max=2000))
-    media = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+    # Loaded as `media`: the replay digest (services.payload_digest) is computed over the loaded
+    # answers, so a record sent before the request field was renamed still replays.
+    media = fields.List(
+        fields.UUID(), load_default=list, validate=validate.Length(max=20), data_key="media_ids"
+    )
     # inspection_answer.deduction is Numeric(6, 2).
     deduction = fields.Float(
         load_default=None, allow_none=True, validate=validate.Range(min=0, max=9999.99)
@@ -68,7 +72,7 @@ class InspectionSubmitSchema(BaseSchema):
             raise ValidationError("完成时间不能早于开始时间。", "finished_at")
 
     def handle_error(self, error, data, **kwargs):
-        """Answer errors name the check item (`answers[HC-MAJ-01].media`), not a position."""
+        """Answer errors name the check item (`answers[HC-MAJ-01].media_ids`), not a position."""
         if isinstance(error.messages, dict) and isinstance(data, dict):
             item_keyed(error.messages, "answers", data.get("answers"), "item_id")
 

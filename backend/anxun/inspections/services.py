@@ -131,7 +131,7 @@ def _judge_answers(index: dict[str, dict], expected: list[str], answers: list[di
             errors.append(field_error(f"{where}.value", str(exc)))
             continue
         if result == "fail" and item.get("photo_on_fail", True) and not answer["media"]:
-            errors.append(field_error(f"{where}.media", "不合格项须拍照留证。"))
+            errors.append(field_error(f"{where}.media_ids", "不合格项须拍照留证。"))
         if answer["deduction"] is not None and "scoring" not in item:
             errors.append(field_error(f"{where}.deduction", "该检查项不计分。"))
         judged.append({**answer, "item": item, "effective": result, "position": n})

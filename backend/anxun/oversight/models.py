@@ -85,7 +85,8 @@ class PatrolFinding(db.Model):
     # The finder's proposal; a regulator accepting an agency's finding may change both.
     category: Mapped[str | None] = mapped_column(String(16))
     deadline: Mapped[date | None] = mapped_column(Date)
-    photo_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The column keeps its first name; the API and the code say media_ids (docs/api.md).
+    media_ids: Mapped[list[str]] = mapped_column("photo_ids", JSON, default=list)
     state: Mapped[str] = mapped_column(String(16))
     hazard_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazard.id"), unique=True)
     recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

@@ -61,7 +61,8 @@ class Permit(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     started_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    close_photo_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # The columns keep their first names; the API and the code say …media_ids (docs/api.md).
+    close_media_ids: Mapped[list] = mapped_column("close_photo_ids", JSON, default=list)
     is_site_checked: Mapped[bool] = mapped_column(default=False)
 
     measures: Mapped[list[PermitMeasure]] = relationship(
@@ -104,7 +105,8 @@ class PermitMeasure(db.Model):
     text: Mapped[str] = mapped_column(String(300))
     is_met: Mapped[bool]
     note: Mapped[str] = mapped_column(String(500), default="")
-    photo_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # The column keeps its first name; the API and the code say media_ids (docs/api.md).
+    media_ids: Mapped[list] = mapped_column("photo_ids", JSON, default=list)
     confirmed_by_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     confirmed_at: Mapped[datetime] = mapped_column(default=clock.now)
     hazard_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

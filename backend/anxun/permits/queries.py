@@ -130,7 +130,7 @@ def permit_view(permit: Permit) -> dict:
                 "text": m.text,
                 "is_met": confirmed[m.code].is_met if m.code in confirmed else None,
                 "note": confirmed[m.code].note if m.code in confirmed else "",
-                "photo_ids": confirmed[m.code].photo_ids if m.code in confirmed else [],
+                "media_ids": confirmed[m.code].media_ids if m.code in confirmed else [],
                 "confirmed_by": names.get(confirmed[m.code].confirmed_by_user_id, "")
                 if m.code in confirmed
                 else "",
@@ -188,7 +188,7 @@ def permit_view(permit: Permit) -> dict:
         "analysis_problem": services.analysis_problem(permit, now)
         if permit.state in (S.analysis, S.approval, S.approved, S.suspended)
         else None,
-        "close_photo_ids": permit.close_photo_ids,
+        "close_media_ids": permit.close_media_ids,
         "transitions": [
             {
                 "action": t.action,

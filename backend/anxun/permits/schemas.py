@@ -66,7 +66,7 @@ class MeasureConfirmSchema(BaseSchema):
         metadata={"description": "作业地点二维码（证明在现场确认）"},
     )
     note = fields.String(load_default="", validate=validate.Length(max=500))
-    photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=10))
+    media_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=10))
     raise_hazard = fields.Boolean(
         load_default=False, metadata={"description": "未落实时一并上报隐患"}
     )
@@ -104,7 +104,10 @@ class ActionSchema(BaseSchema):
 class CloseSchema(BaseSchema):
     expected_version = Int(load_default=None)
     is_site_checked = fields.Boolean(required=True)
-    photo_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=10))
+    # The name the permit shows them under.
+    close_media_ids = fields.List(
+        fields.UUID(), required=True, validate=validate.Length(min=1, max=10)
+    )
     note = fields.String(load_default="", validate=validate.Length(max=300))
 
 
@@ -188,7 +191,7 @@ class MeasureSchema(BaseSchema):
     text = fields.String()
     is_met = fields.Boolean(allow_none=True)
     note = fields.String()
-    photo_ids = fields.List(fields.String())
+    media_ids = fields.List(fields.String())
     confirmed_by = fields.String()
     confirmed_at = fields.DateTime(allow_none=True)
     hazard_id = fields.UUID(allow_none=True)
@@ -275,7 +278,7 @@ class PermitSchema(PermitSummarySchema):
     approvals = fields.List(fields.Nested(ApprovalSchema))
     next_step = fields.Nested(PermitCodeLabelSchema, allow_none=True)
     analysis_problem = fields.String(allow_none=True)
-    close_photo_ids = fields.List(fields.String())
+    close_media_ids = fields.List(fields.String())
     transitions = fields.List(fields.Nested(TransitionSchema))
 
 

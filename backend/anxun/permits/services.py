@@ -370,7 +370,7 @@ def create_permit(actor: Actor, data: dict) -> tuple[Permit, bool]:
 
 
 def _raise_hazard(
-    actor: Actor, permit: Permit, title: str, description: str, photo_ids
+    actor: Actor, permit: Permit, title: str, description: str, media_ids
 ) -> uuid.UUID:
     hazard = hazards.report_hazard(
         actor,
@@ -379,7 +379,7 @@ def _raise_hazard(
             "title": title,
             "description": description,
             "place_id": permit.place_id,
-            "photo_ids": photo_ids,
+            "media_ids": media_ids,
             "proposed_level": "general",
         },
         source="direct",
@@ -415,7 +415,7 @@ def confirm_measure(actor: Actor, permit: Permit, data: dict) -> Permit:
     if measure is None:
         errors.append(field_error("code", "没有这项安全措施。"))
     _refuse(errors)
-    photo_ids = _photos(enterprise.id, data.get("photo_ids"))
+    media_ids = _photos(enterprise.id, data.get("media_ids"))
     row = db.session.scalar(
         select(PermitMeasure).where(
             PermitMeasure.permit_id == permit.id, PermitMeasure.code == measure.code
@@ -427,7 +427,7 @@ def confirm_measure(actor: Actor, permit: Permit, data: dict) -> Permit:
     row.is_met = data["is_met"]
     row.client_id = client_id
     row.note = (data.get("note") or "").strip()
-    row.photo_ids = photo_ids
+    row.media_ids = media_ids
     row.confirmed_by_user_id = actor.user_id
     row.confirmed_at = clock.now()
     if not row.is_met and data.get("raise_hazard"):
@@ -436,7 +436,7 @@ def confirm_measure(actor: Actor, permit: Permit, data: dict) -> Permit:
             permit,
             f"作业票 {permit.number} 安全措施未落实：{measure.text}"[:300],
             row.note,
-            photo_ids,
+            media_ids,
         )
     db.session.flush()
     audit.record(
@@ -444,7 +444,7 @@ def confirm_measure(actor: Actor, permit: Permit, data: dict) -> Permit:
         "confirm_permit_measure",
         "permit",
         permit.id,
-        {"code": row.code, "is_met": row.is_met, "photo_ids": photo_ids},
+        {"code": row.code, "is_met": row.is_met, "media_ids": media_ids},
     )
     db.session.expire(permit, ["measures"])
     if all(
@@ -713,15 +713,15 @@ def close(actor: Actor, permit: Permit, data: dict) -> Permit:
         errors.append(field_error("actor", "只有申请人、监护人或安全管理人员可以验收关闭作业票。"))
     if not data["is_site_checked"]:
         errors.append(field_error("is_site_checked", "请确认现场已检查（工完料净场地清）。"))
-    if not data["photo_ids"]:
-        errors.append(field_error("photo_ids", "请拍摄完工现场照片。"))
+    if not data["close_media_ids"]:
+        errors.append(field_error("close_media_ids", "请拍摄完工现场照片。"))
     _refuse(errors)
-    photo_ids = _photos(enterprise.id, data["photo_ids"])
+    media_ids = _photos(enterprise.id, data["close_media_ids"])
     permit.closed_at = clock.now()
     permit.is_site_checked = True
-    permit.close_photo_ids = photo_ids
+    permit.close_media_ids = media_ids
     _append(permit, actor, "close", (data.get("note") or "").strip())
-    audit.record(actor, "close_permit", "permit", permit.id, {"photo_ids": photo_ids})
+    audit.record(actor, "close_permit", "permit", permit.id, {"close_media_ids": media_ids})
     return permit
 
 

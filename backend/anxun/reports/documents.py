@@ -21,7 +21,7 @@ from anxun.core.errors import NotFound, ValidationFailed, field_error
 from anxun.extensions import db
 from anxun.hazards import workflow
 from anxun.hazards.models import Hazard, HazardTransition
-from anxun.hazards.queries import CATEGORY_LABELS, REPORT_LABEL
+from anxun.hazards.queries import CATEGORY_LABELS, REPORT_LABEL, step_evidence
 from anxun.inspections.codes import verification_code
 from anxun.inspections.models import SOURCE_LABELS as INSPECTION_SOURCE_LABELS
 from anxun.inspections.models import (
@@ -453,7 +453,7 @@ def _history(steps: list[HazardTransition]) -> list[dict]:
     shown = []
     for t in steps:
         note = t.note or ""
-        reason = (t.evidence or {}).get("reason")
+        reason = step_evidence(t.evidence).get("reason")
         if reason and reason not in note:
             note = f"原因：{reason}" + (f"；{note}" if note else "")
         shown.append(
@@ -470,12 +470,12 @@ def _history(steps: list[HazardTransition]) -> list[dict]:
     return shown
 
 
-def _after_photo_ids(steps: list[HazardTransition]) -> list:
+def _after_media_ids(steps: list[HazardTransition]) -> list:
     return [
         photo
         for t in steps
         if t.action in ("fix_on_spot", "submit_rectification")
-        for photo in (t.evidence or {}).get("after_photos") or []
+        for photo in step_evidence(t.evidence).get("after_media_ids") or []
     ]
 
 
@@ -526,8 +526,8 @@ def rectification_notice_context(hazard: Hazard, root: Path) -> dict:
         }
         if has_plan
         else None,
-        "photos": photos(hazard.enterprise_id, hazard.photo_ids, root),
-        "after_photos": photos(hazard.enterprise_id, _after_photo_ids(steps), root),
+        "photos": photos(hazard.enterprise_id, hazard.media_ids, root),
+        "photos_after": photos(hazard.enterprise_id, _after_media_ids(steps), root),
         "history": _history(steps),
     }
 

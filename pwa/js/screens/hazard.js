@@ -32,12 +32,12 @@ function afterPhotos(ids) {
 
 // Before and after, side by side, above the verification forms.
 function beforeAfter(hazard) {
-  const last = [...(hazard.history || [])].reverse().find((t) => t.evidence?.after_photos?.length);
+  const last = [...(hazard.history || [])].reverse().find((t) => t.evidence?.after_media_ids?.length);
   if (!last) return "";
   const before = h("div", {}, h("span.small.muted", {}, "正在加载…"));
   const after = h("div", {}, h("span.small.muted", {}, "正在加载…"));
-  photoStrip(hazard.photo_ids, "整改前照片").then((strip) => before.replaceChildren(strip));
-  photoStrip(last.evidence.after_photos, "整改后照片").then((strip) => after.replaceChildren(strip));
+  photoStrip(hazard.media_ids, "整改前照片").then((strip) => before.replaceChildren(strip));
+  photoStrip(last.evidence.after_media_ids, "整改后照片").then((strip) => after.replaceChildren(strip));
   return h(
     "section.card.before-after",
     {},
@@ -75,7 +75,7 @@ function historyList(rows) {
         t.evidence?.from_level && t.evidence?.level
           ? h("span.small.regrade-levels", {}, `等级：${LEVEL_LABELS[t.evidence.from_level]} → ${LEVEL_LABELS[t.evidence.level]}`)
           : "",
-        t.evidence?.after_photos?.length ? afterPhotos(t.evidence.after_photos) : "",
+        t.evidence?.after_media_ids?.length ? afterPhotos(t.evidence.after_media_ids) : "",
       ),
     ),
   );
@@ -178,7 +178,7 @@ export function mount(container, params) {
           ],
       h("section.card", {}, h("h2", {}, "处理记录"), historyList(hazard.history || hazard.transitions)),
     );
-    photoStrip(hazard.photo_ids).then((strip) => alive && photos.replaceChildren(strip));
+    photoStrip(hazard.media_ids).then((strip) => alive && photos.replaceChildren(strip));
     if (hazard.governance_plan_id) {
       photoStrip([hazard.governance_plan_id], "治理方案").then((strip) => alive && plan.replaceChildren(strip));
     }

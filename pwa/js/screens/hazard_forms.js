@@ -24,18 +24,18 @@ export const FORMS = {
   plan: { title: "制定整改方案（五定）", fields: PLAN, button: "下达整改" },
   submit_plan: {
     title: "提交重大隐患治理方案",
-    fields: ["governance_plan", ...PLAN],
+    fields: ["governance_plan_id", ...PLAN],
     button: "提交治理方案，报主要负责人批准",
   },
   approve_plan: { title: "批准治理方案", fields: ["note"], note: "审批意见（可选）", button: "批准治理方案" },
   submit_rectification: {
     title: "提交整改",
-    fields: ["after_photos", "note"],
+    fields: ["after_media_ids", "note"],
     note: "整改情况说明",
     noteRequired: true,
     button: "提交整改，申请验收",
   },
-  fix_on_spot: { title: "即查即改", fields: ["after_photos", "note"], note: "处理情况说明", button: "已当场整改" },
+  fix_on_spot: { title: "即查即改", fields: ["after_media_ids", "note"], note: "处理情况说明", button: "已当场整改" },
   verify_pass: { title: "验收通过", fields: ["note"], note: "验收意见（可选）", button: "验收通过" },
   verify_reject: { title: "验收不通过", fields: ["reason"], reason: "不通过的原因", button: "验收不通过，退回整改" },
   reject: { title: "驳回", fields: ["reason"], reason: "驳回原因", button: "驳回该隐患" },
@@ -127,7 +127,7 @@ function inputsFor(hazard, action, spec, clientId, enterprise) {
       const input = h("input", { id: id("funds"), inputmode: "decimal", value: hazard.funds ?? "", placeholder: "0" });
       nodes.push(labelled(input, "整改资金（元）"));
       readers.push(() => (isAmount(input.value) ? { funds: input.value.trim() } : "请填写整改资金（元，最多两位小数）。"));
-    } else if (field === "governance_plan") {
+    } else if (field === "governance_plan_id") {
       nodes.push(
         h("p.small", {}, "重大隐患治理方案（拍摄方案文件）"),
         photoField({
@@ -141,8 +141,8 @@ function inputsFor(hazard, action, spec, clientId, enterprise) {
           },
         }),
       );
-      readers.push(() => (planPhotos.length ? { governance_plan: planPhotos[0] } : "请拍摄或上传重大隐患治理方案。"));
-    } else if (field === "after_photos") {
+      readers.push(() => (planPhotos.length ? { governance_plan_id: planPhotos[0] } : "请拍摄或上传重大隐患治理方案。"));
+    } else if (field === "after_media_ids") {
       nodes.push(
         h("p.small", {}, "整改后照片"),
         photoField({
@@ -157,7 +157,7 @@ function inputsFor(hazard, action, spec, clientId, enterprise) {
         }),
       );
       readers.push(() =>
-        action === "submit_rectification" && !afterPhotos.length ? "请拍摄至少一张整改后照片。" : { after_photos: afterPhotos },
+        action === "submit_rectification" && !afterPhotos.length ? "请拍摄至少一张整改后照片。" : { after_media_ids: afterPhotos },
       );
     } else if (field === "note") {
       const input = h("textarea", { id: id("note"), rows: 3 });

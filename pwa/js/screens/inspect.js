@@ -366,7 +366,7 @@ export function mount(container, params) {
       id: draft.id,
       kind: "inspection",
       payload,
-      media: payload.answers.flatMap((a) => a.media),
+      media: payload.answers.flatMap((a) => a.media_ids),
       enterpriseId: draft.enterprise_id,
       label: {
         title: draft.plan_title || draft.checklist.title,

@@ -286,13 +286,13 @@ function measuresStep(permit, refresh, kept, pending, queue) {
   });
   const rows = permit.measures.map((m) => {
     const send = async (isMet) => {
-      const body = { id: uuid(), code: m.code, is_met: isMet, qr_token: token.value.trim(), photo_ids: [...photos], raise_hazard: !isMet && alsoHazard.checked };
+      const body = { id: uuid(), code: m.code, is_met: isMet, qr_token: token.value.trim(), media_ids: [...photos], raise_hazard: !isMet && alsoHazard.checked };
       const result = await act(`permits/${permit.id}/measures`, body, error);
       if (result.ok) refresh(result.data);
       // No answer (offline): kept in the outbox with its photos, sent when the phone is back.
       else if (result.status === 0) {
         error.textContent = "";
-        await queue("permit_measure", body, body.photo_ids, `安全措施 ${m.code}${isMet ? "已落实" : "未落实"}`);
+        await queue("permit_measure", body, body.media_ids, `安全措施 ${m.code}${isMet ? "已落实" : "未落实"}`);
       }
     };
     const waiting = pending.measures[m.code];
@@ -308,7 +308,7 @@ function measuresStep(permit, refresh, kept, pending, queue) {
       { "data-testid": "permit-measure", dataset: { code: m.code } },
       h("div", {}, `${m.code} ${m.text}`),
       h("div.muted", { "data-testid": "permit-measure-status" }, status),
-      m.photo_ids.length ? h("div.muted", {}, `照片 ${m.photo_ids.length} 张`) : null,
+      m.media_ids.length ? h("div.muted", {}, `照片 ${m.media_ids.length} 张`) : null,
       m.hazard_id ? h("div.error", {}, "已上报隐患") : null,
       h("div.row", {}, h("button", { type: "button", onclick: () => send(true), "data-testid": "permit-measure-ok" }, "已落实"), h("button", { type: "button", onclick: () => send(false) }, "未落实")),
     );
@@ -438,7 +438,7 @@ function closeStep(permit, refresh) {
   });
   const checked = h("input", { type: "checkbox", "data-testid": "permit-site-checked" });
   const close = async () => {
-    const result = await act(`permits/${permit.id}/closure`, { is_site_checked: checked.checked, photo_ids: photos, expected_version: permit.version }, error);
+    const result = await act(`permits/${permit.id}/closure`, { is_site_checked: checked.checked, close_media_ids: photos, expected_version: permit.version }, error);
     if (result.ok) refresh(result.data);
   };
   return h("section", {}, h("h2", {}, "完工验收"), h("label", {}, "完工现场照片", input), shown, h("label.inline", {}, checked, "现场已检查，工完料净场地清"), button("完工关闭作业票", "permit-close", close), error);

@@ -17,7 +17,7 @@ export function reportPayload({ id, enterpriseId, title, description, placeId, p
     enterprise_id: enterpriseId,
     title: title.trim(),
     description: description.trim(),
-    photo_ids: photoIds,
+    media_ids: photoIds,
     proposed_level: level || "general",
   };
   if (placeId) body.place_id = Number(placeId);

@@ -88,7 +88,7 @@ ROWS = [
             "id": str(uuid.uuid4()),
             "enterprise_id": c["enterprise"]["hc"],
             "title": "矩阵测试隐患",
-            "photo_ids": [c["photo"]],
+            "media_ids": [c["photo"]],
         },
         setup=_hc_photo,
     ),

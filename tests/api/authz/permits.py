@@ -197,7 +197,7 @@ ROWS = [
         "/api/v1/permits/<uuid:permit_id>/closure",
         _url("/closure"),
         CLOSE_HC,
-        json=lambda c: {"is_site_checked": True, "photo_ids": [c["photo"]]},
+        json=lambda c: {"is_site_checked": True, "close_media_ids": [c["photo"]]},
         setup=_permit("active"),
     ),
     Row(

@@ -468,7 +468,7 @@ def _inspection_view(
     version = versions.get(inspection.checklist_version_id)
     inspector = users.get(inspection.inspector_user_id)
     failed = [a for a in inspection.answers if a.result == "fail"]
-    photo_ids = [m for a in inspection.answers for m in (a.media_ids or [])]
+    media_ids = [m for a in inspection.answers for m in (a.media_ids or [])]
     return {
         "id": str(inspection.id),
         "verification_code": verification_code(inspection.id),
@@ -495,14 +495,14 @@ def _inspection_view(
                 "item_id": a.item_id,
                 "item_text": item_texts.get((inspection.checklist_version_id, a.item_id)),
                 "note": a.note,
-                "photo_ids": list(a.media_ids or []),
+                "media_ids": list(a.media_ids or []),
             }
             for a in failed
         ],
         "flags": [
             {"code": f.get("code"), "message": f.get("message")} for f in inspection.flags or []
         ],
-        "photo_ids": photo_ids,
+        "media_ids": media_ids,
         "hazard_count": hazard_counts_by_inspection.get(inspection.id, 0),
     }
 

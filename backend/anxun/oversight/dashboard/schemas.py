@@ -188,7 +188,7 @@ class OversightFailedItemSchema(BaseSchema):
     item_id = fields.String()
     item_text = fields.String(allow_none=True)
     note = fields.String()
-    photo_ids = fields.List(fields.String())
+    media_ids = fields.List(fields.String())
 
 
 class OversightResultsSchema(BaseSchema):
@@ -215,7 +215,7 @@ class OversightInspectionSchema(BaseSchema):
     results = fields.Nested(OversightResultsSchema)
     failed_items = fields.List(fields.Nested(OversightFailedItemSchema))
     flags = fields.List(fields.Nested(OversightFlagSchema))
-    photo_ids = fields.List(fields.String())
+    media_ids = fields.List(fields.String())
     hazard_count = fields.Integer()
 
 

@@ -179,7 +179,7 @@ def finding_view(finding: PatrolFinding, users: dict | None = None) -> dict:
         "proposed_level": _labelled(finding.proposed_level, rules.FINDING_LEVEL_LABELS),
         "category": _labelled(finding.category, CATEGORY_LABELS),
         "deadline": finding.deadline,
-        "photo_ids": finding.photo_ids,
+        "media_ids": finding.media_ids,
         "state": _labelled(finding.state, rules.FINDING_STATE_LABELS),
         "hazard_id": finding.hazard_id,
         "hazard_state": hazard.state if hazard else None,

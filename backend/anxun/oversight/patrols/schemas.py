@@ -72,7 +72,7 @@ class PatrolFindingCreateSchema(BaseSchema):
         validate=validate.OneOf(list(CATEGORY_LABELS)),
         metadata={"description": "隐患类别，默认 management（管理上的缺陷）"},
     )
-    photo_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+    media_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
     deadline = fields.Date(
         load_default=None,
         allow_none=True,
@@ -124,7 +124,7 @@ class PatrolFindingSchema(BaseSchema):
     proposed_level = fields.Nested(CodeLabelSchema)
     category = fields.Nested(CodeLabelSchema, allow_none=True)
     deadline = fields.Date(allow_none=True, metadata={"description": "发现人提出的整改期限"})
-    photo_ids = fields.List(fields.String())
+    media_ids = fields.List(fields.String())
     state = fields.Nested(CodeLabelSchema)
     hazard_id = fields.UUID(allow_none=True)
     hazard_state = LabelledEnum(HAZARD_STATE_LABELS, allow_none=True)

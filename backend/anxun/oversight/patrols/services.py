@@ -225,7 +225,7 @@ def _same_finding(finding: PatrolFinding, patrol: Patrol, actor: Actor, data: di
         and finding.proposed_level == data["proposed_level"]
         and finding.category == (data.get("category") or DEFAULT_CATEGORY)
         and finding.deadline == data.get("deadline")
-        and finding.photo_ids == [str(p) for p in data.get("photo_ids") or []]
+        and finding.media_ids == [str(p) for p in data.get("media_ids") or []]
     )
 
 
@@ -254,8 +254,8 @@ def record_finding(actor: Actor, patrol: Patrol, data: dict) -> tuple[PatrolFind
     else:
         _check_deadline(deadline)
     enterprise = db.session.get(Enterprise, patrol.enterprise_id)
-    photo_ids = [str(p) for p in data.get("photo_ids") or []]
-    missing = missing_media(enterprise.id, photo_ids)
+    media_ids = [str(p) for p in data.get("media_ids") or []]
+    missing = missing_media(enterprise.id, media_ids)
     if missing:
         raise MissingMedia(missing)
 
@@ -269,7 +269,7 @@ def record_finding(actor: Actor, patrol: Patrol, data: dict) -> tuple[PatrolFind
         proposed_level=data["proposed_level"],
         category=data.get("category") or DEFAULT_CATEGORY,
         deadline=deadline,
-        photo_ids=photo_ids,
+        media_ids=media_ids,
         state="proposed",
         recorded_by_user_id=actor.user_id,
         recorded_at=now,
@@ -322,7 +322,7 @@ def _finding_hazard(
         {
             "title": finding.title,
             "description": finding.description,
-            "photo_ids": finding.photo_ids,
+            "media_ids": finding.media_ids,
             "basis": _basis_for_hazard(finding.basis),
             "level": level,
             "category": category,

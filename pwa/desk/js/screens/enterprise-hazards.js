@@ -72,7 +72,7 @@ function detail(hazard, loader) {
       h("dt", { text: "依据" }),
       h("dd", { text: basisText(hazard.basis), dataset: { testid: "hazard-basis" } }),
     ),
-    thumbnails(loader, hazard.photo_ids, "hazard-photo"),
+    thumbnails(loader, hazard.media_ids, "hazard-photo"),
     h("h2", { text: "流转记录" }),
     history(hazard.history || []),
     // 举一反三 from a hazard: the bureau's admin asks the same industry to check the same thing.

@@ -79,7 +79,7 @@ function card(item, loader, focused = false) {
           ),
         )
       : null,
-    thumbnails(loader, item.photo_ids, "inspection-photo"),
+    thumbnails(loader, item.media_ids, "inspection-photo"),
   );
 }
 

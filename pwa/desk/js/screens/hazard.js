@@ -23,11 +23,11 @@ const PLAN = ["responsible_user_id", "measures", "funds", "deadline", "contingen
 const FORMS = {
   confirm: ["level", "category", "deadline"],
   reject: ["reason"],
-  fix_on_spot: ["after_photos", "note"],
+  fix_on_spot: ["after_media_ids", "note"],
   plan: PLAN,
-  submit_plan: [...PLAN, "governance_plan"],
+  submit_plan: [...PLAN, "governance_plan_id"],
   approve_plan: ["note"],
-  submit_rectification: ["after_photos", "note"],
+  submit_rectification: ["after_media_ids", "note"],
   verify_pass: ["note"],
   verify_reject: ["reason"],
   signoff: ["note"],
@@ -67,9 +67,9 @@ function field(name, people, hazard) {
       return label("整改资金（元）", h("input", { id, name, type: "number", min: "0", step: "0.01", required: true, value: hazard.funds ?? "", ...testid }));
     case "contingency":
       return label("应急预案 / 防范措施", h("textarea", { id, name, rows: 2, required: true, maxlength: 2000, ...testid }, hazard.contingency || ""));
-    case "governance_plan":
+    case "governance_plan_id":
       return label("重大隐患治理方案（扫描件或照片）", h("input", { id, name, type: "file", accept: "image/jpeg,image/png,image/webp", required: true, ...testid }));
-    case "after_photos":
+    case "after_media_ids":
       return label("整改后照片", h("input", { id, name, type: "file", accept: "image/jpeg,image/png,image/webp", multiple: true, required: true, ...testid }));
     case "reason":
       return label("理由", h("textarea", { id, name, rows: 2, required: true, maxlength: 1000, ...testid }));
@@ -83,14 +83,14 @@ async function collect(form, names, hazard) {
   for (const name of names) {
     const control = form.elements[name];
     if (!control) continue;
-    if (name === "after_photos" || name === "governance_plan") {
+    if (name === "after_media_ids" || name === "governance_plan_id") {
       const ids = [];
       for (const file of control.files) {
         const sent = await uploadImage(file, hazard.enterprise_id);
         if (!sent.ok) return { problem: sent.problem };
         ids.push(sent.data.id);
       }
-      body[name] = name === "governance_plan" ? ids[0] : ids;
+      body[name] = name === "governance_plan_id" ? ids[0] : ids;
     } else if (name === "responsible_user_id") {
       body[name] = Number(control.value);
     } else if (name === "funds") {
@@ -145,8 +145,8 @@ function actionForm(action, hazard, people, onDone) {
 // The latest after-photos (整改后) from the history's evidence.
 function afterPhotos(hazard) {
   const rows = [...(hazard.history || [])].reverse();
-  const done = rows.find((t) => Array.isArray(t.evidence?.after_photos) && t.evidence.after_photos.length);
-  return done ? done.evidence.after_photos : [];
+  const done = rows.find((t) => Array.isArray(t.evidence?.after_media_ids) && t.evidence.after_media_ids.length);
+  return done ? done.evidence.after_media_ids : [];
 }
 
 function photoColumn(loader, title, ids, testid) {
@@ -181,7 +181,7 @@ function history(loader, rows) {
       if (evidence.funds !== undefined && evidence.funds !== null) facts.push(`资金：${evidence.funds} 元`);
       if (evidence.contingency) facts.push(`预案：${evidence.contingency}`);
       if (evidence.reason) facts.push(`理由：${evidence.reason}`);
-      const photos = [...(evidence.photo_ids || []), ...(evidence.after_photos || []), ...(evidence.governance_plan ? [evidence.governance_plan] : [])];
+      const photos = [...(evidence.media_ids || []), ...(evidence.after_media_ids || []), ...(evidence.governance_plan_id ? [evidence.governance_plan_id] : [])];
       return h(
         "li",
         { dataset: { testid: "hazard-transition", action: t.action?.code || "" } },
@@ -285,7 +285,7 @@ export async function mount(container, { arg }) {
       ),
       orders(hazard),
       h("h2", { text: "整改前后对比" }),
-      h("div", { class: "photo-compare", dataset: { testid: "photo-compare" } }, photoColumn(loader, "整改前", hazard.photo_ids || [], "before"), photoColumn(loader, "整改后", after, "after")),
+      h("div", { class: "photo-compare", dataset: { testid: "photo-compare" } }, photoColumn(loader, "整改前", hazard.media_ids || [], "before"), photoColumn(loader, "整改后", after, "after")),
       hazard.governance_plan_id ? [h("h2", { text: "重大隐患治理方案" }), thumbnails(loader, [hazard.governance_plan_id], "governance-plan")] : null,
       h("h2", { text: "流转记录" }),
       history(loader, hazard.history || []),
