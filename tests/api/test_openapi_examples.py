@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.converter import to_json_schema
 
 from anxun.core import api_examples as ex
 from tests.conftest import DEMO_PASSWORD
-from tests.inspection_helpers import jpeg_bytes
+from tests.inspection_helpers import jpeg_bytes, upload_photo
 
 METHODS = ("get", "post", "put", "patch", "delete")
 EXAMPLES_MORNING = datetime(2026, 11, 25, 3, 10, tzinfo=UTC)  # 11:10 in China
@@ -163,19 +163,6 @@ def check_answer(spec, method, path, response, statuses=(200, 201)):
     return response.get_json()
 
 
-def upload(client, headers, media_id, data=None):
-    data = data or jpeg_bytes()
-    form = {
-        "id": media_id,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "file": (io.BytesIO(data), "photo.jpg"),
-    }
-    response = client.post(
-        "/api/v1/media", data=form, headers=headers, content_type="multipart/form-data"
-    )
-    assert response.status_code == 201, response.get_json()
-
-
 def two_tasks_and_a_place(client, officer, enterprise_id) -> dict:
     """Two places on a daily plan of the examples' four items, and a third place: the world's
     values for the examples' tasks and places."""
@@ -264,7 +251,7 @@ def test_every_request_example_is_accepted_and_answered_as_documented(
     [raised] = receipt["hazards"]
     assert raised["item_id"] == "HC-01A"
 
-    upload(client, officer, ex.REPORT_PHOTO_ID)
+    upload_photo(client, officer, media_id=ex.REPORT_PHOTO_ID)
     report = real(request_example(spec, "post", "/api/v1/hazards"), values)
     reported = check_answer(
         spec,
@@ -275,7 +262,7 @@ def test_every_request_example_is_accepted_and_answered_as_documented(
     assert reported["id"] == ex.REPORTED_HAZARD_ID
 
     # The hazard's steps, each by who takes it.
-    upload(client, rectifier, ex.AFTER_PHOTO_ID)
+    upload_photo(client, rectifier, media_id=ex.AFTER_PHOTO_ID)
     path = "/api/v1/hazards/{hazard_id}/transitions"
     url = path.replace("{hazard_id}", raised["id"])
     steps = [("confirm", officer), ("plan", officer)]
