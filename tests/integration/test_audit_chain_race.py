@@ -43,3 +43,25 @@ def test_concurrent_appends_form_one_unbroken_chain(app, db):
         assert after.prev_hash == before.hash
     count, problems = audit.verify_chain()
     assert (count, problems) == (WRITERS * APPENDS, [])
+
+
+def test_appends_within_one_transaction_link_through_savepoints(app, db):
+    """Later appends of a transaction reuse the head it wrote, also after a released savepoint;
+    a rolled-back savepoint's entry is gone, and the next append links to the one before it."""
+    actor = Actor(user_id=None, username="tx", display_name="同一事务")
+    with unit_of_work():
+        audit.record(actor, "first", "test", 1, {})
+        with db.session.begin_nested():
+            audit.record(actor, "kept", "test", 2, {})
+        savepoint = db.session.begin_nested()
+        audit.record(actor, "undone", "test", 3, {})
+        savepoint.rollback()
+        audit.record(actor, "last", "test", 4, {})
+    with unit_of_work():
+        audit.record(actor, "next transaction", "test", 5, {})
+
+    entries = db.session.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.id)).all()
+    assert [e.action for e in entries] == ["first", "kept", "last", "next transaction"]
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert after.prev_hash == before.hash
+    assert audit.verify_chain() == (4, [])

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import JSON, String, func, insert, select, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, String, event, func, insert, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from anxun.core import checkpoint_signing, clock
 from anxun.core.auth import Actor
@@ -67,9 +67,31 @@ def _lock_chain() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(7412001)"))
 
 
+# The hash of the entry this transaction appended last: the transaction holds the chain (the lock
+# on PostgreSQL, the write lock on SQLite) until it ends, so a second append in it needs no read.
+_HEAD_KEY = "anxun_audit_head"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head_at_the_end(session, transaction) -> None:
+    """The end of the whole transaction forgets the head: the next one must take the lock again
+    (a released savepoint keeps it: its entries are the transaction's)."""
+    if transaction.parent is None:
+        session.info.pop(_HEAD_KEY, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_head_on_rollback(session, transaction) -> None:
+    """Any rollback, a savepoint's too, may have removed the entry the head names."""
+    session.info.pop(_HEAD_KEY, None)
+
+
 def _locked_head() -> str | None:
     """The chain head's hash, read after taking the chain lock. On PostgreSQL one statement: the
     migrated function takes the lock and reads the head with a snapshot taken after it."""
+    known = db.session.info.get(_HEAD_KEY)
+    if known is not None:
+        return known
     if db.session.get_bind().dialect.name == "postgresql":
         return db.session.execute(text("SELECT anxun_audit_chain_head()")).scalar()
     return db.session.execute(
@@ -100,6 +122,7 @@ def record(actor: Actor, action: str, entity_type: str, entity_id, change: dict)
         insert(AuditEntry.__table__),
         {column: getattr(entry, column) for column in _APPENDED_COLUMNS},
     )
+    db.session.info[_HEAD_KEY] = entry.hash
 
 
 _APPENDED_COLUMNS = (

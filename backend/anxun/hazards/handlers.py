@@ -48,9 +48,9 @@ def raise_hazards_for_failed_items(event: InspectionSubmitted) -> list[RaisedHaz
                 inspection=inspection,
                 item=failed.item,
                 checklist_version_id=event.version.id,
+                audit_run_id=inspection.audit_run_id,
+                campaign_id=campaign_id,
             )
-            hazard.audit_run_id = inspection.audit_run_id
-            hazard.campaign_id = campaign_id
             hazards.append(hazard)
     events.publish(InspectionHazardsRaised(event, tuple(hazards)))
     return [_raised(h) for h in hazards]

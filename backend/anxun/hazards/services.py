@@ -130,6 +130,8 @@ def report_hazard(
     item: dict | None = None,
     checklist_version_id: int | None = None,
     notice: bool = True,
+    audit_run_id: int | None = None,
+    campaign_id: int | None = None,
 ) -> Hazard:
     """Register a hazard (16号令: 登记建档) as `reported`. Photos were verified by the caller.
 
@@ -150,6 +152,8 @@ def report_hazard(
         enterprise_id=enterprise.id,
         source=source,
         inspection_id=inspection.id if inspection is not None else None,
+        audit_run_id=audit_run_id,
+        campaign_id=campaign_id,
         item_id=item.get("id"),
         checklist_version_id=checklist_version_id,
         basis=list(item.get("basis") or []),
