@@ -312,7 +312,7 @@ def gather_grade_facts_of(enterprise_ids: list[int], day: date) -> dict[int, Gra
     hazard counts as they stand now, task windows of the 30 full days before `day`, hazards
     reported in the 365 days up to `day`. A fixed number of grouped queries however many
     enterprises are asked for."""
-    operation_start, operation_end = operation_period(day)
+    period = operation_period(day)
     hazard_start = day - timedelta(days=HAZARD_DAYS - 1)
     enterprises = db.session.execute(
         select(Enterprise.id, Enterprise.created_at).where(Enterprise.id.in_(enterprise_ids))
@@ -325,12 +325,12 @@ def gather_grade_facts_of(enterprise_ids: list[int], day: date) -> dict[int, Gra
             )
         )
     )
-    states = occurrence_states(enterprise_ids, _midnight(operation_start), _midnight(day))
+    states = occurrence_states(enterprise_ids, _midnight(period[0]), _midnight(day))
     hazards = _hazard_counts(enterprise_ids, day, hazard_start)
     levels = unit_levels_by_enterprise(enterprise_ids)
     sources = _major_hazard_sources(enterprise_ids)
     vetoes = _vetoes(enterprise_ids, day)
-    commitments = _commitments(sorted(committing), (operation_start, operation_end))
+    commitments = _commitments(sorted(committing), period) if committing else {}
     facts = {}
     for enterprise in enterprises:
         tally = Counter(state.value for state in states.get(enterprise.id, []))
@@ -339,9 +339,7 @@ def gather_grade_facts_of(enterprise_ids: list[int], day: date) -> dict[int, Gra
         commitment = None
         if enterprise.id in committing:
             commitment = commitment_facts(
-                enterprise.created_at,
-                (operation_start, operation_end),
-                commitments.get(enterprise.id, []),
+                enterprise.created_at, period, commitments.get(enterprise.id, [])
             )
         facts[enterprise.id] = GradeFacts(
             day=day,
@@ -357,7 +355,7 @@ def gather_grade_facts_of(enterprise_ids: list[int], day: date) -> dict[int, Gra
             orange_units=effective.count("orange"),
             major_hazard_sources=sources.get(enterprise.id, 0),
             vetoes=vetoes.get(enterprise.id, []),
-            operation_period=(operation_start, operation_end),
+            operation_period=period,
             hazard_period=(hazard_start, day),
             commitment=commitment,
             commitment_rate=_share(commitment["on_time"], commitment["required_days"])
