@@ -17,6 +17,7 @@ each request's slowest statement.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -103,6 +104,7 @@ def main() -> None:
     parser.add_argument("-r", "--runs", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--skip-snapshot", action="store_true")
+    parser.add_argument("--only-snapshot", action="store_true", help="time the snapshot, stop")
     parser.add_argument("--instance", default="/tmp/anxun-bench-instance")
     args = parser.parse_args()
 
@@ -135,8 +137,11 @@ def main() -> None:
             spent = time.perf_counter() - started
             print(
                 f"grade snapshot: {sum(counts.values()):,} enterprises in {spent:.1f} s"
-                f" ({spent / max(1, sum(counts.values())) * 1000:.2f} ms each)"
+                f" ({spent / max(1, sum(counts.values())) * 1000:.2f} ms each),"
+                " load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
             )
+        if args.only_snapshot:
+            return
         ids = list(db.session.scalars(select(Enterprise.id).order_by(Enterprise.id)))
         statements = Statements(db.engine)
         client = app.test_client()

@@ -34,7 +34,11 @@ def exact_value(value) -> Fraction:
 
 
 def round_cent(value: Fraction) -> Fraction:
-    """Round half-up to 0.01."""
+    """Round half-up to 0.01: floor(value × 100 + 1/2) / 100, in integers for a fraction or an
+    int, floor((200 n + d) / 2d) for n/d (the daily snapshot rounds ~80 numbers per enterprise)."""
+    if isinstance(value, Fraction | int):
+        n, d = value.numerator, value.denominator
+        return Fraction((200 * n + d) // (2 * d), 100)
     return Fraction(math.floor(value * 100 + Fraction(1, 2)), 100)
 
 

@@ -1,4 +1,6 @@
-"""Queries that gather the facts an enterprise grade is computed from, as of one China day."""
+"""Queries that gather the facts enterprise grades are computed from, as of one China day: a few
+grouped queries for a whole batch of enterprises, so one enterprise's grade page and the daily
+snapshot of every enterprise read the same facts the same way."""
 
 from __future__ import annotations
 
@@ -16,11 +18,11 @@ from anxun.extensions import db
 from anxun.hazards.models import Hazard
 from anxun.inspections import scheduling
 from anxun.inspections.models import StopPeriod, TaskOccurrence
-from anxun.orgs.models import Enterprise
+from anxun.orgs.models import Enterprise, EnterpriseIndustry
 from anxun.oversight.models import EnforcementRecord
 from anxun.risk.grading.enterprise import GradeInputs
 from anxun.risk.models import RiskObject
-from anxun.risk.registry.queries import unit_levels
+from anxun.risk.registry.queries import unit_levels_by_enterprise
 
 OPERATION_DAYS = 30
 HAZARD_DAYS = 365
@@ -118,10 +120,6 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=CHINA_TZ)
 
 
-def _count(*conditions) -> int:
-    return db.session.scalar(select(func.count(Hazard.id)).where(*conditions)) or 0
-
-
 def _share(part: int, whole: int) -> float | None:
     """part / whole rounded half-up to 4 places, like the online operation rate; None for 0/0."""
     if not whole:
@@ -142,29 +140,42 @@ def occurrence_states(
     rule of inspections/planning_queries.operation_rate: a day's window belongs to that day);
     completions after `end` do not count yet, so one day's figures never change later in that
     day. `enterprise_ids` is a list or a select of ids."""
-    rows = db.session.scalars(
-        select(TaskOccurrence).where(
+    rows = db.session.execute(
+        select(
+            TaskOccurrence.enterprise_id,
+            TaskOccurrence.place_id,
+            TaskOccurrence.due_start,
+            TaskOccurrence.due_end,
+            TaskOccurrence.done_at,
+        ).where(
             TaskOccurrence.enterprise_id.in_(enterprise_ids),
             TaskOccurrence.due_end > start,
             TaskOccurrence.due_end <= end,
         )
     ).all()
-    stops = db.session.scalars(
-        select(StopPeriod).where(
+    stops: dict[int, list[tuple[int | None, scheduling.StopPeriod]]] = {}
+    for enterprise_id, place_id, start_at, end_at in db.session.execute(
+        select(
+            StopPeriod.enterprise_id, StopPeriod.place_id, StopPeriod.start_at, StopPeriod.end_at
+        )
+        .where(
             StopPeriod.enterprise_id.in_(enterprise_ids),
             StopPeriod.start_at < end,
             # A stop suspends a window only when it covers the whole window, so it ends after
             # the window does, hence not before `start`.
             StopPeriod.end_at >= start,
         )
-    ).all()
+        .order_by(StopPeriod.id)
+    ):
+        stops.setdefault(enterprise_id, []).append(
+            (place_id, scheduling.StopPeriod(start_at, end_at))
+        )
     states: dict[int, list[scheduling.OccurrenceState]] = {}
     for row in rows:
         applicable = [
-            scheduling.StopPeriod(stop.start_at, stop.end_at)
-            for stop in stops
-            if stop.enterprise_id == row.enterprise_id
-            and (stop.place_id is None or stop.place_id == row.place_id)
+            stop
+            for place_id, stop in stops.get(row.enterprise_id, ())
+            if place_id is None or place_id == row.place_id
         ]
         done_at = row.done_at if row.done_at is not None and row.done_at < end else None
         if done_at is not None and done_at < row.due_start:
@@ -184,13 +195,13 @@ def operation_rates(enterprise_ids, day: date) -> dict[int, float | None]:
     return {eid: scheduling.online_operation_rate(s) for eid, s in states.items()}
 
 
-def _vetoes(enterprise_id: int, day: date) -> list[dict]:
-    """Enforcement records in effect on `day`: a suspension until it ends (open-ended while no
-    end is recorded), an interview for 365 days from its decision."""
+def _vetoes(enterprise_ids: list[int], day: date) -> dict[int, list[dict]]:
+    """Enforcement records in effect on `day`, by enterprise: a suspension until it ends
+    (open-ended while no end is recorded), an interview for 365 days from its decision."""
     rows = db.session.scalars(
         select(EnforcementRecord)
         .where(
-            EnforcementRecord.enterprise_id == enterprise_id,
+            EnforcementRecord.enterprise_id.in_(enterprise_ids),
             EnforcementRecord.decided_on <= day,
             or_(
                 and_(
@@ -205,94 +216,150 @@ def _vetoes(enterprise_id: int, day: date) -> list[dict]:
         )
         .order_by(EnforcementRecord.decided_on, EnforcementRecord.id)
     ).all()
-    return [
-        {
-            "id": row.id,
-            "kind": row.kind,
-            "reference_no": row.reference_no,
-            "decided_on": row.decided_on,
-            "ends_on": row.ends_on,
-        }
-        for row in rows
-    ]
+    vetoes: dict[int, list[dict]] = {}
+    for row in rows:
+        vetoes.setdefault(row.enterprise_id, []).append(
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "reference_no": row.reference_no,
+                "decided_on": row.decided_on,
+                "ends_on": row.ends_on,
+            }
+        )
+    return vetoes
 
 
-def commitment_facts(enterprise_id: int, period: tuple[date, date]) -> dict | None:
-    """The daily commitments of the period for an enterprise that must commit (None otherwise):
-    required days are the period's days after the day the enterprise was registered (it could
-    not commit before), on time and late count the commitments signed for those days."""
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if COMMITTING_INDUSTRY not in (enterprise.industries or []):
-        return None
-    registered = enterprise.created_at.astimezone(CHINA_TZ).date()
+def commitment_facts(
+    registered_at: datetime, period: tuple[date, date], commitments: list[tuple[date, bool]]
+) -> dict:
+    """The daily commitments of the period for an enterprise that must commit: required days are
+    the period's days after the day the enterprise was registered (it could not commit before),
+    on time and late count the commitments (commit date, is late) signed for those days."""
+    registered = registered_at.astimezone(CHINA_TZ).date()
     first = max(period[0], registered + timedelta(days=1))
     required = max((period[1] - first).days + 1, 0)
-    rows = db.session.execute(
-        select(SafetyCommitment.is_late, func.count(SafetyCommitment.id))
-        .where(
-            SafetyCommitment.enterprise_id == enterprise_id,
-            SafetyCommitment.commit_date >= first,
-            SafetyCommitment.commit_date <= period[1],
-        )
-        .group_by(SafetyCommitment.is_late)
-    ).all()
-    counts = {bool(is_late): n for is_late, n in rows}
+    counts = Counter(bool(is_late) for day, is_late in commitments if first <= day <= period[1])
     return {
         "required_days": required,
-        "on_time": counts.get(False, 0),
-        "late": counts.get(True, 0),
+        "on_time": counts[False],
+        "late": counts[True],
         "first_day": first.isoformat() if required else None,
         "period": [period[0].isoformat(), period[1].isoformat()],
     }
 
 
-def gather_grade_facts(enterprise_id: int, day: date) -> GradeFacts:
-    """The facts for the grade of `day` (China date): hazard counts as they stand now, task
-    windows of the 30 full days before `day`, hazards reported in the 365 days up to `day`."""
+def _commitments(enterprise_ids: list[int], period: tuple[date, date]) -> dict[int, list]:
+    """(commit date, is late) of each commitment signed for a day of the period, by enterprise."""
+    commitments: dict[int, list[tuple[date, bool]]] = {}
+    for enterprise_id, day, is_late in db.session.execute(
+        select(
+            SafetyCommitment.enterprise_id, SafetyCommitment.commit_date, SafetyCommitment.is_late
+        ).where(
+            SafetyCommitment.enterprise_id.in_(enterprise_ids),
+            SafetyCommitment.commit_date >= period[0],
+            SafetyCommitment.commit_date <= period[1],
+        )
+    ):
+        commitments.setdefault(enterprise_id, []).append((day, is_late))
+    return commitments
+
+
+def _hazard_counts(enterprise_ids: list[int], day: date, hazard_start: date) -> dict[int, tuple]:
+    """(open major, overdue, reported, rejected, closed) by enterprise, in one grouped scan:
+    open and overdue as the hazards stand now, the last three over the hazard period."""
     is_open = Hazard.state.not_in(FINISHED_STATES)
-    mine = Hazard.enterprise_id == enterprise_id
-    operation_start, operation_end = operation_period(day)
-    states = occurrence_states([enterprise_id], _midnight(operation_start), _midnight(day)).get(
-        enterprise_id, []
-    )
-    tally = Counter(state.value for state in states)
-    hazard_start = day - timedelta(days=HAZARD_DAYS - 1)
-    in_period = (
-        mine,
+    in_period = and_(
         Hazard.reported_at >= _midnight(hazard_start),
         Hazard.reported_at < _midnight(day + timedelta(days=1)),
     )
-    reported = _count(*in_period)
-    rejected = _count(*in_period, Hazard.state == "rejected")
-    closed = _count(*in_period, Hazard.state == "closed")
-    levels = unit_levels(enterprise_id)
-    effective = [entry["effective"] for entry in levels.values()]
-    commitment = commitment_facts(enterprise_id, (operation_start, operation_end))
-    return GradeFacts(
-        day=day,
-        open_major_hazards=_count(mine, is_open, Hazard.level == "major"),
-        overdue_hazards=_count(mine, is_open, Hazard.deadline < day),
-        occurrences={state.value: tally[state.value] for state in scheduling.OccurrenceState},
-        online_operation_rate=scheduling.online_operation_rate(states),
-        hazards_reported=reported,
-        hazards_rejected=rejected,
-        hazards_closed=closed,
-        hazard_closure_rate=_share(closed, reported - rejected),
-        red_units=effective.count("red"),
-        orange_units=effective.count("orange"),
-        major_hazard_sources=db.session.scalar(
-            select(func.count(RiskObject.id)).where(
-                RiskObject.enterprise_id == enterprise_id,
+    rows = db.session.execute(
+        select(
+            Hazard.enterprise_id,
+            func.count(Hazard.id).filter(is_open, Hazard.level == "major"),
+            func.count(Hazard.id).filter(is_open, Hazard.deadline < day),
+            func.count(Hazard.id).filter(in_period),
+            func.count(Hazard.id).filter(in_period, Hazard.state == "rejected"),
+            func.count(Hazard.id).filter(in_period, Hazard.state == "closed"),
+        )
+        .where(Hazard.enterprise_id.in_(enterprise_ids), or_(is_open, in_period))
+        .group_by(Hazard.enterprise_id)
+    ).all()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _major_hazard_sources(enterprise_ids: list[int]) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(RiskObject.enterprise_id, func.count(RiskObject.id))
+            .where(
+                RiskObject.enterprise_id.in_(enterprise_ids),
                 RiskObject.is_major_hazard_source.is_(True),
                 RiskObject.deleted_at.is_(None),
             )
-        )
-        or 0,
-        vetoes=_vetoes(enterprise_id, day),
-        operation_period=(operation_start, operation_end),
-        hazard_period=(hazard_start, day),
-        commitment=commitment,
-        commitment_rate=_share(commitment["on_time"], commitment["required_days"])
-        if commitment
-        else None,
+            .group_by(RiskObject.enterprise_id)
+        ).all()
     )
+
+
+def gather_grade_facts(enterprise_id: int, day: date) -> GradeFacts:
+    """The facts for one enterprise's grade of `day` (see gather_grade_facts_of)."""
+    return gather_grade_facts_of([enterprise_id], day)[enterprise_id]
+
+
+def gather_grade_facts_of(enterprise_ids: list[int], day: date) -> dict[int, GradeFacts]:
+    """The facts for the grade of `day` (China date) of each enterprise of the list that exists:
+    hazard counts as they stand now, task windows of the 30 full days before `day`, hazards
+    reported in the 365 days up to `day`. A fixed number of grouped queries however many
+    enterprises are asked for."""
+    period = operation_period(day)
+    hazard_start = day - timedelta(days=HAZARD_DAYS - 1)
+    enterprises = db.session.execute(
+        select(Enterprise.id, Enterprise.created_at).where(Enterprise.id.in_(enterprise_ids))
+    ).all()
+    committing = set(
+        db.session.scalars(
+            select(EnterpriseIndustry.enterprise_id).where(
+                EnterpriseIndustry.enterprise_id.in_(enterprise_ids),
+                EnterpriseIndustry.industry == COMMITTING_INDUSTRY,
+            )
+        )
+    )
+    states = occurrence_states(enterprise_ids, _midnight(period[0]), _midnight(day))
+    hazards = _hazard_counts(enterprise_ids, day, hazard_start)
+    levels = unit_levels_by_enterprise(enterprise_ids)
+    sources = _major_hazard_sources(enterprise_ids)
+    vetoes = _vetoes(enterprise_ids, day)
+    commitments = _commitments(sorted(committing), period) if committing else {}
+    facts = {}
+    for enterprise in enterprises:
+        tally = Counter(state.value for state in states.get(enterprise.id, []))
+        open_major, overdue, reported, rejected, closed = hazards.get(enterprise.id, (0,) * 5)
+        effective = [entry["effective"] for entry in levels.get(enterprise.id, {}).values()]
+        commitment = None
+        if enterprise.id in committing:
+            commitment = commitment_facts(
+                enterprise.created_at, period, commitments.get(enterprise.id, [])
+            )
+        facts[enterprise.id] = GradeFacts(
+            day=day,
+            open_major_hazards=open_major,
+            overdue_hazards=overdue,
+            occurrences={state.value: tally[state.value] for state in scheduling.OccurrenceState},
+            online_operation_rate=scheduling.online_operation_rate(states.get(enterprise.id, [])),
+            hazards_reported=reported,
+            hazards_rejected=rejected,
+            hazards_closed=closed,
+            hazard_closure_rate=_share(closed, reported - rejected),
+            red_units=effective.count("red"),
+            orange_units=effective.count("orange"),
+            major_hazard_sources=sources.get(enterprise.id, 0),
+            vetoes=vetoes.get(enterprise.id, []),
+            operation_period=period,
+            hazard_period=(hazard_start, day),
+            commitment=commitment,
+            commitment_rate=_share(commitment["on_time"], commitment["required_days"])
+            if commitment
+            else None,
+        )
+    return facts

@@ -19,7 +19,7 @@ from anxun.risk.grading.effectiveness import operation_effectiveness
 from anxun.risk.grading.enterprise import DEFAULT_GRADE_CONFIG, enterprise_grade, with_commitment
 from anxun.risk.grading.evaluation import describe_method, evaluate
 from anxun.risk.grading.exact import FactorError
-from anxun.risk.grading.inputs import gather_grade_facts
+from anxun.risk.grading.inputs import GradeFacts, gather_grade_facts_of
 from anxun.risk.grading.methods import METHODS
 from anxun.risk.models import (
     BandTableConfig,
@@ -174,17 +174,28 @@ def list_assessments(actor: Actor, event_id: int) -> list[RiskAssessment]:
 def compute_grade(enterprise_id: int, day: date) -> dict:
     """The explained enterprise grade for `day` as plain JSON; the same facts give the same
     result (the basis of the daily snapshot)."""
-    facts = gather_grade_facts(enterprise_id, day)
+    return compute_grades([enterprise_id], day)[enterprise_id]
+
+
+def compute_grades(enterprise_ids: list[int], day: date) -> dict[int, dict]:
+    """compute_grade for each enterprise of the list, from one set of grouped fact queries."""
+    weight = current_app.config["ANXUN_GRADE_COMMITMENT_WEIGHT"]
+    return {
+        enterprise_id: _grade_document(enterprise_id, facts, weight)
+        for enterprise_id, facts in gather_grade_facts_of(enterprise_ids, day).items()
+    }
+
+
+def _grade_document(enterprise_id: int, facts: GradeFacts, commitment_weight) -> dict:
     config = DEFAULT_GRADE_CONFIG
     if facts.must_commit:
-        weight = current_app.config["ANXUN_GRADE_COMMITMENT_WEIGHT"]
-        config = with_commitment(config, weight)
+        config = with_commitment(config, commitment_weight)
     grade = enterprise_grade(facts.grade_inputs(), config)
     effectiveness_inputs = facts.effectiveness_inputs()
     effectiveness = operation_effectiveness(**effectiveness_inputs)
     result = {
         "enterprise_id": enterprise_id,
-        "day": day.isoformat(),
+        "day": facts.day.isoformat(),
         **grade,
         "components": [{"name": c["label"], **c} for c in grade["components"]],
         "inputs": facts.as_dict(),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from anxun.accounts.roles import Role
@@ -21,6 +23,7 @@ from anxun.risk.grading.methods import METHODS
 from anxun.risk.grading.queries import (
     DEFAULT_OWNER,
     compute_grade,
+    compute_grades,
     get_risk_event,
     latest_band_config,
     parse_owner,
@@ -33,6 +36,9 @@ from anxun.standards import services as standards
 # Risk identification and grading is the enterprise's duty, led by its head with the safety staff
 # (安委办〔2016〕11号, domain.md §2.1).
 ASSESSOR_ROLES = {Role.head, Role.safety_officer}
+# The daily snapshot grades this many enterprises per round of grouped queries and bulk writes,
+# so its memory stays flat at provincial size.
+SNAPSHOT_BATCH = 2000
 
 
 def _insert_unless_exists(model, values: dict, keys: list[str]) -> bool:
@@ -183,15 +189,9 @@ def store_assessment(
     return assessment
 
 
-def refresh_enterprise_grade(actor: Actor, enterprise: Enterprise) -> tuple[dict, str]:
-    """Compute today's grade and store it as the day's snapshot (one per enterprise and day).
-
-    Returns the grade and what happened to the snapshot: created, updated or unchanged; only a
-    new or changed snapshot is audited, so reading the grade repeatedly adds nothing."""
-    day: date = clock.today_local()
-    result = compute_grade(enterprise.id, day)
+def _snapshot_values(result: dict) -> dict:
     inputs = result["inputs"]
-    values = {
+    return {
         "score": Decimal(str(result["score"])),
         "colour": result["colour"]["code"],
         "result": result,
@@ -199,37 +199,83 @@ def refresh_enterprise_grade(actor: Actor, enterprise: Enterprise) -> tuple[dict
         "operation_rate": inputs["online_operation_rate"],
         "operation_windows": sum(inputs["occurrences"].values()),
     }
-    created = _insert_unless_exists(
-        EnterpriseGradeSnapshot,
-        {"enterprise_id": enterprise.id, "day": day, "created_at": clock.now(), **values},
-        ["enterprise_id", "day"],
-    )
-    snapshot = db.session.scalar(
-        select(EnterpriseGradeSnapshot).where(
-            EnterpriseGradeSnapshot.enterprise_id == enterprise.id,
+
+
+def _stored_snapshots(day: date, enterprise_ids: list[int]) -> dict[int, tuple]:
+    """{enterprise id: (snapshot id, result, operation windows)} of the day's stored grades."""
+    rows = db.session.execute(
+        select(
+            EnterpriseGradeSnapshot.enterprise_id,
+            EnterpriseGradeSnapshot.id,
+            EnterpriseGradeSnapshot.result,
+            EnterpriseGradeSnapshot.operation_windows,
+        ).where(
             EnterpriseGradeSnapshot.day == day,
+            EnterpriseGradeSnapshot.enterprise_id.in_(enterprise_ids),
         )
-    )
-    if created:
-        status = "created"
-    elif snapshot.result == result and snapshot.operation_windows is not None:
-        return result, "unchanged"
-    else:
-        for name, value in values.items():
-            setattr(snapshot, name, value)
-        db.session.flush()
-        status = "updated"
+    ).all()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def store_grades(day: date, results: dict[int, dict]) -> dict[int, tuple[str, int]]:
+    """Store each enterprise's grade as its snapshot of `day` (one per enterprise and day): new
+    ones in one bulk INSERT … ON CONFLICT DO NOTHING, changed ones in one bulk UPDATE, equal ones
+    untouched. Returns {enterprise id: (created | updated | unchanged, snapshot id)}."""
+    stored = _stored_snapshots(day, list(results))
+    fresh = [
+        {"enterprise_id": eid, "day": day, "created_at": clock.now(), **_snapshot_values(result)}
+        for eid, result in results.items()
+        if eid not in stored
+    ]
+    outcome: dict[int, tuple[str, int]] = {}
+    if fresh:
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        table = EnterpriseGradeSnapshot.__table__
+        statement = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["enterprise_id", "day"])
+            .returning(table.c.enterprise_id, table.c.id)
+        )
+        for enterprise_id, snapshot_id in db.session.execute(statement, fresh).all():
+            outcome[enterprise_id] = ("created", snapshot_id)
+        # Stored meanwhile by another transaction (a grade page read): compare with that one.
+        raced = [row["enterprise_id"] for row in fresh if row["enterprise_id"] not in outcome]
+        if raced:
+            stored.update(_stored_snapshots(day, raced))
+    changes = []
+    for enterprise_id, (snapshot_id, result, windows) in stored.items():
+        if result == results[enterprise_id] and windows is not None:
+            outcome[enterprise_id] = ("unchanged", snapshot_id)
+        else:
+            changes.append({"id": snapshot_id, **_snapshot_values(results[enterprise_id])})
+            outcome[enterprise_id] = ("updated", snapshot_id)
+    if changes:
+        db.session.execute(update(EnterpriseGradeSnapshot), changes)
+    return outcome
+
+
+def refresh_enterprise_grade(actor: Actor, enterprise: Enterprise) -> tuple[dict, str]:
+    """Compute today's grade and store it as the day's snapshot (one per enterprise and day).
+
+    Returns the grade and what happened to the snapshot: created, updated or unchanged; only a
+    new or changed snapshot is audited, so reading the grade repeatedly adds nothing."""
+    day: date = clock.today_local()
+    result = compute_grade(enterprise.id, day)
+    status, snapshot_id = store_grades(day, {enterprise.id: result})[enterprise.id]
+    if status == "unchanged":
+        return result, status
     audit.record(
         actor,
         "record_enterprise_grade",
         "enterprise_grade_snapshot",
-        snapshot.id,
+        snapshot_id,
         {
             "enterprise_id": enterprise.id,
             "day": day.isoformat(),
             "score": result["score"],
-            "colour": values["colour"],
-            "config_version": values["config_version"],
+            "colour": result["colour"]["code"],
+            "config_version": result["config_version"],
             "status": status,
         },
     )
@@ -237,9 +283,48 @@ def refresh_enterprise_grade(actor: Actor, enterprise: Enterprise) -> tuple[dict
 
 
 def snapshot_all_grades(actor: Actor) -> dict[str, int]:
-    """Today's grade for every enterprise (the daily job); running it twice changes nothing."""
+    """Today's grade for every enterprise (the daily job): the facts of each batch of enterprises
+    in a few grouped queries, the rows written in bulk, and one audit entry for the run carrying
+    the counts and the digest of the day's grades (grades_digest). Running it twice changes
+    nothing and audits nothing the second time."""
+    day: date = clock.today_local()
+    ids = list(db.session.scalars(select(Enterprise.id).order_by(Enterprise.id)))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for enterprise in db.session.scalars(select(Enterprise).order_by(Enterprise.id)).all():
-        _, status = refresh_enterprise_grade(actor, enterprise)
-        counts[status] += 1
+    colours: Counter[str] = Counter()
+    digest = hashlib.sha256()
+    for start in range(0, len(ids), SNAPSHOT_BATCH):
+        results = compute_grades(ids[start : start + SNAPSHOT_BATCH], day)
+        outcome = store_grades(day, results)
+        for enterprise_id in sorted(results):
+            counts[outcome[enterprise_id][0]] += 1
+            colours[results[enterprise_id]["colour"]["code"]] += 1
+            digest.update(_digest_line(enterprise_id, results[enterprise_id]))
+    if counts["created"] or counts["updated"]:
+        audit.record(
+            actor,
+            "record_enterprise_grades",
+            "enterprise_grade_snapshot",
+            day.isoformat(),
+            {
+                "day": day.isoformat(),
+                "enterprises": sum(counts.values()),
+                **counts,
+                "colours": dict(sorted(colours.items())),
+                "digest": digest.hexdigest(),
+            },
+        )
     return counts
+
+
+def _digest_line(enterprise_id: int, result: dict) -> bytes:
+    return (audit.canonical([enterprise_id, result]) + "\n").encode()
+
+
+def grades_digest(results: dict[int, dict]) -> str:
+    """SHA-256 of the day's grades in enterprise order, one canonical JSON line
+    `[enterprise_id, result]` each: what the snapshot run's audit entry records, so the stored
+    rows can be checked against it later."""
+    digest = hashlib.sha256()
+    for enterprise_id in sorted(results):
+        digest.update(_digest_line(enterprise_id, results[enterprise_id]))
+    return digest.hexdigest()

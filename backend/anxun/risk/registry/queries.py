@@ -72,51 +72,67 @@ def latest_assessments(event_ids: list[int], kind: str = "residual") -> dict[int
 
 
 def unit_levels(enterprise_id: int, unit_ids: list[int] | None = None) -> dict[int, dict]:
-    """Assessed and effective level of each non-deleted risk unit of an enterprise.
+    """Assessed and effective level of each non-deleted risk unit of an enterprise (see
+    unit_levels_by_enterprise), optionally only of `unit_ids`."""
+    return unit_levels_by_enterprise([enterprise_id], unit_ids).get(enterprise_id, {})
+
+
+def unit_levels_by_enterprise(
+    enterprise_ids: list[int], unit_ids: list[int] | None = None
+) -> dict[int, dict[int, dict]]:
+    """{enterprise id: {unit id: levels}} for the non-deleted risk units of the enterprises, in
+    four queries however many enterprises are asked for.
 
     assessed: the highest level among the latest residual assessments of the unit's non-deleted
     events (None when none is graded); open_hazards: hazards on the unit not closed or rejected;
     effective: assessed, raised one step while a hazard is open (dynamic risk)."""
     query = (
-        select(RiskUnit.id)
+        select(RiskUnit.id, RiskUnit.enterprise_id)
         .join(RiskObject, RiskObject.id == RiskUnit.risk_object_id)
         .where(
-            RiskUnit.enterprise_id == enterprise_id,
+            RiskUnit.enterprise_id.in_(enterprise_ids),
             RiskUnit.deleted_at.is_(None),
             RiskObject.deleted_at.is_(None),
         )
     )
     if unit_ids is not None:
         query = query.where(RiskUnit.id.in_(unit_ids))
-    units = list(db.session.scalars(query))
+    units = dict(db.session.execute(query.order_by(RiskUnit.id)).all())
     if not units:
         return {}
-    events = db.session.execute(
-        select(RiskEvent.id, RiskEvent.risk_unit_id).where(
-            RiskEvent.risk_unit_id.in_(units), RiskEvent.deleted_at.is_(None)
+    unit_select = query.with_only_columns(RiskUnit.id)
+    # The latest residual assessment of each non-deleted event wins (by assessed date, then id).
+    latest: dict[int, tuple[int, str]] = {}
+    for event_id, unit_id, level in db.session.execute(
+        select(RiskEvent.id, RiskEvent.risk_unit_id, RiskAssessment.level)
+        .join(RiskAssessment, RiskAssessment.risk_event_id == RiskEvent.id)
+        .where(
+            RiskEvent.risk_unit_id.in_(unit_select),
+            RiskEvent.deleted_at.is_(None),
+            RiskAssessment.kind == "residual",
         )
-    ).all()
-    latest = latest_assessments([event_id for event_id, _ in events])
+        .order_by(RiskAssessment.assessed_on, RiskAssessment.id)
+    ):
+        latest[event_id] = (unit_id, level)
     graded: dict[int, list[str]] = {unit_id: [] for unit_id in units}
-    for event_id, unit_id in events:
-        if event_id in latest:
-            graded[unit_id].append(latest[event_id].level)
+    for unit_id, level in latest.values():
+        graded[unit_id].append(level)
     open_counts = dict(
         db.session.execute(
             select(Hazard.risk_unit_id, func.count(Hazard.id))
             .where(
-                Hazard.risk_unit_id.in_(units),
+                Hazard.risk_unit_id.in_(unit_select),
                 Hazard.state.not_in(FINISHED_HAZARD_STATES),
             )
             .group_by(Hazard.risk_unit_id)
         ).all()
     )
-    result = {}
-    for unit_id in units:
+    result: dict[int, dict[int, dict]] = {}
+    for unit_id, enterprise_id in units.items():
         assessed = highest(graded[unit_id])
         open_hazards = open_counts.get(unit_id, 0)
         effective = effective_level(assessed, open_hazards)
-        result[unit_id] = {
+        result.setdefault(enterprise_id, {})[unit_id] = {
             "assessed": assessed,
             "open_hazards": open_hazards,
             "effective": effective,
