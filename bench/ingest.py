@@ -38,6 +38,7 @@ from tests.delivery_load import gunicorn  # noqa: E402
 from tests.inspection_helpers import items_of, jpeg_bytes, payload  # noqa: E402
 
 PASSWORD = "bench-pass-123"
+GENERATED_PASSWORD = "bench-demo-pass"  # the demo users' password in bench/generate.py
 SECRET = "bench-secret-key-of-sufficient-length-0123456789"
 
 
@@ -51,9 +52,14 @@ def _flask(env: dict, *args: str) -> None:
     )
 
 
-def prepare(db: str, pg_url: str, folder: Path) -> dict:
-    """A fresh, seeded, analysed database; returns the server's environment."""
-    if db == "postgresql":
+def prepare(db: str, pg_url: str, folder: Path, existing: bool = False) -> dict:
+    """A fresh, seeded, analysed database; returns the server's environment. With `existing`,
+    the PostgreSQL database at `pg_url` is used as it is (migrated, analysed): a province made by
+    bench/generate.py, to compare the ingest rate with the empty database's."""
+    global PASSWORD
+    if existing:
+        PASSWORD = GENERATED_PASSWORD
+    if db == "postgresql" and not existing:
         import psycopg
 
         plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
@@ -61,6 +67,8 @@ def prepare(db: str, pg_url: str, folder: Path) -> dict:
             conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
             conn.execute("CREATE SCHEMA public")
         url = plain.replace("postgresql://", "postgresql+psycopg://")
+    elif db == "postgresql":
+        url = pg_url.replace("postgresql://", "postgresql+psycopg://")
     else:
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
     env = {
@@ -73,8 +81,9 @@ def prepare(db: str, pg_url: str, folder: Path) -> dict:
         "WEB_CONCURRENCY": "2",
     }
     _flask(env, "db", "upgrade")
-    _flask(env, "anxun", "checklists", "load")
-    _flask(env, "anxun", "seed")
+    if not existing:
+        _flask(env, "anxun", "checklists", "load")
+        _flask(env, "anxun", "seed")
     analyse(url)
     return env
 
@@ -246,11 +255,17 @@ def main() -> int:
         default=["headline", "failed", "photo"],
         choices=["headline", "failed", "photo"],
     )
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="PostgreSQL: submit into the database at --pg-url as it is (one made by "
+        "bench/generate.py) instead of a fresh one",
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="anxun-ingest-"))
-    env = prepare(args.db, args.pg_url, folder)
+    env = prepare(args.db, args.pg_url, folder, existing=args.existing)
     os.environ.update(env)
     results = []
     with gunicorn(env, folder / "gunicorn.log") as base:

@@ -7,6 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge behaviour, not speed: on a busy CI machine generating examples or running
+# one may take longer than Hypothesis' defaults allow (too_slow, deadline), which is not a failure.
+settings.register_profile("anxun", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("anxun")
 
 PG_URL = os.environ.get("ANXUN_TEST_PG_URL") or (
     os.environ.get("DATABASE_URL", "") if "postgres" in os.environ.get("DATABASE_URL", "") else ""
