@@ -160,6 +160,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def custom_plans(engine_options: dict) -> dict:
+    """psycopg prepares a statement on its fifth execution, and PostgreSQL plans a prepared
+    statement generically from its sixth: the regulator overview's aggregates (a region prefix,
+    today's date) then took 5–8 s instead of 0.2 s at 10,000 enterprises (issue #18). Without
+    server-side prepares every statement is planned for its values; explicit connect_args win."""
+    connect_args = {"prepare_threshold": None, **(engine_options.get("connect_args") or {})}
+    return {**engine_options, "connect_args": connect_args}
+
+
 def build_config(override: dict | None = None) -> dict:
     """Merge DEFAULTS, the environment and an explicit override into one mapping."""
     config = dict(DEFAULTS)
@@ -176,6 +185,8 @@ def build_config(override: dict | None = None) -> dict:
     if not config["SQLALCHEMY_DATABASE_URI"]:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'anxun.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = custom_plans(config["SQLALCHEMY_ENGINE_OPTIONS"])
     if not config["JWT_SECRET_KEY"]:
         config["JWT_SECRET_KEY"] = instance_secret(instance, "jwt-secret")
     return config

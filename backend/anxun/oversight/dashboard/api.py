@@ -41,11 +41,12 @@ def overview(args):
 @blp.response(200, OverviewRowSchema)
 def overview_row(enterprise_id):
     """The overview row of one enterprise in the caller's jurisdiction."""
-    args = {"enterprise_id": enterprise_id}
-    result = queries.overview(current_actor(), args, clock.now(), clock.today_local(), _ack_days())
-    if not result["items"]:
+    row = queries.overview_row(
+        current_actor(), enterprise_id, clock.now(), clock.today_local(), _ack_days()
+    )
+    if row is None:
         raise NotFound("未找到该企业，或您无权查看。")
-    return result["items"][0]
+    return row
 
 
 @blp.route("/trends", methods=["GET"])

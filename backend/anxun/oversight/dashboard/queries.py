@@ -92,8 +92,9 @@ def _latest_grades(scope_ids):
     )
 
 
-def _overview_select(conditions: list, today: date, now: datetime, ack_days: int):
-    scope_ids = select(Enterprise.id).where(*conditions)
+def _aggregates(scope_ids, today: date, now: datetime, ack_days: int) -> dict:
+    """Per-enterprise grouped subqueries over the enterprises `scope_ids` selects: open hazards,
+    last inspection, unacknowledged/escalated orders, listed major hazards, latest grade."""
     is_open = Hazard.state.not_in(indicators.FINISHED_HAZARD_STATES)
     # Only open hazards are read (the partial index ix_hazard_open_enterprise): closed and
     # rejected ones, most of a mature province's millions, never enter the aggregate.
@@ -146,7 +147,19 @@ def _overview_select(conditions: list, today: date, now: datetime, ack_days: int
         .group_by(SupervisedListing.enterprise_id)
         .subquery()
     )
-    grades = _latest_grades(scope_ids)
+    return {
+        "hazards": hazards,
+        "inspections": inspections,
+        "orders": orders,
+        "listings": listings,
+        "grades": _latest_grades(scope_ids),
+    }
+
+
+def _overview_select(conditions: list, today: date, now: datetime, ack_days: int):
+    a = _aggregates(select(Enterprise.id).where(*conditions), today, now, ack_days)
+    hazards, inspections, orders = a["hazards"], a["inspections"], a["orders"]
+    listings, grades = a["listings"], a["grades"]
     query = (
         select(
             Enterprise.id,
@@ -211,25 +224,165 @@ def _operation_rates(records, today: date) -> dict[int, float | None]:
     return rates
 
 
-def overview(actor: Actor, args: dict, now: datetime, today: date, ack_days: int) -> dict:
-    """Rows for the enterprises in the caller's jurisdiction matching the filters, sorted, with
-    totals over the whole filtered set."""
-    require_overseer(actor)
+def _latest_colour():
+    """The colour of an enterprise's latest grade snapshot (NULL when it has none)."""
+    return (
+        select(EnterpriseGradeSnapshot.colour)
+        .where(EnterpriseGradeSnapshot.enterprise_id == Enterprise.id)
+        .order_by(EnterpriseGradeSnapshot.day.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _filter_conditions(actor: Actor, args: dict, now: datetime) -> list:
+    """Scope, industry, region and enterprise filters plus the grade and stale filters, all as
+    conditions on Enterprise (so the page, the totals and the rows read the same set)."""
     conditions = _scope_conditions(actor, args)
-    query, grades, inspections = _overview_select(conditions, today, now, ack_days)
     grade = args.get("grade")
     if grade == "none":
-        query = query.where(grades.c.colour.is_(None))
+        conditions.append(_latest_colour().is_(None))
     elif grade:
-        query = query.where(grades.c.colour == grade)
+        conditions.append(_latest_colour() == grade)
     if args.get("stale_days") is not None:
+        # No inspection finished since the cutoff: the last one is older, or there is none.
         cutoff = indicators.stale_cutoff(now, args["stale_days"])
-        query = query.where(or_(inspections.c.last_at.is_(None), inspections.c.last_at < cutoff))
+        conditions.append(
+            ~exists().where(
+                Inspection.enterprise_id == Enterprise.id, Inspection.finished_at >= cutoff
+            )
+        )
+    return conditions
+
+
+def _has_todays_rate(grades, today: date):
+    """The latest snapshot is today's and recorded the rate (see _operation_rates)."""
+    return and_(
+        grades.c.day.is_not(None), grades.c.day == today, grades.c.operation_windows.is_not(None)
+    )
+
+
+def _name_key(column):
+    # Python's str.lower() order by code point: ASCII case folded, then binary comparison
+    # (SQLite's default; PostgreSQL's "C" collation, whose lower() also folds ASCII only).
+    return (
+        func.lower(column.collate("C"))
+        if db.engine.dialect.name == "postgresql"
+        else func.lower(column)
+    )
+
+
+def _page_ids(conditions, sort, descending, page, per_page, today, now, ack_days, fallback_rates):
+    """Enterprise ids of the page in the order of indicators.sort_rows: by the sort key, missing
+    values last whatever the direction, ties by id ascending."""
+    scope_ids = select(Enterprise.id).where(*conditions)
+    query = select(Enterprise.id).where(*conditions)
+    nullable = True
+    if sort == "name":
+        key, nullable = _name_key(Enterprise.name), False
+    elif sort == "region_code":
+        key = Enterprise.region_code
+        key = key.collate("C") if db.engine.dialect.name == "postgresql" else key
+    elif sort in ("grade", "operation_rate"):
+        grades = _latest_grades(scope_ids)
+        query = query.outerjoin(grades, grades.c.enterprise_id == Enterprise.id)
+        if sort == "grade":
+            key = case(
+                *((grades.c.colour == c, r) for c, r in indicators.GRADE_RANK.items()), else_=None
+            )
+        else:
+            key = case((_has_todays_rate(grades, today), grades.c.operation_rate), else_=None)
+            if fallback_rates is not None:
+                # Some enterprises have no snapshot of today: their rate is computed in Python,
+                # so this sort (rare: before the day's snapshot job) is done on (id, rate) pairs.
+                pairs = db.session.execute(query.add_columns(key.label("rate"))).all()
+                rows = [
+                    {
+                        "id": i,
+                        "operation_rate": fallback_rates.get(i, rate),
+                    }
+                    for i, rate in pairs
+                ]
+                ordered = [r["id"] for r in indicators.sort_rows(rows, sort, descending)]
+                return ordered[(page - 1) * per_page : page * per_page] if per_page else ordered
+    else:
+        aggregates = _aggregates(scope_ids, today, now, ack_days)
+        column = {
+            "open_hazards": ("hazards", "open"),
+            "overdue_hazards": ("hazards", "overdue"),
+            "open_major_hazards": ("hazards", "major"),
+            "last_inspection_at": ("inspections", "last_at"),
+            "unacknowledged_orders": ("orders", "unacknowledged"),
+            "escalated_orders": ("orders", "escalated"),
+            "listed_major_hazards": ("listings", "listed"),
+        }[sort]
+        sub = aggregates[column[0]]
+        query = query.outerjoin(sub, sub.c.enterprise_id == Enterprise.id)
+        key = sub.c[column[1]]
+        if column[0] != "inspections":
+            key, nullable = func.coalesce(key, 0), False
+    order = [key.is_(None)] if nullable else []
+    order += [key.desc() if descending else key.asc(), Enterprise.id]
+    query = query.order_by(*order)
+    if per_page:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    return list(db.session.scalars(query))
+
+
+def _totals(conditions, today, now, ack_days) -> tuple[dict, float, int, bool]:
+    """Sums over the filtered set in one aggregate statement; also the sum and number of today's
+    snapshot rates and whether any enterprise lacks one."""
+    query, grades, _ = _overview_select(conditions, today, now, ack_days)
+    rows = query.subquery()
+    has_rate = and_(
+        rows.c.grade_day.is_not(None),
+        rows.c.grade_day == today,
+        rows.c.operation_windows.is_not(None),
+    )
+    known = and_(has_rate, rows.c.operation_rate.is_not(None))
+    colours = [_count_if(rows.c.colour == c).label(c) for c in indicators.GRADE_COLOURS]
+    result = db.session.execute(
+        select(
+            func.count().label("enterprises"),
+            *(func.coalesce(func.sum(rows.c[c]), 0).label(c) for c in indicators.TOTAL_COLUMNS),
+            *colours,
+            func.sum(case((known, rows.c.operation_rate), else_=None)).label("rate_sum"),
+            _count_if(known).label("rate_count"),
+            _count_if(~has_rate).label("missing"),
+        )
+    ).one()
+    totals = {c: int(result._mapping[c]) for c in indicators.TOTAL_COLUMNS}
+    totals["enterprises"] = int(result.enterprises)
+    grades_count = {c: int(result._mapping[c]) for c in indicators.GRADE_COLOURS}
+    grades_count["none"] = totals["enterprises"] - sum(grades_count.values())
+    totals["grades"] = grades_count
+    return totals, float(result.rate_sum or 0), int(result.rate_count), bool(result.missing)
+
+
+def _missing_rates(conditions, today) -> dict[int, float | None]:
+    """Rates computed from the task windows for the filtered enterprises without a rate of
+    today on their snapshot (every enterprise, before the day's snapshot job has run)."""
+    grades = _latest_grades(select(Enterprise.id).where(*conditions))
+    missing = db.session.scalars(
+        select(Enterprise.id)
+        .outerjoin(grades, grades.c.enterprise_id == Enterprise.id)
+        .where(*conditions, or_(grades.c.enterprise_id.is_(None), ~_has_todays_rate(grades, today)))
+    ).all()
+    rates = grade_inputs.operation_rates(missing, today) if missing else {}
+    return {i: rates.get(i) for i in missing}
+
+
+def _rows(conditions, today, now, ack_days, known_rates=None) -> list[dict]:
+    """Overview rows of the enterprises matching `conditions` (a page), in no particular order."""
+    query, _, _ = _overview_select(conditions, today, now, ack_days)
     records = db.session.execute(query).all()
     industries = _industries_of(conditions)
-    rates = _operation_rates(records, today)
+    if known_rates is not None:
+        rates = {r.id: known_rates.get(r.id, r.operation_rate) for r in records}
+    else:
+        rates = _operation_rates(records, today)
     commitments = commitment_queries.statuses_for([r.id for r in records], today, now)
-    rows = [
+    return [
         {
             "id": r.id,
             "name": r.name,
@@ -253,22 +406,62 @@ def overview(actor: Actor, args: dict, now: datetime, today: date, ack_days: int
         }
         for r in records
     ]
+
+
+def overview(actor: Actor, args: dict, now: datetime, today: date, ack_days: int) -> dict:
+    """Rows for the enterprises in the caller's jurisdiction matching the filters, sorted, with
+    totals over the whole filtered set.
+
+    Computed in SQL: the totals in one aggregate statement, the page's ids by ORDER BY … LIMIT
+    (joining only the sort column's aggregate), then the rows, industries and commitments of the
+    page's enterprises only. Today's operation rate comes from the grade snapshot; enterprises
+    without one (before the day's snapshot job) have theirs computed, for the average and sort."""
+    require_overseer(actor)
+    conditions = _filter_conditions(actor, args, now)
+    totals, rate_sum, rate_count, missing = _totals(conditions, today, now, ack_days)
+    fallback = _missing_rates(conditions, today) if missing else None
+    if fallback:
+        computed = [rate for rate in fallback.values() if rate is not None]
+        rate_sum, rate_count = rate_sum + sum(computed), rate_count + len(computed)
+    totals["average_operation_rate"] = round(rate_sum / rate_count, 4) if rate_count else None
     sort = args.get("sort") or "name"
-    rows = indicators.sort_rows(rows, sort, descending=args.get("order") == "desc")
     page, per_page = args.get("page") or 1, args.get("per_page")
-    shown = rows[(page - 1) * per_page : page * per_page] if per_page else rows
+    ids = _page_ids(
+        conditions,
+        sort,
+        args.get("order") == "desc",
+        page,
+        per_page,
+        today,
+        now,
+        ack_days,
+        fallback,
+    )
+    if per_page:
+        rows = _rows([Enterprise.id.in_(ids)], today, now, ack_days, fallback) if ids else []
+    else:
+        rows = _rows(conditions, today, now, ack_days, fallback)
+    by_id = {r["id"]: r for r in rows}
     return {
-        "items": shown,
-        "total": len(rows),
+        "items": [by_id[i] for i in ids],
+        "total": totals["enterprises"],
         "page": page,
         "per_page": per_page,
-        "totals": indicators.totals(rows),
+        "totals": totals,
         "operation_rate_period": dict(
             zip(("from", "to"), grade_inputs.operation_period(today), strict=True)
         ),
         "ack_days": ack_days,
         "generated_at": now,
     }
+
+
+def overview_row(actor: Actor, enterprise_id: int, now: datetime, today: date, ack_days: int):
+    """The overview row of one enterprise in the caller's jurisdiction (None outside it)."""
+    require_overseer(actor)
+    conditions = _scope_conditions(actor, {"enterprise_id": enterprise_id})
+    rows = _rows(conditions, today, now, ack_days)
+    return rows[0] if rows else None
 
 
 def trends(actor: Actor, args: dict, now: datetime, today: date) -> dict:
