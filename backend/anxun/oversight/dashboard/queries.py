@@ -443,7 +443,8 @@ def overview(actor: Actor, args: dict, now: datetime, today: date, ack_days: int
         rows = _rows(conditions, today, now, ack_days, fallback)
     by_id = {r["id"]: r for r in rows}
     return {
-        "items": [by_id[i] for i in ids],
+        # An enterprise removed between the page's ids and its rows is left out, not a 500.
+        "items": [by_id[i] for i in ids if i in by_id],
         "total": totals["enterprises"],
         "page": page,
         "per_page": per_page,
