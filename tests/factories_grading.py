@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from anxun.commitments.models import SafetyCommitment
 from anxun.core.auth import SYSTEM, Grant
 from anxun.extensions import db
 from anxun.hazards.models import Hazard
@@ -120,6 +121,29 @@ def make_occurrence(plan: InspectionPlan, day: date, done_at: datetime | None = 
     db.session.add(occurrence)
     db.session.flush()
     return occurrence
+
+
+def make_commitments(enterprise_id: int, signer_id: int, days, *, late: bool = False) -> None:
+    """The head's daily safety commitment on each of `days`, signed at 08:00 China time (10:00 when
+    `late`); flushed, not committed."""
+    for day in days:
+        db.session.add(
+            SafetyCommitment(
+                id=uuid.uuid4(),
+                enterprise_id=enterprise_id,
+                commit_date=day,
+                hazard_sources=[],
+                special_work={},
+                risk_grade="low",
+                content="今天我公司已进行安全风险研判。",
+                signed_by_user_id=signer_id,
+                signer_name="测试负责人",
+                signed_at=cst(day, 10 if late else 8),
+                is_late=late,
+                payload_digest="0" * 64,
+            )
+        )
+    db.session.flush()
 
 
 def make_stop(enterprise_id: int, start: datetime, end: datetime) -> StopPeriod:

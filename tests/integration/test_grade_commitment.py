@@ -7,15 +7,13 @@ The clock is frozen at 2026-03-10 12:00 China time; the period is 2026-02-08 …
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from anxun.commitments.models import SafetyCommitment
 from anxun.orgs.models import Enterprise
 from tests.factories import next_uscc
-from tests.factories_grading import cst
+from tests.factories_grading import cst, make_commitments
 
 NOON = datetime(2026, 3, 10, 4, tzinfo=UTC)
 PERIOD_START = date(2026, 2, 8)
@@ -36,23 +34,7 @@ def make_firm(db, industries, registered: datetime) -> int:
 
 
 def commit_days(db, enterprise_id, signer_id, days, *, late=False):
-    for day in days:
-        db.session.add(
-            SafetyCommitment(
-                id=uuid.uuid4(),
-                enterprise_id=enterprise_id,
-                commit_date=day,
-                hazard_sources=[],
-                special_work={},
-                risk_grade="low",
-                content="今天我公司已进行安全风险研判。",
-                signed_by_user_id=signer_id,
-                signer_name="测试负责人",
-                signed_at=cst(day, 10 if late else 8),
-                is_late=late,
-                payload_digest="0" * 64,
-            )
-        )
+    make_commitments(enterprise_id, signer_id, days, late=late)
     db.session.commit()
 
 

@@ -7,13 +7,11 @@ The clock is frozen at 2026-03-10 12:00 China time; the operation period is 2026
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from anxun.commitments.models import SafetyCommitment
 from anxun.core.audit import AuditEntry
 from anxun.core.auth import SYSTEM
 from anxun.orgs.models import Enterprise
@@ -24,6 +22,7 @@ from tests.factories import next_uscc
 from tests.factories_grading import (
     cst,
     make_assessment,
+    make_commitments,
     make_enforcement,
     make_hazard,
     make_occurrence,
@@ -49,29 +48,6 @@ def make_firm(db, name, industries, registered=datetime(2025, 1, 1, tzinfo=UTC))
     db.session.add(enterprise)
     db.session.flush()
     return enterprise.id
-
-
-def commit_days(enterprise_id, signer_id, days, *, late=False):
-    from anxun.extensions import db
-
-    for day in days:
-        db.session.add(
-            SafetyCommitment(
-                id=uuid.uuid4(),
-                enterprise_id=enterprise_id,
-                commit_date=day,
-                hazard_sources=[],
-                special_work={},
-                risk_grade="low",
-                content="今天我公司已进行安全风险研判。",
-                signed_by_user_id=signer_id,
-                signer_name="测试负责人",
-                signed_at=cst(day, 10 if late else 8),
-                is_late=late,
-                payload_digest="0" * 64,
-            )
-        )
-    db.session.flush()
 
 
 @pytest.fixture
@@ -106,8 +82,8 @@ def varied(world, db, frozen_clock):
         deadline=date(2025, 1, 1),
         reported_at=datetime(2024, 12, 1, tzinfo=UTC),
     )
-    commit_days(busy, head, [PERIOD_START + timedelta(days=n) for n in range(20)])
-    commit_days(busy, head, [date(2026, 3, 2), date(2026, 3, 3)], late=True)
+    make_commitments(busy, head, [PERIOD_START + timedelta(days=n) for n in range(20)])
+    make_commitments(busy, head, [date(2026, 3, 2), date(2026, 3, 3)], late=True)
 
     # Risk units: orange raised to red by an open hazard, a later orange over an earlier red, a
     # deleted unit, major hazard sources (one deleted); an interview still in effect.
@@ -141,10 +117,10 @@ def varied(world, db, frozen_clock):
     firms["new"] = new = make_firm(
         db, "评级快照丁公司", ["hazardous_chemicals"], registered=cst(date(2026, 3, 1), 10)
     )
-    commit_days(new, head, [date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)])
-    commit_days(new, head, [date(2026, 3, 5)], late=True)
+    make_commitments(new, head, [date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)])
+    make_commitments(new, head, [date(2026, 3, 5)], late=True)
     firms["other"] = other = make_firm(db, "评级快照戊公司", ["construction"])
-    commit_days(other, head, [date(2026, 3, 2)])
+    make_commitments(other, head, [date(2026, 3, 2)])
     make_hazard(other, officer, "rejected")
     firms["empty"] = make_firm(db, "评级快照己公司", ["hazardous_chemicals"])
 
