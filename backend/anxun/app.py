@@ -9,7 +9,7 @@ from flask_smorest import Api
 
 from anxun.config import build_config
 from anxun.core.converters import register_converters
-from anxun.core.db import configure_sqlite
+from anxun.core.db import configure_sqlite, ping_when_idle
 from anxun.core.errors import register_error_handlers
 from anxun.core.json_provider import JSONProvider
 from anxun.core.openapi import ProblemApi
@@ -43,6 +43,7 @@ def create_app(config_override: dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        ping_when_idle(db.engine, app.config["ANXUN_DB_PING_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     jwt.init_app(app)
     _wire_auth(app)

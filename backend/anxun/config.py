@@ -16,7 +16,10 @@ DEFAULTS: dict = {
     "INSTANCE_PATH": str(PROJECT_ROOT / "instance"),
     # SQLAlchemy URL; empty means an SQLite file under INSTANCE_PATH.
     "SQLALCHEMY_DATABASE_URI": "",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # A pooled PostgreSQL connection idle this long is pinged before use (core/db.ping_when_idle);
+    # one used more recently goes straight to its statement. 0: ping on every checkout.
+    "ANXUN_DB_PING_IDLE_SECONDS": 10,
     # Access tokens are short-lived; the PWA refreshes them with the refresh token.
     "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
     "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=14),
@@ -134,6 +137,7 @@ ENV_KEYS = {
     "ANXUN_PUBLIC_BASE_URL": "ANXUN_PUBLIC_BASE_URL",
     "ANXUN_TRUSTED_PROXIES": "ANXUN_TRUSTED_PROXIES",
     "ANXUN_AUTH_CACHE_SECONDS": "ANXUN_AUTH_CACHE_SECONDS",
+    "ANXUN_DB_PING_IDLE_SECONDS": "ANXUN_DB_PING_IDLE_SECONDS",
     "ANXUN_AUTH_CACHE_SHARED": "ANXUN_AUTH_CACHE_SHARED",
     "ANXUN_AUDIT_KEY_FILE": "ANXUN_AUDIT_KEY_FILE",
     "ANXUN_STORAGE_URL": "ANXUN_STORAGE_URL",
@@ -143,6 +147,7 @@ ENV_KEYS = {
 
 INTEGER_KEYS = (
     "ANXUN_AUTH_CACHE_SECONDS",
+    "ANXUN_DB_PING_IDLE_SECONDS",
     "ANXUN_ORDER_ACK_DAYS",
     "ANXUN_INCIDENT_QUICK_REPORT_MINUTES",
     "ANXUN_GRADE_COMMITMENT_WEIGHT",

@@ -7,7 +7,6 @@ from anxun.config import build_config, custom_plans
 def test_postgresql_connections_do_not_prepare_statements():
     config = build_config({"SQLALCHEMY_DATABASE_URI": "postgresql://u@h/db"})
     assert config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"prepare_threshold": None}
-    assert config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
 
 
 def test_sqlite_and_explicit_connect_args_are_left_alone(tmp_path):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event, exc
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -75,3 +76,34 @@ def configure_sqlite(engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_CHECKED_IN_AT = "anxun_checked_in_at"
+
+
+def ping_when_idle(engine, idle_seconds: float) -> None:
+    """Check a pooled connection with a round trip only when it has been idle for `idle_seconds`
+    (issue #18), instead of before every checkout (`pool_pre_ping`): a busy server reuses its
+    connections within milliseconds and saves one round trip per request, an idle one still finds
+    a connection the server or a firewall closed. A connection that fails the ping is replaced
+    (the pool retries the checkout); a server that restarts while connections are busy fails those
+    requests' next statement once, and the pool then replaces every older connection.
+    SQLite (a file, no server) is left as it is; 0 pings on every checkout."""
+    if engine.dialect.name == "sqlite":
+        return
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(dbapi_connection, record):
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, proxy):
+        last = record.info.get(_CHECKED_IN_AT)
+        if last is not None and time.monotonic() - last < idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError(str(error)) from error
+        if not alive:
+            raise exc.DisconnectionError("ping failed")
