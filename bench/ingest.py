@@ -12,7 +12,9 @@ Payload variants: `headline` (every item answered, no failure, no photo), `faile
 failed with a photo, so a hazard is raised), `photo` (every item passed, one answer referencing an
 uploaded photo). Prints, per variant and client count, the median accepted/s of the runs with
 min–max, p50/p95 latency, status counts and SQL statements per request (counted in process with
-an engine listener on the same database, BEGIN/COMMIT excluded).
+an engine listener on the same database, BEGIN/COMMIT excluded), and the CPU time per accepted
+request of the server (gunicorn master and workers) and of the PostgreSQL backends serving it, read
+from /proc: a figure that other work on the machine hardly moves, unlike the rate.
 """
 
 from __future__ import annotations
@@ -162,8 +164,64 @@ def make_body(variant: str, checklist: dict, photo: str) -> dict:
     return body
 
 
-def run(base: str, token: str, clients: int, seconds: float, bodies) -> dict:
-    """`clients` threads submitting new inspections for `seconds`; returns the figures."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds of each of these processes so far (gone ones are left out)."""
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / _TICK
+    return seconds
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings; a process started in between counts from 0."""
+    return sum(value - before.get(pid, 0) for pid, value in after.items())
+
+
+def server_pids() -> list[int]:
+    """This process's descendants: the gunicorn master and its workers."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [os.getpid()]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def database_pids(env: dict) -> list[int]:
+    """PostgreSQL backends connected to the bench's database (none for SQLite)."""
+    url = env["DATABASE_URL"]
+    if not url.startswith("postgresql"):
+        return []
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def run(base: str, token: str, clients: int, seconds: float, bodies, env=None) -> dict:
+    """`clients` threads submitting new inspections for `seconds`; returns the figures, with the
+    CPU time the server (gunicorn) and the database backends spent per accepted request: unlike
+    the rate, it hardly moves when other work shares the machine."""
     latencies: list[float] = []
     statuses: Counter = Counter()
     lock = threading.Lock()
@@ -185,14 +243,20 @@ def run(base: str, token: str, clients: int, seconds: float, bodies) -> dict:
     threads = [threading.Thread(target=work) for _ in range(clients)]
     for t in threads:
         t.start()
+    cpu_before = _cpu_seconds(server_pids()), _cpu_seconds(database_pids(env) if env else [])
     stop_at[0] = time.perf_counter() + seconds
     began = time.perf_counter()
     start.wait()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - began
+    # Backends (and workers) started during the run count too.
+    cpu_after = _cpu_seconds(server_pids()), _cpu_seconds(database_pids(env) if env else [])
+    accepted = max(statuses[201], 1)
     latencies.sort()
     return {
+        "server_cpu_ms": 1000 * _spent(cpu_before[0], cpu_after[0]) / accepted,
+        "database_cpu_ms": 1000 * _spent(cpu_before[1], cpu_after[1]) / accepted,
         "accepted_per_s": statuses[201] / elapsed,
         "p50_ms": 1000 * latencies[len(latencies) // 2],
         "p95_ms": 1000 * latencies[int(len(latencies) * 0.95)],
@@ -287,6 +351,7 @@ def main() -> int:
                         clients,
                         args.seconds,
                         lambda v=variant: make_body(v, checklist, photo),
+                        env,
                     )
                     for _ in range(args.runs)
                 ]
@@ -305,13 +370,20 @@ def main() -> int:
                     "p95_ms": round(middle["p95_ms"], 1),
                     "statuses": dict(statuses),
                     "statements": statements,
+                    "server_cpu_ms": round(
+                        statistics.median(r["server_cpu_ms"] for r in rounds), 2
+                    ),
+                    "database_cpu_ms": round(
+                        statistics.median(r["database_cpu_ms"] for r in rounds), 2
+                    ),
                 }
                 results.append(row)
                 print(
                     f"{variant:9} {clients} client(s): {row['accepted_per_s']}/s "
                     f"({row['min']}–{row['max']}), p50 {row['p50_ms']} ms, "
                     f"p95 {row['p95_ms']} ms, statuses {dict(statuses)}, "
-                    f"{statements:g} statements/request"
+                    f"{statements:g} statements/request, CPU per request: server "
+                    f"{row['server_cpu_ms']} ms, database {row['database_cpu_ms']} ms"
                 )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))

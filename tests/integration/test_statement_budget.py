@@ -14,10 +14,12 @@ from tests.inspection_helpers import items_of, payload
 
 # Statements the driver sends, BEGIN/COMMIT excluded (they are not cursor executions): reading the
 # enterprise and the checklist version, inserting the inspection, its answers (one statement) and
-# the outbox event, the regulator endpoints, the audit chain head (on PostgreSQL together with the
-# chain lock, in one function call) and entry. The actor comes from the session cache; the
-# enterprise's industries are read only when a regulator endpoint needs them. The goal.
-BUDGET = {"postgresql": 8, "sqlite": 8}
+# the outbox event with a read of the regulator endpoints, and the audit entry. On PostgreSQL the
+# event's INSERT and the endpoints are one statement (a WITH), and so are the audit chain's lock,
+# head and entry (INSERT … SELECT, hashed by the database); SQLite takes two for each. The actor
+# comes from the session cache; the enterprise's industries are read only when a regulator
+# endpoint needs them. The goal was 8.
+BUDGET = {"postgresql": 6, "sqlite": 8}
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import JSON, String, event, func, insert, select, text
+from sqlalchemy import JSON, LargeBinary, String, bindparam, event, func, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from anxun.core import checkpoint_signing, clock
@@ -44,8 +44,8 @@ def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    """Hash of the entry's content together with its predecessor's hash."""
+def _hashed_text(entry, prev_hash: str) -> str:
+    """The canonical text an entry's hash is taken of, with `prev_hash` as its predecessor."""
     body = {
         "at": entry.at.isoformat(),
         "actor_user_id": entry.actor_user_id,
@@ -56,9 +56,27 @@ def entry_hash(entry: AuditEntry) -> str:
         "change_digest": entry.change_digest,
         "request_id": entry.request_id,
         "client_address": entry.client_address,
-        "prev_hash": entry.prev_hash,
+        "prev_hash": prev_hash,
     }
-    return hashlib.sha256(canonical(body).encode()).hexdigest()
+    return canonical(body)
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """Hash of the entry's content together with its predecessor's hash."""
+    return hashlib.sha256(_hashed_text(entry, entry.prev_hash).encode()).hexdigest()
+
+
+_PREV_MARK = "PREV"
+_PREV_FIELD = f'"prev_hash":"{_PREV_MARK}"'
+
+
+def _text_around_prev(entry) -> tuple[bytes, bytes]:
+    """The hashed text before and after the predecessor's hash, so the database can hash an entry
+    whose predecessor it reads itself: sha256(before + prev_hash + after) == entry_hash. The key
+    with its quotes occurs once (quotes inside values are escaped); a hash is hex, never escaped."""
+    before, found, after = _hashed_text(entry, _PREV_MARK).partition(_PREV_FIELD)
+    assert found, "prev_hash missing from the hashed text"
+    return (before + '"prev_hash":"').encode(), ('"' + after).encode()
 
 
 def _lock_chain() -> None:
@@ -86,14 +104,12 @@ def _forget_head_on_rollback(session, transaction) -> None:
     session.info.pop(_HEAD_KEY, None)
 
 
-def _locked_head() -> str | None:
-    """The chain head's hash, read after taking the chain lock. On PostgreSQL one statement: the
-    migrated function takes the lock and reads the head with a snapshot taken after it."""
+def _known_or_read_head() -> str | None:
+    """The head this transaction appended last, else the stored head (SQLite: the transaction
+    began with BEGIN IMMEDIATE and holds the write lock, so nobody appends before it)."""
     known = db.session.info.get(_HEAD_KEY)
     if known is not None:
         return known
-    if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.execute(text("SELECT anxun_audit_chain_head()")).scalar()
     return db.session.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).scalar()
@@ -102,7 +118,6 @@ def _locked_head() -> str | None:
 def record(actor: Actor, action: str, entity_type: str, entity_id, change: dict) -> None:
     """Append one entry for a change made by `actor`, in the change's transaction (a plain
     INSERT: the entry is never read back in the request that writes it)."""
-    last = _locked_head()
     text_of_change = canonical(change)
     entry = AuditEntry(
         at=clock.now().replace(microsecond=0),
@@ -115,14 +130,48 @@ def record(actor: Actor, action: str, entity_type: str, entity_id, change: dict)
         change_digest=hashlib.sha256(text_of_change.encode()).hexdigest(),
         request_id=g.get("request_id", "") if has_request_context() else "cli",
         client_address=(request.remote_addr or "") if has_request_context() else "",
-        prev_hash=last or GENESIS,
     )
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if postgresql and _HEAD_KEY not in db.session.info:
+        db.session.info[_HEAD_KEY] = _append_at_locked_head(entry)
+        return
+    entry.prev_hash = _known_or_read_head() or GENESIS
     entry.hash = entry_hash(entry)
     db.session.execute(
         insert(AuditEntry.__table__),
         {column: getattr(entry, column) for column in _APPENDED_COLUMNS},
     )
     db.session.info[_HEAD_KEY] = entry.hash
+
+
+# PostgreSQL, first append of a transaction: take the chain lock, read the head and insert the
+# entry hashed onto it in one statement (issue #18). The function's SELECT runs after the lock
+# with a snapshot of its own, so it sees the entry of the writer that held the lock before.
+_APPEND_AT_HEAD = text(
+    """
+    INSERT INTO audit_entry
+      (at, actor_user_id, actor_label, action, entity_type, entity_id, change, change_digest,
+       request_id, client_address, prev_hash, hash)
+    SELECT CAST(:at AS timestamp), :actor_user_id, :actor_label, :action, :entity_type,
+           :entity_id, CAST(:change AS json), :change_digest, :request_id, :client_address, head.prev,
+           encode(sha256(:before || convert_to(head.prev, 'UTF8') || :after), 'hex')
+    FROM (SELECT coalesce(anxun_audit_chain_head(), :genesis) AS prev) AS head
+    RETURNING hash
+    """
+).bindparams(
+    bindparam("at", type_=AuditEntry.__table__.c.at.type),
+    bindparam("change", type_=JSON),
+    bindparam("before", type_=LargeBinary),
+    bindparam("after", type_=LargeBinary),
+)
+
+
+def _append_at_locked_head(entry: AuditEntry) -> str:
+    before, after = _text_around_prev(entry)
+    values = {column: getattr(entry, column) for column in _APPENDED_COLUMNS[:-2]}
+    return db.session.execute(
+        _APPEND_AT_HEAD, {**values, "before": before, "after": after, "genesis": GENESIS}
+    ).scalar_one()
 
 
 _APPENDED_COLUMNS = (

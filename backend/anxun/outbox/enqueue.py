@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import g, has_request_context
-from sqlalchemy import select
+import uuid
 
+from flask import g, has_request_context
+from sqlalchemy import insert, select, true
+
+from anxun.core import clock
 from anxun.extensions import db
 from anxun.orgs.models import Enterprise, Regulator
 from anxun.orgs.scoping import regulator_covers
@@ -14,34 +17,61 @@ from anxun.outbox.models import OutboxDelivery, OutboxEvent, RegulatorEndpoint
 def enqueue(
     event_type: str, enterprise: Enterprise, aggregate_type: str, aggregate_id, payload: dict
 ):
-    """Record an event for the regulators of `enterprise`; delivery happens after commit."""
-    event = OutboxEvent(
-        event_type=event_type,
-        enterprise_id=enterprise.id,
-        region_code=enterprise.region_code,
-        aggregate_type=aggregate_type,
-        aggregate_id=str(aggregate_id),
-        payload=payload,
-    )
-    db.session.add(event)
-    db.session.flush()
-    endpoints = db.session.execute(
-        select(RegulatorEndpoint, Regulator)
-        .join(Regulator, Regulator.id == RegulatorEndpoint.regulator_id)
-        .where(RegulatorEndpoint.is_active.is_(True))
-    ).all()
+    """Record an event for the regulators of `enterprise`; delivery happens after commit.
+
+    Returns the event as written (not attached to the session). On PostgreSQL the event's INSERT
+    and the read of the active endpoints are one statement (issue #18: every accepted inspection
+    writes an event, and usually no endpoint covers it)."""
+    values = {
+        "idempotency_key": uuid.uuid4(),
+        "event_type": event_type,
+        "enterprise_id": enterprise.id,
+        "region_code": enterprise.region_code,
+        "aggregate_type": aggregate_type,
+        "aggregate_id": str(aggregate_id),
+        "payload": payload,
+        "created_at": clock.now(),
+    }
+    event_id, endpoints = _insert_event(values)
     deliveries = [
-        OutboxDelivery(event_id=event.id, endpoint_id=endpoint.id)
-        for endpoint, regulator in endpoints
-        if regulator_covers(regulator, enterprise.region_code, enterprise.industries)
+        {"event_id": event_id, "endpoint_id": endpoint_id}
+        for endpoint_id, region_code, industries in endpoints
+        if regulator_covers(
+            Regulator(region_code=region_code, industries=industries),
+            enterprise.region_code,
+            enterprise.industries,
+        )
     ]
     if deliveries:
-        db.session.add_all(deliveries)
-        db.session.flush()
+        db.session.execute(insert(OutboxDelivery), deliveries)
         # Only an event somebody will receive wakes the dispatcher after commit (issue #18).
         if has_request_context():
-            g.setdefault("outbox_event_ids", []).append(event.id)
-    return event
+            g.setdefault("outbox_event_ids", []).append(event_id)
+    return OutboxEvent(id=event_id, **values)
+
+
+_ACTIVE_ENDPOINTS = (
+    select(RegulatorEndpoint.id, Regulator.region_code, Regulator.industries)
+    .join(Regulator, Regulator.id == RegulatorEndpoint.regulator_id)
+    .where(RegulatorEndpoint.is_active.is_(True))
+)
+
+
+def _insert_event(values: dict) -> tuple[int, list[tuple]]:
+    """Insert the event; its id and the active endpoints as (id, region_code, industries)."""
+    if db.session.get_bind().dialect.name != "postgresql":  # SQLite: no INSERT in a WITH
+        event_id = db.session.execute(
+            insert(OutboxEvent).values(values).returning(OutboxEvent.id)
+        ).scalar_one()
+        return event_id, [tuple(row) for row in db.session.execute(_ACTIVE_ENDPOINTS)]
+    written = insert(OutboxEvent).values(values).returning(OutboxEvent.id).cte("written")
+    endpoints = _ACTIVE_ENDPOINTS.subquery("endpoints")
+    rows = db.session.execute(
+        select(written.c.id, endpoints.c.id, endpoints.c.region_code, endpoints.c.industries)
+        .select_from(written)
+        .outerjoin(endpoints, true())
+    ).all()
+    return rows[0][0], [tuple(row[1:]) for row in rows if row[1] is not None]
 
 
 def enqueue_platform(event_type: str, aggregate_type: str, aggregate_id, payload: dict):
