@@ -2,7 +2,6 @@
 
 from flask import current_app, request
 from flask_jwt_extended import get_jwt, get_jwt_identity, jwt_required
-from flask_smorest import Blueprint
 
 from anxun.accounts import queries, services, sessions
 from anxun.accounts.roles import Role
@@ -17,6 +16,7 @@ from anxun.accounts.schemas import (
     UserSchema,
 )
 from anxun.core.auth import Grant, authenticated, current_actor, password_change_allowed
+from anxun.core.blueprint import Blueprint
 from anxun.core.errors import Forbidden, Unauthorized
 from anxun.core.uow import keep_on_error
 from anxun.orgs import scoping

@@ -1,7 +1,6 @@
 """HTTP endpoints: agency audit runs, signed reports and auditors' read log."""
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from anxun.audits import queries, services
 from anxun.audits.report import report_filename
@@ -19,6 +18,7 @@ from anxun.audits.schemas import (
     VerificationSchema,
 )
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.reports.api import attachment
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1", description="第三方审核")

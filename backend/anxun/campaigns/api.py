@@ -1,7 +1,6 @@
 """HTTP endpoints: campaigns (专项整治), 举一反三, stage samples and checks, export and report."""
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from anxun.campaigns import documents, queries, services
 from anxun.campaigns.schemas import (
@@ -18,6 +17,7 @@ from anxun.campaigns.schemas import (
     TargetFilterSchema,
 )
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1", description="专项整治与举一反三")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,7 +1,6 @@
 """HTTP endpoints for checklists: list, detail by version, upload, blank PDF form, Excel export."""
 
 from flask import Response, request
-from flask_smorest import Blueprint
 
 from anxun.checklists import queries, services
 from anxun.checklists.diff import diff_as_dict, diff_checklists
@@ -18,6 +17,7 @@ from anxun.checklists.schemas import (
 )
 from anxun.checklists.verification import item_citations, pending_report
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.core.errors import ValidationFailed, field_error
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1", description="检查表")

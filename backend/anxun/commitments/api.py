@@ -1,7 +1,5 @@
 """HTTP endpoints: the daily safety commitment (phone form, signing, the bureau's list)."""
 
-from flask_smorest import Blueprint
-
 from anxun.commitments import queries, services
 from anxun.commitments.schemas import (
     CommitmentCreateSchema,
@@ -11,6 +9,7 @@ from anxun.commitments.schemas import (
     TodaySchema,
 )
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 
 blp = Blueprint("commitments", __name__, url_prefix="/api/v1", description="安全承诺")
 

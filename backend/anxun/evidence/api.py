@@ -1,9 +1,8 @@
 """HTTP endpoints for remote evidence requests (远程核查): ask, list, view, answer, cancel, and
 turn into a patrol finding or a rectification order."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.evidence import queries, services
 from anxun.evidence.schemas import (
     EvidenceAnswerSubmitSchema,

@@ -1,8 +1,7 @@
 """HTTP endpoints for hazards: list with filters, view with history, direct reports, transitions."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.hazards import queries, services
 from anxun.hazards.schemas import (
     HazardCountsSchema,

@@ -1,9 +1,9 @@
 """HTTP endpoints: incident quick reports and follow-ups."""
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.incidents import queries, rules, services
 from anxun.incidents.schemas import (
     CategoryListSchema,

@@ -1,8 +1,7 @@
 """HTTP endpoints for inspections: submit (idempotent on the client UUID), list, view."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.inspections import queries, services
 from anxun.inspections.schemas import (
     InspectionByCodeQuerySchema,

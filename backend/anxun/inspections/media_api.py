@@ -3,16 +3,15 @@
 from functools import wraps
 
 from flask import Response, request, send_file, stream_with_context
-from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint, SchemaOnceParser
 from anxun.inspections import media
 from anxun.inspections.media_schemas import MediaSchema, MediaUploadSchema
 
 
-class _MultipartParser(FlaskParser):
+class _MultipartParser(SchemaOnceParser):
     """Reads a multipart body's text fields and files into one schema (webargs splits them)."""
 
     def load_form(self, req, schema):

@@ -2,10 +2,10 @@
 and the online operation rate."""
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from anxun.core import clock, events
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.core.public_url import public_base_url
 from anxun.core.schemas import PageQuerySchema
 from anxun.inspections import planning

@@ -1,8 +1,7 @@
 """HTTP endpoints for the caller's own in-app notifications: list and mark read."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.notifications import services
 from anxun.notifications.schemas import (
     NotificationPageSchema,

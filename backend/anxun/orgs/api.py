@@ -1,9 +1,9 @@
 """HTTP endpoints for regions, enterprises (incl. bulk onboarding), regulators, agencies, engagements."""
 
 from flask import request
-from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.core.errors import ValidationFailed, field_error
 from anxun.orgs import queries, scoping, services
 from anxun.orgs.importer import SheetError, read_sheet

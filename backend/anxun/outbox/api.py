@@ -1,8 +1,7 @@
 """HTTP endpoints: the regulators' pull feed, delivery endpoints and delivery status."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.outbox import queries, services
 from anxun.outbox.schemas import (
     DeliveryQuerySchema,

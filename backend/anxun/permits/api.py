@@ -1,9 +1,9 @@
 """HTTP endpoints: special-work permits, their steps, documents and the bureau's live view."""
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.orgs import scoping
 from anxun.permits import documents, queries, services
 from anxun.permits.schemas import (

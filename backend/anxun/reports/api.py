@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from anxun.core import clock
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.core.schemas import BaseSchema, Money
 from anxun.hazards.queries import get_hazard
 from anxun.orgs import scoping

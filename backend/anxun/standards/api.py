@@ -1,8 +1,7 @@
 """HTTP endpoints for standard changes: what to re-judge, marking it done, the bureau summary."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.standards import queries, services
 from anxun.standards.schemas import (
     RejudgeItemSchema,

@@ -1,8 +1,7 @@
 """HTTP endpoint for a phone's outbox: one batch of inspections and hazard steps."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.sync import services
 from anxun.sync.schemas import SyncRequestSchema, SyncResponseSchema
 

@@ -1,10 +1,10 @@
 """HTTP endpoints: the regulator's overview of its jurisdiction and the enterprise drill-down."""
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from anxun.core import clock
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.core.errors import NotFound
 from anxun.oversight.dashboard import queries
 from anxun.oversight.dashboard.schemas import (

@@ -1,8 +1,7 @@
 """HTTP endpoints: enforcement records (interviews, suspensions)."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.oversight.enforcement import queries, services
 from anxun.oversight.enforcement.schemas import (
     EnforcementCreateSchema,

@@ -1,8 +1,7 @@
 """HTTP endpoints: supervised listings of major hazards and their public disclosure."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.hazards import queries as hazard_queries
 from anxun.oversight.listings import queries, services
 from anxun.oversight.listings.schemas import (

@@ -1,9 +1,9 @@
 """HTTP endpoints: online patrols, findings, rectification orders, acknowledgments, follow-ups."""
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.oversight.patrols import queries, services
 from anxun.oversight.patrols.order_document import order_pdf
 from anxun.oversight.patrols.schemas import (

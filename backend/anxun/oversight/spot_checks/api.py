@@ -1,8 +1,7 @@
 """HTTP endpoints: random spot-check registries, draws and results."""
 
-from flask_smorest import Blueprint
-
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.oversight.spot_checks import queries, services
 from anxun.oversight.spot_checks.schemas import (
     PublicSpotCheckDrawListSchema,

@@ -2,10 +2,9 @@
 
 from datetime import timedelta
 
-from flask_smorest import Blueprint
-
 from anxun.core import clock
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.inspections import planning
 from anxun.inspections.planning_queries import rate_period
 from anxun.orgs import scoping

@@ -1,9 +1,8 @@
 """HTTP endpoints for the risk calculator, band tables, risk assessments and enterprise grades."""
 
-from flask_smorest import Blueprint
-
 from anxun.core import clock
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.orgs import scoping
 from anxun.risk.grading import queries, services
 from anxun.risk.grading.schemas import (

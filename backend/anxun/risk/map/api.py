@@ -2,9 +2,9 @@
 and the risk register PDF."""
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.core.public_url import public_base_url
 from anxun.orgs import scoping
 from anxun.risk.map import queries, services

@@ -1,9 +1,9 @@
 """HTTP endpoints for the risk registry: CRUD of the chain, the register, Excel, measure checklist."""
 
 from flask import Response, request
-from flask_smorest import Blueprint
 
 from anxun.core.auth import authenticated, current_actor
+from anxun.core.blueprint import Blueprint
 from anxun.core.errors import ValidationFailed, field_error
 from anxun.orgs import scoping
 from anxun.risk.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
