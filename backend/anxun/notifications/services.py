@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from anxun.core import audit, clock
 from anxun.core.auth import Actor
@@ -54,31 +55,31 @@ def notify(
     wanted = [u for u in dict.fromkeys(user_ids) if u is not None]
     if not wanted:
         return []
-    already = set(
-        db.session.scalars(
-            select(Notification.user_id).where(
-                Notification.dedupe_key == dedupe_key, Notification.user_id.in_(wanted)
-            )
-        )
-    )
-    created = [
-        Notification(
-            user_id=user_id,
-            enterprise_id=enterprise_id,
-            kind=kind,
-            hazard_id=hazard.id if hazard is not None else None,
-            permit_id=permit_id,
-            title=title[:200],
-            body=body[:1000],
-            dedupe_key=dedupe_key[:120],
-            created_at=clock.now(),
-        )
+    rows = [
+        {
+            "user_id": user_id,
+            "enterprise_id": enterprise_id,
+            "kind": kind,
+            "hazard_id": hazard.id if hazard is not None else None,
+            "permit_id": permit_id,
+            "title": title[:200],
+            "body": body[:1000],
+            "dedupe_key": dedupe_key[:120],
+            "created_at": clock.now(),
+        }
         for user_id in wanted
-        if user_id not in already
     ]
-    db.session.add_all(created)
-    db.session.flush()
-    return created
+    # One statement: whoever already has this key is skipped by the unique constraint (also when
+    # another transaction wrote it a moment ago), the others' rows come back (issue #18).
+    insert_into = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    statement = (
+        insert_into(Notification)
+        .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
+        .returning(Notification)
+    )
+    return list(db.session.scalars(statement, rows))
 
 
 def list_notifications(actor: Actor, args: dict):
