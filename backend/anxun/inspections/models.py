@@ -167,7 +167,8 @@ class Inspection(db.Model):
 
     __tablename__ = "inspection"
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    # Looked up through ix_inspection_enterprise_finished (enterprise first): no index of its own.
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
     checklist_version_id: Mapped[int] = mapped_column(ForeignKey("checklist_version.id"))
     task_occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("task_occurrence.id"))
     place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
@@ -208,8 +209,10 @@ class InspectionAnswer(db.Model):
 
     __tablename__ = "inspection_answer"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Looked up through one_per_item (inspection first): no index of its own, one index entry
+    # less per stored answer (issue #18).
     inspection_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("inspection.id", ondelete="CASCADE"), index=True
+        ForeignKey("inspection.id", ondelete="CASCADE")
     )
     position: Mapped[int]
     item_id: Mapped[str] = mapped_column(String(64))
