@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import g, has_request_context
-from sqlalchemy import insert, select, true
+from sqlalchemy import bindparam, insert, select, true
 
 from anxun.core import clock
 from anxun.extensions import db
@@ -55,22 +55,37 @@ _ACTIVE_ENDPOINTS = (
     .join(Regulator, Regulator.id == RegulatorEndpoint.regulator_id)
     .where(RegulatorEndpoint.is_active.is_(True))
 )
+_EVENT_COLUMNS = (
+    "idempotency_key",
+    "event_type",
+    "enterprise_id",
+    "region_code",
+    "aggregate_type",
+    "aggregate_id",
+    "payload",
+    "created_at",
+)
+# Built once: the statements take the event's values as parameters.
+_INSERT_EVENT = (
+    insert(OutboxEvent)
+    .values({column: bindparam(column) for column in _EVENT_COLUMNS})
+    .returning(OutboxEvent.id)
+)
+_WRITTEN = _INSERT_EVENT.cte("written")
+_ENDPOINTS = _ACTIVE_ENDPOINTS.subquery("endpoints")
+_INSERT_EVENT_READ_ENDPOINTS = (
+    select(_WRITTEN.c.id, _ENDPOINTS.c.id, _ENDPOINTS.c.region_code, _ENDPOINTS.c.industries)
+    .select_from(_WRITTEN)
+    .outerjoin(_ENDPOINTS, true())
+)
 
 
 def _insert_event(values: dict) -> tuple[int, list[tuple]]:
     """Insert the event; its id and the active endpoints as (id, region_code, industries)."""
     if db.session.get_bind().dialect.name != "postgresql":  # SQLite: no INSERT in a WITH
-        event_id = db.session.execute(
-            insert(OutboxEvent).values(values).returning(OutboxEvent.id)
-        ).scalar_one()
+        event_id = db.session.execute(_INSERT_EVENT, values).scalar_one()
         return event_id, [tuple(row) for row in db.session.execute(_ACTIVE_ENDPOINTS)]
-    written = insert(OutboxEvent).values(values).returning(OutboxEvent.id).cte("written")
-    endpoints = _ACTIVE_ENDPOINTS.subquery("endpoints")
-    rows = db.session.execute(
-        select(written.c.id, endpoints.c.id, endpoints.c.region_code, endpoints.c.industries)
-        .select_from(written)
-        .outerjoin(endpoints, true())
-    ).all()
+    rows = db.session.execute(_INSERT_EVENT_READ_ENDPOINTS, values).all()
     return rows[0][0], [tuple(row[1:]) for row in rows if row[1] is not None]
 
 
