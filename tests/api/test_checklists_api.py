@@ -239,3 +239,27 @@ def test_unknown_checklist_or_version_is_404(client, login_as, shipped):
         "/api/v1/checklists/hazardous-chemicals?version=deadbeefdeadbeef", headers=headers
     )
     assert missing.status_code == 404
+
+
+def test_a_private_version_is_submitted_by_its_enterprise_only(client, login_as, shipped):
+    """The submit reads the enterprise and the named version in one statement (issue #18): the
+    owner's version is found, another enterprise naming the same hash gets 422."""
+    from tests.inspection_helpers import payload
+
+    officer = login_as("officer-hc")
+    assert yaml_post(client, officer, OWN).status_code == 201
+    detail = client.get("/api/v1/checklists/cj-hot-work", headers=officer).get_json()
+    own = client.post("/api/v1/inspections", json=payload(detail), headers=officer)
+    assert own.status_code == 201, own.get_json()
+    other = client.post(
+        "/api/v1/inspections", json=payload(detail), headers=login_as("officer-dust")
+    )
+    assert other.status_code == 422
+    assert [e["field"] for e in other.get_json()["errors"]] == ["checklist_version"]
+    unknown = client.post(
+        "/api/v1/inspections",
+        json={**payload(detail), "checklist_version": "0" * 64},
+        headers=officer,
+    )
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.get_json()["errors"]] == ["checklist_version"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import defer
 
 from anxun.checklists.loader import item_index
@@ -121,16 +121,21 @@ _PARSED_MAX = 256
 
 
 def get_version_for_submit(version_hash: str, enterprise_id: int | None) -> ChecklistVersion | None:
-    """get_version_by_hash without the document column; read it with parsed_version()."""
-    return db.session.scalar(
-        select(ChecklistVersion)
-        .options(defer(ChecklistVersion.document))
-        .where(
-            ChecklistVersion.version_hash == version_hash,
-            ChecklistVersion.owner_key.in_(
-                ["shipped"] + ([f"enterprise:{enterprise_id}"] if enterprise_id else [])
-            ),
-        )
+    """get_version_by_hash without the document and its source text (tens of KB each): read the
+    document with parsed_version()."""
+    entity, on, *options = version_for_submit_join(version_hash, enterprise_id)
+    return db.session.scalar(select(entity).where(on).options(*options))
+
+
+def version_for_submit_join(version_hash: str, enterprise_id: int | None) -> tuple:
+    """get_version_for_submit as (entity, condition, options), for a caller that reads the version
+    in the statement that reads the enterprise (orgs.scoping.get_enterprise's `joined`)."""
+    owners = ["shipped"] + ([f"enterprise:{enterprise_id}"] if enterprise_id else [])
+    return (
+        ChecklistVersion,
+        and_(ChecklistVersion.version_hash == version_hash, ChecklistVersion.owner_key.in_(owners)),
+        defer(ChecklistVersion.document),
+        defer(ChecklistVersion.source_text),
     )
 
 

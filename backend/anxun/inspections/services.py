@@ -57,16 +57,24 @@ def payload_digest(data: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _enterprise_for(actor: Actor, enterprise_id: int | None):
+def _enterprise_and_version(actor: Actor, enterprise_id: int | None, version_hash: str):
+    """The enterprise the actor submits for, and the checklist version named (None if unknown
+    or not the enterprise's to use), read in one statement."""
     if enterprise_id is None:
         if len(actor.enterprise_ids) != 1:
             raise ValidationFailed("请指定企业。", [field_error("enterprise_id", "请指定企业。")])
         enterprise_id = next(iter(actor.enterprise_ids))
     # The industries are read only if a regulator endpoint is configured (the outbox's fan-out).
-    enterprise = scoping.get_enterprise(actor, enterprise_id, scoping.WRITE, with_related=False)
+    enterprise, version = scoping.get_enterprise(
+        actor,
+        enterprise_id,
+        scoping.WRITE,
+        with_related=False,
+        joined=checklist_queries.version_for_submit_join(version_hash, enterprise_id),
+    )
     if not actor.roles_in_enterprise(enterprise.id) & ENTERPRISE_ROLES:
         raise Forbidden("只有本企业人员可以提交排查记录。")
-    return enterprise
+    return enterprise, version
 
 
 def _expected_items(
@@ -225,10 +233,12 @@ def _create(actor: Actor, data: dict, digest: str) -> tuple[Inspection, bool]:
             message = "第三方审核检查不能完成企业的排查任务。"
             raise ValidationFailed(message, [field_error("task_occurrence_id", message)])
         enterprise = scoping.get_enterprise(actor, run_enterprise_id, scoping.READ)
+        version = checklist_queries.get_version_for_submit(data["checklist_version"], enterprise.id)
     else:
-        enterprise = _enterprise_for(actor, data["enterprise_id"])
+        enterprise, version = _enterprise_and_version(
+            actor, data["enterprise_id"], data["checklist_version"]
+        )
     source = "agency" if audit_run_id is not None else "self_inspection"
-    version = checklist_queries.get_version_for_submit(data["checklist_version"], enterprise.id)
     if version is None or version.code != data["checklist_code"]:
         raise ValidationFailed(
             "未知的检查表或版本。", [field_error("checklist_version", "未知的检查表版本。")]

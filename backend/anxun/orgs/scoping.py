@@ -127,6 +127,7 @@ def get_enterprise(
     area: str | tuple[str, ...] | None = None,
     not_found: str = MSG_ENTERPRISE_NOT_FOUND,
     with_related: bool = True,
+    joined: tuple | None = None,
 ) -> Enterprise:
     """Load an enterprise the actor may see; out of scope is 404, read-only access to write is 403.
 
@@ -135,7 +136,9 @@ def get_enterprise(
     engaged at all. A caller reaching the enterprise through one of its records passes that
     record's message as `not_found`: the 404 names the object that was asked for.
     `with_related=False` leaves the industries and the region row to be read when first used (a
-    hot path that usually needs neither saves a statement and a join)."""
+    hot path that usually needs neither saves a statement and a join).
+    `joined=(entity, on, *options)` reads one row of another table in the same statement (outer
+    join on `on`): the answer is then (enterprise, that row or None)."""
     # One statement: the row if readable, and whether it is writable too.
     writable = enterprise_clause(actor, WRITE) if access == WRITE else true()
     query = select(Enterprise, writable.label("writable")).where(
@@ -143,13 +146,16 @@ def get_enterprise(
     )
     if not with_related:
         query = query.options(lazyload(Enterprise.industry_rows), lazyload(Enterprise.region))
+    if joined is not None:
+        entity, on, *options = joined
+        query = query.add_columns(entity).outerjoin(entity, on).options(*options)
     row = db.session.execute(query).first()
     if row is None:
         raise NotFound(not_found)
-    enterprise, may_write = row
+    enterprise, may_write, *also = row
     if not may_write:
         raise Forbidden("您对该企业只有查看权限。")
-    return enterprise
+    return (enterprise, also[0]) if joined is not None else enterprise
 
 
 def get_scoped(
