@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, true
 
 from anxun.accounts.models import User
 from anxun.checklists.loader import INSPECTION_TYPE_LABELS
@@ -92,12 +92,40 @@ def _latest_grades(scope_ids):
     )
 
 
+def _aggregate_sources(scope_ids, now: datetime, ack_days: int) -> dict:
+    """The rows each per-enterprise figure counts, as WHERE conditions over its own table (one
+    definition for the per-enterprise aggregates and the totals), and the order conditions."""
+    issued = and_(
+        RectificationOrder.state == "issued", RectificationOrder.acknowledged_at.is_(None)
+    )
+    escalated = and_(
+        issued,
+        or_(
+            RectificationOrder.escalated_at.is_not(None),
+            RectificationOrder.issued_at < indicators.escalation_cutoff(now, ack_days),
+        ),
+    )
+    return {
+        # Only open hazards are read (the partial index ix_hazard_open_enterprise): closed and
+        # rejected ones, most of a mature province's millions, never enter the aggregate.
+        "hazards": (
+            Hazard.enterprise_id.in_(scope_ids),
+            Hazard.state.not_in(indicators.FINISHED_HAZARD_STATES),
+        ),
+        "orders": (RectificationOrder.enterprise_id.in_(scope_ids),),
+        "listings": (
+            SupervisedListing.enterprise_id.in_(scope_ids),
+            SupervisedListing.state == "listed",
+        ),
+        "issued": issued,
+        "escalated": escalated,
+    }
+
+
 def _aggregates(scope_ids, today: date, now: datetime, ack_days: int) -> dict:
     """Per-enterprise grouped subqueries over the enterprises `scope_ids` selects: open hazards,
     last inspection, unacknowledged/escalated orders, listed major hazards, latest grade."""
-    is_open = Hazard.state.not_in(indicators.FINISHED_HAZARD_STATES)
-    # Only open hazards are read (the partial index ix_hazard_open_enterprise): closed and
-    # rejected ones, most of a mature province's millions, never enter the aggregate.
+    sources = _aggregate_sources(scope_ids, now, ack_days)
     hazards = (
         select(
             Hazard.enterprise_id.label("enterprise_id"),
@@ -105,7 +133,7 @@ def _aggregates(scope_ids, today: date, now: datetime, ack_days: int) -> dict:
             _count_if(Hazard.deadline < today).label("overdue"),
             _count_if(Hazard.level == "major").label("major"),
         )
-        .where(Hazard.enterprise_id.in_(scope_ids), is_open)
+        .where(*sources["hazards"])
         .group_by(Hazard.enterprise_id)
         .subquery()
     )
@@ -118,23 +146,13 @@ def _aggregates(scope_ids, today: date, now: datetime, ack_days: int) -> dict:
         .group_by(Inspection.enterprise_id)
         .subquery()
     )
-    issued = and_(
-        RectificationOrder.state == "issued", RectificationOrder.acknowledged_at.is_(None)
-    )
-    escalated = and_(
-        issued,
-        or_(
-            RectificationOrder.escalated_at.is_not(None),
-            RectificationOrder.issued_at < indicators.escalation_cutoff(now, ack_days),
-        ),
-    )
     orders = (
         select(
             RectificationOrder.enterprise_id.label("enterprise_id"),
-            _count_if(issued).label("unacknowledged"),
-            _count_if(escalated).label("escalated"),
+            _count_if(sources["issued"]).label("unacknowledged"),
+            _count_if(sources["escalated"]).label("escalated"),
         )
-        .where(RectificationOrder.enterprise_id.in_(scope_ids))
+        .where(*sources["orders"])
         .group_by(RectificationOrder.enterprise_id)
         .subquery()
     )
@@ -143,7 +161,7 @@ def _aggregates(scope_ids, today: date, now: datetime, ack_days: int) -> dict:
             SupervisedListing.enterprise_id.label("enterprise_id"),
             func.count(SupervisedListing.id).label("listed"),
         )
-        .where(SupervisedListing.enterprise_id.in_(scope_ids), SupervisedListing.state == "listed")
+        .where(*sources["listings"])
         .group_by(SupervisedListing.enterprise_id)
         .subquery()
     )
@@ -330,33 +348,57 @@ def _page_ids(conditions, sort, descending, page, per_page, today, now, ack_days
 
 
 def _totals(conditions, today, now, ack_days) -> tuple[dict, float, int, bool]:
-    """Sums over the filtered set in one aggregate statement; also the sum and number of today's
-    snapshot rates and whether any enterprise lacks one."""
-    query, grades, _ = _overview_select(conditions, today, now, ack_days)
-    rows = query.subquery()
-    has_rate = and_(
-        rows.c.grade_day.is_not(None),
-        rows.c.grade_day == today,
-        rows.c.operation_windows.is_not(None),
-    )
-    known = and_(has_rate, rows.c.operation_rate.is_not(None))
-    colours = [_count_if(rows.c.colour == c).label(c) for c in indicators.GRADE_COLOURS]
-    result = db.session.execute(
+    """Sums over the filtered set in one statement; also the sum and number of today's snapshot
+    rates and whether any enterprise lacks one.
+
+    Each figure is one aggregate over its own table restricted to the filtered enterprises: the
+    totals need no per-enterprise row, so nothing is grouped by enterprise or joined back to it
+    (the page's rows do that for their 50 enterprises). Every enterprise has a region (foreign
+    key, not null), so the count needs no join to it."""
+    scope_ids = select(Enterprise.id).where(*conditions)
+    a = _aggregate_sources(scope_ids, now, ack_days)
+    hazards = (
         select(
-            func.count().label("enterprises"),
-            *(func.coalesce(func.sum(rows.c[c]), 0).label(c) for c in indicators.TOTAL_COLUMNS),
-            *colours,
-            func.sum(case((known, rows.c.operation_rate), else_=None)).label("rate_sum"),
-            _count_if(known).label("rate_count"),
-            _count_if(~has_rate).label("missing"),
+            func.count().label("open_hazards"),
+            _count_if(Hazard.deadline < today).label("overdue_hazards"),
+            _count_if(Hazard.level == "major").label("open_major_hazards"),
         )
-    ).one()
-    totals = {c: int(result._mapping[c]) for c in indicators.TOTAL_COLUMNS}
-    totals["enterprises"] = int(result.enterprises)
-    grades_count = {c: int(result._mapping[c]) for c in indicators.GRADE_COLOURS}
+        .where(*a["hazards"])
+        .subquery()
+    )
+    orders = (
+        select(
+            _count_if(a["issued"]).label("unacknowledged_orders"),
+            _count_if(a["escalated"]).label("escalated_orders"),
+        )
+        .where(*a["orders"])
+        .subquery()
+    )
+    listings = select(func.count().label("listed_major_hazards")).where(*a["listings"]).subquery()
+    grades = _latest_grades(scope_ids)
+    has_rate = _has_todays_rate(grades, today)
+    known = and_(has_rate, grades.c.operation_rate.is_not(None))
+    graded = select(
+        *(_count_if(grades.c.colour == c).label(c) for c in indicators.GRADE_COLOURS),
+        func.sum(case((known, grades.c.operation_rate), else_=None)).label("rate_sum"),
+        _count_if(known).label("rate_count"),
+        _count_if(has_rate).label("with_rate"),
+    ).subquery()
+    enterprises = select(func.count(Enterprise.id).label("enterprises")).where(*conditions)
+    enterprises = enterprises.subquery()
+    # Five one-row aggregates side by side (joined ON true: no cartesian-product warning).
+    row = enterprises
+    for part in (hazards, orders, listings, graded):
+        row = row.join(part, true())
+    result = db.session.execute(select(row)).one()
+    values = result._mapping
+    totals = {c: int(values[c] or 0) for c in indicators.TOTAL_COLUMNS}
+    totals["enterprises"] = int(values["enterprises"])
+    grades_count = {c: int(values[c] or 0) for c in indicators.GRADE_COLOURS}
     grades_count["none"] = totals["enterprises"] - sum(grades_count.values())
     totals["grades"] = grades_count
-    return totals, float(result.rate_sum or 0), int(result.rate_count), bool(result.missing)
+    missing = totals["enterprises"] > int(values["with_rate"] or 0)
+    return totals, float(values["rate_sum"] or 0), int(values["rate_count"] or 0), missing
 
 
 def _missing_rates(conditions, today) -> dict[int, float | None]:
