@@ -62,17 +62,18 @@ def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _latest_grades(scope_ids, cte_name: str | None = None):
-    """Each enterprise's latest grade snapshot (a subquery, or a CTE named `cte_name`)."""
-    latest = (
-        select(
-            EnterpriseGradeSnapshot.enterprise_id.label("enterprise_id"),
-            func.max(EnterpriseGradeSnapshot.day).label("day"),
-        )
-        .where(EnterpriseGradeSnapshot.enterprise_id.in_(scope_ids))
-        .group_by(EnterpriseGradeSnapshot.enterprise_id)
-        .subquery()
+def _latest_grades(scope_ids, cte_name: str | None = None, scope=None):
+    """Each enterprise's latest grade snapshot (a subquery, or a CTE named `cte_name`), of the
+    enterprises `scope_ids` selects, or of those in `scope` (a CTE of ids, joined)."""
+    latest = select(
+        EnterpriseGradeSnapshot.enterprise_id.label("enterprise_id"),
+        func.max(EnterpriseGradeSnapshot.day).label("day"),
     )
+    if scope is not None:
+        latest = latest.join(scope, scope.c.id == EnterpriseGradeSnapshot.enterprise_id)
+    else:
+        latest = latest.where(EnterpriseGradeSnapshot.enterprise_id.in_(scope_ids))
+    latest = latest.group_by(EnterpriseGradeSnapshot.enterprise_id).subquery()
     query = select(
         EnterpriseGradeSnapshot.enterprise_id.label("enterprise_id"),
         EnterpriseGradeSnapshot.colour.label("colour"),
@@ -92,7 +93,12 @@ def _latest_grades(scope_ids, cte_name: str | None = None):
 
 def _aggregate_sources(scope_ids, now: datetime, ack_days: int) -> dict:
     """The rows each per-enterprise figure counts, as WHERE conditions over its own table (one
-    definition for the per-enterprise aggregates and the totals), and the order conditions."""
+    definition for the per-enterprise aggregates and the totals), and the order conditions.
+    `scope_ids` None leaves out the enterprise condition (the caller joins the scope)."""
+
+    def in_scope(column) -> tuple:
+        return () if scope_ids is None else (column.in_(scope_ids),)
+
     issued = and_(
         RectificationOrder.state == "issued", RectificationOrder.acknowledged_at.is_(None)
     )
@@ -107,12 +113,12 @@ def _aggregate_sources(scope_ids, now: datetime, ack_days: int) -> dict:
         # Only open hazards are read (the partial index ix_hazard_open_enterprise): closed and
         # rejected ones, most of a mature province's millions, never enter the aggregate.
         "hazards": (
-            Hazard.enterprise_id.in_(scope_ids),
+            *in_scope(Hazard.enterprise_id),
             Hazard.state.not_in(indicators.FINISHED_HAZARD_STATES),
         ),
-        "orders": (RectificationOrder.enterprise_id.in_(scope_ids),),
+        "orders": in_scope(RectificationOrder.enterprise_id),
         "listings": (
-            SupervisedListing.enterprise_id.in_(scope_ids),
+            *in_scope(SupervisedListing.enterprise_id),
             SupervisedListing.state == "listed",
         ),
         "issued": issued,
@@ -364,11 +370,12 @@ def _totals_select(conditions, today, now, ack_days, shared: dict):
 
     Each figure is one aggregate over its own table restricted to the filtered enterprises: the
     totals need no per-enterprise row, so nothing is grouped by enterprise or joined back to it.
-    A per-enterprise aggregate the page's sort already groups (`shared`, a CTE) is summed
-    instead, so the statement reads those rows once. Every enterprise has a region (foreign
-    key, not null), so the count needs no join to it."""
-    scope_ids = select(Enterprise.id).where(*conditions)
-    a = _aggregate_sources(scope_ids, now, ack_days)
+    The filtered enterprises' ids are a CTE, evaluated once and joined (their ids are unique, so
+    a join counts as IN would). A per-enterprise aggregate the page's sort already groups
+    (`shared`, a CTE) is summed instead, so the statement reads those rows once. Every
+    enterprise has a region (foreign key, not null), so the count needs no join to it."""
+    scope = select(Enterprise.id.label("id")).where(*conditions).cte("overview_scope")
+    a = _aggregate_sources(None, now, ack_days)
     if "hazards" in shared:
         h = shared["hazards"]
         hazards = select(
@@ -377,11 +384,16 @@ def _totals_select(conditions, today, now, ack_days, shared: dict):
             func.sum(h.c.major).label("open_major_hazards"),
         )
     else:
-        hazards = select(
-            func.count().label("open_hazards"),
-            _count_if(Hazard.deadline < today).label("overdue_hazards"),
-            _count_if(Hazard.level == "major").label("open_major_hazards"),
-        ).where(*a["hazards"])
+        hazards = (
+            select(
+                func.count().label("open_hazards"),
+                _count_if(Hazard.deadline < today).label("overdue_hazards"),
+                _count_if(Hazard.level == "major").label("open_major_hazards"),
+            )
+            .select_from(Hazard)
+            .join(scope, scope.c.id == Hazard.enterprise_id)
+            .where(*a["hazards"])
+        )
     if "orders" in shared:
         o = shared["orders"]
         orders = select(
@@ -389,17 +401,27 @@ def _totals_select(conditions, today, now, ack_days, shared: dict):
             func.sum(o.c.escalated).label("escalated_orders"),
         )
     else:
-        orders = select(
-            _count_if(a["issued"]).label("unacknowledged_orders"),
-            _count_if(a["escalated"]).label("escalated_orders"),
-        ).where(*a["orders"])
+        orders = (
+            select(
+                _count_if(a["issued"]).label("unacknowledged_orders"),
+                _count_if(a["escalated"]).label("escalated_orders"),
+            )
+            .select_from(RectificationOrder)
+            .join(scope, scope.c.id == RectificationOrder.enterprise_id)
+            .where(*a["orders"])
+        )
     if "listings" in shared:
         listings = select(func.sum(shared["listings"].c.listed).label("listed_major_hazards"))
     else:
-        listings = select(func.count().label("listed_major_hazards")).where(*a["listings"])
+        listings = (
+            select(func.count().label("listed_major_hazards"))
+            .select_from(SupervisedListing)
+            .join(scope, scope.c.id == SupervisedListing.enterprise_id)
+            .where(*a["listings"])
+        )
     grades = shared.get("grades")
     if grades is None:
-        grades = _latest_grades(scope_ids)
+        grades = _latest_grades(None, scope=scope)
     has_rate = _has_todays_rate(grades, today)
     known = and_(has_rate, grades.c.operation_rate.is_not(None))
     graded = select(
@@ -408,7 +430,7 @@ def _totals_select(conditions, today, now, ack_days, shared: dict):
         _count_if(known).label("rate_count"),
         _count_if(has_rate).label("with_rate"),
     )
-    enterprises = select(func.count(Enterprise.id).label("enterprises")).where(*conditions)
+    enterprises = select(func.count().label("enterprises")).select_from(scope)
     # One-row aggregates side by side (joined ON true: no cartesian-product warning).
     parts = [q.subquery() for q in (enterprises, hazards, orders, listings, graded)]
     row = parts[0]
