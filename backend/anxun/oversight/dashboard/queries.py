@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, or_, select, true
+from sqlalchemy.orm import aliased
 
 from anxun.accounts.models import User
 from anxun.checklists.loader import INSPECTION_TYPE_LABELS
@@ -64,16 +65,16 @@ def _count_if(condition):
 
 def _latest_grades(scope_ids, cte_name: str | None = None, scope=None):
     """Each enterprise's latest grade snapshot (a subquery, or a CTE named `cte_name`), of the
-    enterprises `scope_ids` selects, or of those in `scope` (a CTE of ids, joined)."""
-    latest = select(
-        EnterpriseGradeSnapshot.enterprise_id.label("enterprise_id"),
-        func.max(EnterpriseGradeSnapshot.day).label("day"),
-    )
-    if scope is not None:
-        latest = latest.join(scope, scope.c.id == EnterpriseGradeSnapshot.enterprise_id)
-    else:
-        latest = latest.where(EnterpriseGradeSnapshot.enterprise_id.in_(scope_ids))
-    latest = latest.group_by(EnterpriseGradeSnapshot.enterprise_id).subquery()
+    enterprises `scope_ids` selects, or of those in `scope` (a CTE of ids).
+
+    The newest day is looked up per enterprise (a correlated max(day): one descending probe of
+    the (enterprise_id, day) index each), so the cost follows the number of enterprises, not
+    the snapshot history (one row per enterprise and day): a GROUP BY over every snapshot took
+    the overview from 70 to 900 ms with 180 days of it at 10,004 enterprises."""
+    ids = scope if scope is not None else scope_ids.subquery()
+    older = aliased(EnterpriseGradeSnapshot)
+    newest = select(func.max(older.day)).where(older.enterprise_id == ids.c.id).scalar_subquery()
+    latest = select(ids.c.id.label("enterprise_id"), newest.label("day")).subquery()
     query = select(
         EnterpriseGradeSnapshot.enterprise_id.label("enterprise_id"),
         EnterpriseGradeSnapshot.colour.label("colour"),
