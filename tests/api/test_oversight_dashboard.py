@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from anxun.oversight.dashboard import indicators
 from tests.factories_grading import cst, make_hazard, make_occurrence, make_plan
 from tests.factories_planning import make_inspection
 
@@ -236,6 +237,12 @@ def test_overview_filters_and_totals_follow_the_filtered_set(
     assert sorted(r["id"] for r in body["items"]) == sorted(ids[k] for k in expected)
     assert body["totals"]["enterprises"] == len(expected)
     assert body["totals"]["open_hazards"] == sum(r["open_hazards"] for r in body["items"])
+    # Every total is the pure rule's sum over the filtered rows, whatever sort and page.
+    plain = [{**r, "grade": (r["grade"] or {}).get("code")} for r in body["items"]]
+    assert body["totals"] == indicators.totals(plain)
+    for sort in ("name", "open_hazards", "escalated_orders", "grade"):
+        paged = get(client, login_as("regulator"), OVERVIEW, **query, sort=sort, per_page=1, page=2)
+        assert paged.get_json()["totals"] == body["totals"]
 
 
 @pytest.mark.parametrize(

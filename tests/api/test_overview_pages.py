@@ -246,3 +246,37 @@ def get_json(client, headers, query: dict) -> dict:
     response = client.get(OVERVIEW, headers=headers, query_string=query)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
+
+
+def test_the_latest_of_several_snapshots_is_the_grade(client, login_as, db, scene):
+    """An enterprise graded on several days shows its newest grade (not an older one), in the
+    rows, the grade sort, the grade filter and the totals."""
+    from anxun.core import clock
+    from anxun.risk.models import EnterpriseGradeSnapshot
+
+    hc = scene["enterprise"]["hc"]
+    today = clock.today_local()
+    for offset, colour in ((-9, "red"), (-2, "blue"), (-5, "orange")):
+        db.session.add(
+            EnterpriseGradeSnapshot(
+                enterprise_id=hc,
+                day=date.fromordinal(today.toordinal() + offset),
+                score=10,
+                colour=colour,
+                result={},
+                config_version="test",
+            )
+        )
+    db.session.commit()
+    headers = login_as("regulator")
+    whole = get_json(client, headers, {"sort": "grade", "order": "desc"})
+    row = next(r for r in whole["items"] if r["id"] == hc)
+    assert row["grade"]["code"] == "blue"
+    assert row["grade_day"] == date.fromordinal(today.toordinal() - 2).isoformat()
+    assert whole["totals"]["grades"]["blue"] >= 1 and whole["totals"]["grades"]["red"] == 0
+    paged = get_json(client, headers, {"sort": "grade", "order": "desc", "per_page": 2})
+    assert paged["totals"] == whole["totals"]
+    reds = get_json(client, headers, {"grade": "red"})
+    assert hc not in [r["id"] for r in reds["items"]]
+    blues = get_json(client, headers, {"grade": "blue", "per_page": 5})
+    assert hc in [r["id"] for r in blues["items"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from anxun.core import clock
@@ -66,6 +66,16 @@ class Enterprise(db.Model):
     @industries.setter
     def industries(self, codes: list[str]) -> None:
         self.industry_rows = [EnterpriseIndustry(industry=code) for code in sorted(set(codes))]
+
+
+# The regulator overview's default order (by name, ASCII case folded, ties by id) read in index
+# order: a page of 50 stops after its 50 rows instead of sorting the jurisdiction. PostgreSQL
+# only (the "C" collation is the one the overview sorts by); SQLite sorts its smaller sets.
+Index(
+    "ix_enterprise_name_key",
+    func.lower(Enterprise.name.collate("C")),
+    Enterprise.id,
+).ddl_if(dialect="postgresql")
 
 
 class EnterpriseIndustry(db.Model):
