@@ -2,7 +2,7 @@
 and inspection.enterprise_id (ix_inspection_enterprise_finished)
 
 Revision ID: a7c2e91d4b35
-Revises: f3a1c9d27b65
+Revises: a7d3e9f1c2b8
 Create Date: 2026-12-07 19:20:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a7c2e91d4b35"
-down_revision = "f3a1c9d27b65"
+down_revision = "a7d3e9f1c2b8"
 branch_labels = None
 depends_on = None
 
