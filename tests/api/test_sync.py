@@ -174,3 +174,26 @@ def test_a_refused_answer_in_a_batch_is_named_by_its_check_item(client, officer,
     assert [e["field"] for e in result["problem"]["errors"]] == [
         f"answers[{body['answers'][2]['item_id']}].result"
     ]
+
+
+def test_a_copy_refused_after_its_row_was_written_is_refused_again_in_the_same_batch(
+    client, db, officer, checklist, monkeypatch
+):
+    """The inspection's row goes in (a Core INSERT, the object then joined to the session as if
+    loaded) before the other domains react; when one of them refuses, the item's rollback removes
+    the row and the object, and a second copy in the same batch meets the same refusal (not a
+    stale record, not a 500)."""
+    from anxun.core import events
+    from anxun.core.errors import Conflict
+
+    def refuse(event):
+        raise Conflict("处理被拒绝。")
+
+    monkeypatch.setattr(events, "publish", refuse)
+    body = payload(checklist)
+    item = {"kind": "inspection", "id": body["id"], "body": body}
+    answer = client.post("/api/v1/sync", json={"items": [item, item]}, headers=officer)
+    assert answer.status_code == 200, answer.get_json()
+    results = answer.get_json()["results"]
+    assert [r["status"] for r in results] == [409, 409]
+    assert count(db, Inspection, Inspection.id == uuid.UUID(body["id"])) == 0
