@@ -75,7 +75,8 @@ def _text_around_prev(entry) -> tuple[bytes, bytes]:
     whose predecessor it reads itself: sha256(before + prev_hash + after) == entry_hash. The key
     with its quotes occurs once (quotes inside values are escaped); a hash is hex, never escaped."""
     before, found, after = _hashed_text(entry, _PREV_MARK).partition(_PREV_FIELD)
-    assert found, "prev_hash missing from the hashed text"
+    if not found:
+        raise RuntimeError("prev_hash missing from the hashed text")
     return (before + '"prev_hash":"').encode(), ('"' + after).encode()
 
 
