@@ -202,6 +202,16 @@ def main() -> None:
             explain,
             db,
         )
+        measure(
+            client,
+            headers,
+            "trends, last 30 days (province)",
+            ["/api/v1/oversight/trends?days=30"],
+            max(3, runs // 4),
+            statements,
+            explain,
+            db,
+        )
         results["drill-down"] = measure(
             client,
             headers,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from anxun.oversight.dashboard import indicators as ind
 
@@ -177,3 +179,46 @@ def test_daily_series_counts_reported_closed_overdue_and_inspections():
 )
 def test_open_at_end_of_day(hazard, day, expected):
     assert ind.open_at_end_of(hazard, date(2026, 11, day)) is expected
+
+
+def _reference_overdue(hazards, day):
+    """The definition, day by day: deadline before the day and open at its end."""
+    return sum(
+        1
+        for h in hazards
+        if h.deadline is not None and h.deadline < day and ind.open_at_end_of(h, day)
+    )
+
+
+_DAY0 = date(2026, 11, 1)
+_offsets = st.integers(min_value=-40, max_value=40)
+_facts = st.builds(
+    lambda reported, closed_after, deadline, state: ind.HazardFacts(
+        reported_on=_DAY0 + timedelta(days=reported),
+        closed_on=None if closed_after is None else _DAY0 + timedelta(days=reported + closed_after),
+        deadline=None if deadline is None else _DAY0 + timedelta(days=deadline),
+        state=state,
+    ),
+    _offsets,
+    st.none() | st.integers(min_value=0, max_value=30),
+    st.none() | _offsets,
+    st.sampled_from(["reported", "confirmed", "rectifying", "closed", "rejected"]),
+)
+
+
+@given(
+    hazards=st.lists(_facts, max_size=30),
+    first=_offsets,
+    length=st.integers(min_value=-2, max_value=35),
+)
+def test_daily_overdue_counts_equal_the_day_by_day_definition(hazards, first, length):
+    """daily_series counts overdue-and-open hazards in one pass over runs of days; every day's
+    count equals the definition applied to that day (issue #18: for 30 days and 70,000 hazards the
+    pass takes about 90 ms, day by day about 250 ms)."""
+    start = _DAY0 + timedelta(days=first)
+    end = start + timedelta(days=length)
+    series = ind.daily_series(hazards, [], start, end)
+    assert [row["day"] for row in series] == ind.day_range(start, end)
+    assert [row["overdue_open"] for row in series] == [
+        _reference_overdue(hazards, row["day"]) for row in series
+    ]
