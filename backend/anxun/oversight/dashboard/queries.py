@@ -588,6 +588,8 @@ def trends(actor: Actor, args: dict, now: datetime, today: date) -> dict:
     scope_ids = select(Enterprise.id).where(*conditions)
     first = today - timedelta(days=args["days"] - 1)
     start, end = local_midnight(first), local_midnight(today + timedelta(days=1))
+    # The hazards any day of the window counts: reported or closed in it, or still open and past
+    # their deadline on some day of it (an open hazard due later counts on no day).
     hazard_rows = db.session.execute(
         select(Hazard.reported_at, Hazard.closed_at, Hazard.deadline, Hazard.state).where(
             Hazard.enterprise_id.in_(scope_ids),
@@ -595,7 +597,11 @@ def trends(actor: Actor, args: dict, now: datetime, today: date) -> dict:
             or_(
                 Hazard.reported_at >= start,
                 Hazard.closed_at >= start,
-                and_(Hazard.closed_at.is_(None), Hazard.state != "rejected"),
+                and_(
+                    Hazard.closed_at.is_(None),
+                    Hazard.state != "rejected",
+                    Hazard.deadline < today,
+                ),
             ),
         )
     ).all()
