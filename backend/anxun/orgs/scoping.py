@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import lazyload
 
@@ -220,7 +222,14 @@ def covering_regulator(actor: Actor, enterprise: Enterprise) -> Regulator | None
     return None
 
 
-def regulator_covers(regulator: Regulator, region_code: str, industries: list[str]) -> bool:
+class Supervision(Protocol):
+    """What decides whom a regulator supervises: a `Regulator`, or a row read with its columns."""
+
+    region_code: str
+    industries: list[str] | None
+
+
+def regulator_covers(regulator: Supervision, region_code: str, industries: list[str]) -> bool:
     """Whether an enterprise with this region and these industries falls under the regulator."""
     return region_code.startswith(jurisdiction_prefix(regulator.region_code)) and bool(
         set(industries) & set(regulator.industries or [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
 
 from flask import g, has_request_context
 from sqlalchemy import bindparam, insert, select, true
@@ -34,13 +35,9 @@ def enqueue(
     }
     event_id, endpoints = _insert_event(values)
     deliveries = [
-        {"event_id": event_id, "endpoint_id": endpoint_id}
-        for endpoint_id, region_code, industries in endpoints
-        if regulator_covers(
-            Regulator(region_code=region_code, industries=industries),
-            enterprise.region_code,
-            enterprise.industries,
-        )
+        {"event_id": event_id, "endpoint_id": endpoint.id}
+        for endpoint in endpoints
+        if regulator_covers(endpoint, enterprise.region_code, enterprise.industries)
     ]
     if deliveries:
         db.session.execute(insert(OutboxDelivery), deliveries)
@@ -74,19 +71,33 @@ _INSERT_EVENT = (
 _WRITTEN = _INSERT_EVENT.cte("written")
 _ENDPOINTS = _ACTIVE_ENDPOINTS.subquery("endpoints")
 _INSERT_EVENT_READ_ENDPOINTS = (
-    select(_WRITTEN.c.id, _ENDPOINTS.c.id, _ENDPOINTS.c.region_code, _ENDPOINTS.c.industries)
+    select(
+        _WRITTEN.c.id.label("event_id"),
+        _ENDPOINTS.c.id,
+        _ENDPOINTS.c.region_code,
+        _ENDPOINTS.c.industries,
+    )
     .select_from(_WRITTEN)
     .outerjoin(_ENDPOINTS, true())
 )
 
 
-def _insert_event(values: dict) -> tuple[int, list[tuple]]:
-    """Insert the event; its id and the active endpoints as (id, region_code, industries)."""
+class Endpoint(NamedTuple):
+    """An active endpoint with its regulator's supervision (scoping.Supervision)."""
+
+    id: int
+    region_code: str
+    industries: list[str] | None
+
+
+def _insert_event(values: dict) -> tuple[int, list[Endpoint]]:
+    """Insert the event; its id and the active endpoints."""
     if db.session.get_bind().dialect.name != "postgresql":  # SQLite: no INSERT in a WITH
         event_id = db.session.execute(_INSERT_EVENT, values).scalar_one()
-        return event_id, [tuple(row) for row in db.session.execute(_ACTIVE_ENDPOINTS)]
+        return event_id, [Endpoint(*row) for row in db.session.execute(_ACTIVE_ENDPOINTS)]
     rows = db.session.execute(_INSERT_EVENT_READ_ENDPOINTS, values).all()
-    return rows[0][0], [tuple(row[1:]) for row in rows if row[1] is not None]
+    endpoints = [Endpoint(*row[1:]) for row in rows if row.id is not None]
+    return rows[0].event_id, endpoints
 
 
 def enqueue_platform(event_type: str, aggregate_type: str, aggregate_id, payload: dict):
