@@ -174,6 +174,15 @@ def custom_plans(engine_options: dict) -> dict:
     return {**engine_options, "connect_args": connect_args}
 
 
+def queued_writers(engine_options: dict) -> dict:
+    """SQLite connections whose transactions queue in the kernel for the write lock
+    (core/db.QueuedConnection); an explicit factory wins."""
+    from anxun.core.db import QueuedConnection
+
+    connect_args = {"factory": QueuedConnection, **(engine_options.get("connect_args") or {})}
+    return {**engine_options, "connect_args": connect_args}
+
+
 def build_config(override: dict | None = None) -> dict:
     """Merge DEFAULTS, the environment and an explicit override into one mapping."""
     config = dict(DEFAULTS)
@@ -192,6 +201,8 @@ def build_config(override: dict | None = None) -> dict:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://"):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = custom_plans(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    elif config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = queued_writers(config["SQLALCHEMY_ENGINE_OPTIONS"])
     if not config["JWT_SECRET_KEY"]:
         config["JWT_SECRET_KEY"] = instance_secret(instance, "jwt-secret")
     return config

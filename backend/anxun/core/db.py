@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -75,7 +79,105 @@ def configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi_connection = connection.connection.dbapi_connection
+        queued = isinstance(dbapi_connection, QueuedConnection)
+        if queued:
+            dbapi_connection.wait_for_turn()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if queued:
+                dbapi_connection.end_turn()
+            raise
+
+
+_threads_with_turn: set[int] = set()
+
+
+class QueuedConnection(sqlite3.Connection):
+    """A SQLite connection whose transactions queue for the database file's write lock in the
+    kernel instead of polling for it (issue #18).
+
+    Every transaction starts with BEGIN IMMEDIATE (configure_sqlite). A writer that finds the
+    lock taken is retried by SQLite's busy handler after sleeps of 1, 2, 5, 10, 15, 20, 25 … ms,
+    whenever the lock was in fact released: with two gunicorn workers and 4 clients the embedded
+    server spent more time asleep than writing, and 4 clients were hardly faster than 1. Here a
+    transaction first takes an exclusive flock(2) on `<database>-queue` and holds it until its
+    COMMIT or ROLLBACK has run: a waiting writer is woken by the kernel the moment the previous one
+    ends, in its own process or another one. The flock dies with its process.
+
+    SQLite's own lock stays the authority: a program that does not queue here (the sqlite3 shell,
+    a migration) is still waited for by busy_timeout. A thread that already holds a turn through
+    another connection (a nested transaction) does not queue again, which would wait for itself;
+    it falls back to busy_timeout as before. An in-memory database has nothing to queue for.
+    A queued writer waits as long as the turn is held, not busy_timeout's 15 s: every turn ends
+    with its transaction, and no transaction here waits on the network (README, SQLite)."""
+
+    def __init__(self, database, *args, **kwargs):
+        super().__init__(database, *args, **kwargs)
+        self._queue_fd = None
+        self._turn_thread: int | None = None  # the thread holding this connection's turn
+        path = _queue_path(database)
+        if path is not None:
+            self._queue_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+    def wait_for_turn(self) -> None:
+        if self._queue_fd is None or self._turn_thread is not None:
+            return
+        thread = threading.get_ident()
+        if thread in _threads_with_turn:
+            return
+        fcntl.flock(self._queue_fd, fcntl.LOCK_EX)
+        self._turn_thread = thread
+        _threads_with_turn.add(thread)
+
+    def end_turn(self) -> None:
+        if getattr(self, "_turn_thread", None) is None:
+            return
+        _threads_with_turn.discard(self._turn_thread)
+        self._turn_thread = None
+        fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self.end_turn()
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self.end_turn()
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            self._leave_queue()
+
+    def __del__(self):
+        # A connection dropped without close(): SQLite ends its transaction as the handle is
+        # freed; the turn must end with it, or every other writer would wait for ever.
+        self._leave_queue()
+
+    def _leave_queue(self) -> None:
+        self.end_turn()
+        if getattr(self, "_queue_fd", None) is not None:
+            os.close(self._queue_fd)
+            self._queue_fd = None
+
+
+def _queue_path(database) -> str | None:
+    """`<database file>-queue`, or None for an in-memory database."""
+    name = os.fspath(database)
+    if name.startswith("file:"):
+        name, _, query = name[len("file:") :].partition("?")
+        if "mode=memory" in query:
+            return None
+    if name in ("", ":memory:"):
+        return None
+    return f"{name}-queue"
 
 
 _CHECKED_IN_AT = "anxun_checked_in_at"
