@@ -369,3 +369,136 @@ def test_the_desk_is_served_uncached_at_desk_and_the_old_address_redirects(clien
         moved = client.get(old)
         assert moved.status_code == 301
         assert moved.headers["Location"].endswith(new)
+
+
+def utc(day: int, hour: int, minute: int = 0, second: int = 0, micro: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, second, micro, tzinfo=UTC)
+
+
+@pytest.fixture
+def midnight_scene(now, app, db, world):
+    """Hazards and inspections on both sides of China's midnight (16:00 UTC), as
+    (enterprise key, state, reported_at, closed_at, deadline). The 7-day window is 19-25 Nov,
+    local: from 18 Nov 16:00 UTC to 25 Nov 16:00 UTC."""
+    ids, users = world["enterprise"], world["users"]
+    officer = users["officer-hc"]
+    seeded = [
+        # Reported in the last microsecond of 20 Nov, and in the first of 21 Nov.
+        ("hc", "reported", utc(20, 15, 59, 59, 999999), None, None),
+        ("hc", "reported", utc(20, 16), None, None),
+        # Three alike (one grouped row of three), overdue from 23 Nov.
+        *[("hc", "confirmed", utc(20, 16, 30), None, d(22))] * 3,
+        # Closed the local day it was reported (22 Nov: 00:30 to 23:59), and the next local day.
+        ("hc", "closed", utc(21, 16, 30), utc(22, 15, 59), d(22)),
+        ("hc", "closed", utc(21, 16, 30), utc(22, 16, 0), d(21)),
+        # Rejected: reported and never open or overdue, whatever its deadline.
+        ("hc", "rejected", utc(19, 15, 59), None, None),
+        ("dust", "rejected", utc(19, 16, 1), None, d(19)),
+        # Open and overdue since before the window, and due today (not late yet).
+        ("dust", "confirmed", utc(1, 2), None, d(10)),
+        ("dust", "confirmed", utc(1, 2), None, d(25)),
+        # Overdue since before the window, then closed: in the last microsecond before it (18 Nov
+        # local), in its first minute and its last minute of 19 Nov (overdue at the end of no day
+        # of the window), and at 00:01 on 21 Nov (overdue at the end of 19 and 20 Nov).
+        ("hc", "closed", utc(5, 2), utc(18, 15, 59, 59, 999999), d(10)),
+        ("hc", "closed", utc(5, 2), utc(18, 16, 0), d(10)),
+        ("hc", "closed", utc(5, 2), utc(19, 15, 59), d(10)),
+        ("dust", "closed", utc(5, 2), utc(20, 16, 1), d(12)),
+        # Reported in the last minute of today, and in the first of tomorrow (out of the window).
+        ("hc", "reported", utc(25, 15, 59), None, None),
+        ("hc", "reported", utc(25, 16, 0), None, None),
+        # Outside the EM bureau's jurisdiction (the housing bureau's).
+        ("con", "confirmed", utc(20, 16), None, d(21)),
+        ("con", "closed", utc(22, 15), utc(23, 16), d(20)),
+    ]
+    for key, state, reported_at, closed_at, deadline in seeded:
+        extra = {"deadline": deadline} if deadline else {}
+        if deadline and state in ("reported", "rejected"):
+            extra["level"] = "general"
+        make_hazard(ids[key], officer, state, reported_at=reported_at, closed_at=closed_at, **extra)
+    inspections = [
+        ("hc", utc(20, 15, 59, 59, 999999)),
+        ("hc", utc(20, 16)),
+        ("dust", utc(20, 16)),
+        ("dust", utc(18, 15, 59)),  # 18 Nov local: before the window
+        ("hc", utc(25, 15, 59)),
+        ("con", utc(24, 1)),
+    ]
+    for key, finished_at in inspections:
+        make_inspection(ids[key], users[f"officer-{key}"], finished_at)
+    # A correction repeats an inspection; it is not counted again.
+    original = make_inspection(ids["hc"], officer, utc(23, 1))
+    correction = make_inspection(ids["hc"], officer, utc(23, 2))
+    correction.corrects_id = original.id
+    inspections.append(("hc", utc(23, 1)))
+    db.session.commit()
+    return {"ids": ids, "hazards": seeded, "inspections": inspections}
+
+
+def _expected_days(scene, keys, first: date, last: date) -> dict:
+    """The series by its definition, day by day, from the seeded facts in Python."""
+    hazards = [
+        indicators.HazardFacts(
+            reported_on=indicators.local_day(reported_at),
+            closed_on=indicators.local_day(closed_at) if closed_at else None,
+            deadline=deadline,
+            state=state,
+        )
+        for key, state, reported_at, closed_at, deadline in scene["hazards"]
+        if key in keys
+    ]
+    finished = [indicators.local_day(at) for key, at in scene["inspections"] if key in keys]
+    return {
+        day.isoformat(): (
+            sum(1 for h in hazards if h.reported_on == day),
+            sum(1 for h in hazards if h.closed_on == day),
+            sum(
+                1
+                for h in hazards
+                if h.deadline is not None and h.deadline < day and indicators.open_at_end_of(h, day)
+            ),
+            finished.count(day),
+        )
+        for day in indicators.day_range(first, last)
+    }
+
+
+@pytest.mark.parametrize(
+    ("username", "query", "keys"),
+    [
+        ("regulator", {}, {"hc", "dust", "cs"}),
+        ("regulator", {"industry": "dust_explosion"}, {"dust"}),
+        ("regulator", {"industry": "hazardous_chemicals"}, {"hc"}),
+        ("regulator", {"region_code": "3302"}, {"hc", "dust", "cs"}),
+        ("regulator", {"region_code": "330212"}, set()),
+        ("regulator-con", {}, {"con"}),
+        ("admin", {}, {"hc", "dust", "cs", "con"}),
+    ],
+)
+@pytest.mark.parametrize("days", [7, 30])
+def test_trends_around_local_midnight_follow_the_day_by_day_definition(
+    client, login_as, midnight_scene, username, query, keys, days
+):
+    body = get(client, login_as(username), TRENDS, days=days, **query).get_json()
+    got = {
+        day["day"]: (
+            day["hazards_reported"],
+            day["hazards_closed"],
+            day["overdue_open"],
+            day["inspections"],
+        )
+        for day in body["days"]
+    }
+    first = TODAY - timedelta(days=days - 1)
+    assert got == _expected_days(midnight_scene, keys, first, TODAY)
+    if keys == {"hc", "dust", "cs"}:
+        # The boundaries by hand: (reported, closed, overdue open, inspections).
+        assert [got[f"2026-11-{day}"] for day in range(19, 26)] == [
+            (1, 2, 2, 0),  # hc rejected at 23:59; closed at 00:00 and 23:59; dust's two overdue
+            (2, 0, 2, 1),  # 23:59:59.999999 and dust rejected at 00:01; inspected 23:59:59.999999
+            (4, 1, 1, 2),  # 00:00 and the three alike; dust's closed at 00:01; inspected 00:00
+            (2, 1, 2, 0),  # closed at 23:59 the day it was reported; the other overdue (due 21st)
+            (0, 1, 4, 1),  # the three alike overdue; the correction is not counted
+            (0, 0, 4, 0),
+            (1, 0, 4, 1),  # 23:59 today counts, 00:00 tomorrow does not; due today is not late
+        ]

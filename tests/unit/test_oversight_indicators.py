@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -221,4 +223,30 @@ def test_daily_overdue_counts_equal_the_day_by_day_definition(hazards, first, le
     assert [row["day"] for row in series] == ind.day_range(start, end)
     assert [row["overdue_open"] for row in series] == [
         _reference_overdue(hazards, row["day"]) for row in series
+    ]
+
+
+_weighted = st.lists(st.tuples(_facts, st.integers(min_value=1, max_value=4)), max_size=20)
+
+
+@given(
+    weighted=_weighted,
+    inspections=st.lists(_offsets, max_size=20),
+    first=_offsets,
+    length=st.integers(min_value=-2, max_value=35),
+)
+def test_a_fact_counting_k_hazards_is_k_copies_of_it(weighted, inspections, first, length):
+    """The trend query counts hazards sharing their facts, and inspections per day, in SQL:
+    the series of the counts is the series of the rows they count."""
+    start = _DAY0 + timedelta(days=first)
+    end = start + timedelta(days=length)
+    counted = [replace(fact, count=k) for fact, k in weighted]
+    copies = [fact for fact, k in weighted for _ in range(k)]
+    days = [_DAY0 + timedelta(days=n) for n in inspections]
+    per_day = Counter(days)
+    assert ind.daily_series(counted, per_day, start, end) == ind.daily_series(
+        copies, days, start, end
+    )
+    assert [row["overdue_open"] for row in ind.daily_series(counted, {}, start, end)] == [
+        _reference_overdue(copies, day) for day in ind.day_range(start, end)
     ]

@@ -1,4 +1,4 @@
-"""Declarative base with a naming convention, and column helpers shared by models."""
+"""Declarative base with a naming convention, and column helpers shared by models and queries."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ import os
 import sqlite3
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event, exc
+from sqlalchemy import Date, DateTime, MetaData, TypeDecorator, event, exc
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.sql.functions import FunctionElement
+
+from anxun.core.clock import CHINA_TZ
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -42,6 +46,38 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# China has one offset all year (no daylight saving time): a local day is a UTC day shifted by it.
+_LOCAL_HOURS = int(CHINA_TZ.utcoffset(None) / timedelta(hours=1))
+
+
+class local_date(FunctionElement):  # lower case: used like a SQL function, local_date(column)
+    """SQL: the China local date of a UTCDateTime column (NULL stays NULL), as a Python date.
+
+    The stored value is naive UTC on both databases (UTCDateTime), so the local date is that value
+    shifted by the offset, its time dropped: what `moment.astimezone(CHINA_TZ).date()` is in
+    Python. The offset is written into the SQL, never a parameter, so the expression can be
+    grouped by (PostgreSQL matches GROUP BY expressions by their text, two parameters differ)."""
+
+    type = Date()
+    inherit_cache = True
+    name = "local_date"
+
+
+@compiles(local_date)
+def _local_date_sqlite(element, compiler, **kw):
+    # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff". Its date functions round the fraction to
+    # milliseconds (23:59:59.9999 would be the next day), so only the first 19 characters are
+    # read; date() answers the text "YYYY-MM-DD", which the Date type reads back as a date.
+    column = compiler.process(element.clauses, **kw)
+    return f"date(substr({column}, 1, 19), '{_LOCAL_HOURS:+d} hours')"
+
+
+@compiles(local_date, "postgresql")
+def _local_date_postgresql(element, compiler, **kw):
+    column = compiler.process(element.clauses, **kw)
+    return f"CAST({column} + INTERVAL '{_LOCAL_HOURS} hours' AS DATE)"
 
 
 class Base(DeclarativeBase):

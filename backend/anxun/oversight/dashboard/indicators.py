@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -126,12 +126,15 @@ def totals(rows: list[dict]) -> dict:
 
 @dataclass(frozen=True)
 class HazardFacts:
-    """What the trend needs of one hazard: its days (China local) and current state."""
+    """What the trend needs of one hazard: its days (China local) and current state; or of
+    `count` hazards that share them (the trend query counts them in SQL), which count as that many
+    copies of one."""
 
     reported_on: date
     closed_on: date | None
     deadline: date | None
     state: str
+    count: int = 1
 
 
 def day_range(first: date, last: date) -> list[date]:
@@ -146,10 +149,14 @@ def open_at_end_of(hazard: HazardFacts, day: date) -> bool:
 
 
 def daily_series(
-    hazards: Iterable[HazardFacts], inspection_days: Iterable[date], first: date, last: date
+    hazards: Iterable[HazardFacts],
+    inspection_days: Iterable[date] | Mapping[date, int],
+    first: date,
+    last: date,
 ) -> list[dict]:
     """Per day from `first` to `last`: hazards reported, hazards closed, hazards open and
-    overdue at the end of the day (deadline before that day), inspections finished.
+    overdue at the end of the day (deadline before that day), inspections finished (one day per
+    inspection, or the number finished per day).
 
     Each hazard is overdue and open (open_at_end_of) on one run of days, from the later of the day
     after its deadline and its report day to the day before it closed: a count per day is the sum
@@ -160,16 +167,16 @@ def daily_series(
     closed: Counter = Counter()
     change = [0] * (days + 1)  # overdue-and-open runs: +1 where one starts, -1 after it ends
     for h in hazards:
-        reported[h.reported_on] += 1
+        reported[h.reported_on] += h.count
         if h.closed_on is not None:
-            closed[h.closed_on] += 1
+            closed[h.closed_on] += h.count
         if h.deadline is None or h.state == "rejected":
             continue
         start = max(h.deadline + timedelta(days=1), h.reported_on, first)
         end = min(h.closed_on - timedelta(days=1), last) if h.closed_on is not None else last
         if start <= end:
-            change[(start - first).days] += 1
-            change[(end - first).days + 1] -= 1
+            change[(start - first).days] += h.count
+            change[(end - first).days + 1] -= h.count
     inspected = Counter(inspection_days)
     series = []
     overdue = 0

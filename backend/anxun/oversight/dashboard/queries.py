@@ -17,6 +17,7 @@ from anxun.checklists.queries import item_texts
 from anxun.commitments import queries as commitment_queries
 from anxun.core import clock
 from anxun.core.auth import Actor
+from anxun.core.db import local_date
 from anxun.core.errors import Forbidden
 from anxun.core.pagination import paginate
 from anxun.extensions import db
@@ -580,18 +581,24 @@ def overview_row(actor: Actor, enterprise_id: int, now: datetime, today: date, a
     return rows[0] if rows else None
 
 
-def trends(actor: Actor, args: dict, now: datetime, today: date) -> dict:
-    """Per local day of the last `days` days: hazards reported and closed, overdue hazards open
-    at the end of the day, inspections finished; plus today's grade distribution."""
-    require_overseer(actor)
-    conditions = _scope_conditions(actor, args)
-    scope_ids = select(Enterprise.id).where(*conditions)
-    first = today - timedelta(days=args["days"] - 1)
+def _hazard_facts(scope_ids, first: date, today: date) -> list[indicators.HazardFacts]:
+    """The facts of the hazards any day of the window counts, counted in SQL: one row per China
+    local reported day, local closed day, deadline and state, with the number of hazards sharing
+    them (HazardFacts.count). The province's 30 days at 2,000,000 hazards: 302,323 hazards in
+    14,255 rows. (The series reads of the state only whether it is rejected; grouping by that
+    instead would save a fifth of the rows and make the facts' state a made-up one.)
+
+    Those hazards are the ones reported or closed in the window, or still open and past their
+    deadline on some day of it (an open hazard due later counts on no day)."""
     start, end = local_midnight(first), local_midnight(today + timedelta(days=1))
-    # The hazards any day of the window counts: reported or closed in it, or still open and past
-    # their deadline on some day of it (an open hazard due later counts on no day).
-    hazard_rows = db.session.execute(
-        select(Hazard.reported_at, Hazard.closed_at, Hazard.deadline, Hazard.state).where(
+    facts = (
+        select(
+            local_date(Hazard.reported_at).label("reported_on"),
+            local_date(Hazard.closed_at).label("closed_on"),
+            Hazard.deadline.label("deadline"),
+            Hazard.state.label("state"),
+        )
+        .where(
             Hazard.enterprise_id.in_(scope_ids),
             Hazard.reported_at < end,
             or_(
@@ -604,27 +611,49 @@ def trends(actor: Actor, args: dict, now: datetime, today: date) -> dict:
                 ),
             ),
         )
-    ).all()
-    hazards = [
+        .subquery("trend_hazard")
+    )
+    # Grouped by the subquery's columns, so whatever the columns are computed from may be
+    # parameters (PostgreSQL matches GROUP BY expressions by their text, two parameters differ).
+    keys = (facts.c.reported_on, facts.c.closed_on, facts.c.deadline, facts.c.state)
+    rows = db.session.execute(select(*keys, func.count()).group_by(*keys)).all()
+    return [
         indicators.HazardFacts(
-            reported_on=indicators.local_day(r.reported_at),
-            closed_on=indicators.local_day(r.closed_at) if r.closed_at else None,
-            deadline=r.deadline,
-            state=r.state,
+            reported_on=reported_on, closed_on=closed_on, deadline=deadline, state=state, count=n
         )
-        for r in hazard_rows
+        for reported_on, closed_on, deadline, state, n in rows
     ]
-    inspection_days = [
-        indicators.local_day(finished)
-        for finished in db.session.scalars(
-            select(Inspection.finished_at).where(
-                Inspection.enterprise_id.in_(scope_ids),
-                Inspection.corrects_id.is_(None),
-                Inspection.finished_at >= start,
-                Inspection.finished_at < end,
-            )
+
+
+def _inspections_per_day(scope_ids, first: date, today: date) -> dict[date, int]:
+    """Inspections finished per local day of the window (corrections are not new inspections)."""
+    start, end = local_midnight(first), local_midnight(today + timedelta(days=1))
+    day = local_date(Inspection.finished_at)
+    rows = db.session.execute(
+        select(day, func.count())
+        .where(
+            Inspection.enterprise_id.in_(scope_ids),
+            Inspection.corrects_id.is_(None),
+            Inspection.finished_at >= start,
+            Inspection.finished_at < end,
         )
-    ]
+        .group_by(day)
+    ).all()
+    return dict(rows)
+
+
+def trends(actor: Actor, args: dict, now: datetime, today: date) -> dict:
+    """Per local day of the last `days` days: hazards reported and closed, overdue hazards open
+    at the end of the day, inspections finished; plus today's grade distribution.
+
+    The database does the counting: hazards grouped by the facts the series reads, inspections
+    per local day; Python only adds up the groups' runs of overdue days (indicators)."""
+    require_overseer(actor)
+    conditions = _scope_conditions(actor, args)
+    scope_ids = select(Enterprise.id).where(*conditions)
+    first = today - timedelta(days=args["days"] - 1)
+    hazards = _hazard_facts(scope_ids, first, today)
+    inspections = _inspections_per_day(scope_ids, first, today)
     grades = _latest_grades(scope_ids)
     colours = db.session.scalars(
         select(grades.c.colour)
@@ -633,7 +662,7 @@ def trends(actor: Actor, args: dict, now: datetime, today: date) -> dict:
         .where(*conditions)
     ).all()
     return {
-        "days": indicators.daily_series(hazards, inspection_days, first, today),
+        "days": indicators.daily_series(hazards, inspections, first, today),
         "grades": indicators.grade_distribution(colours),
         "enterprises": len(colours),
         "generated_at": now,
