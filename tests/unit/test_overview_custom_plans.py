@@ -11,6 +11,7 @@ def test_postgresql_connections_do_not_prepare_statements():
 
 def test_sqlite_and_explicit_connect_args_are_left_alone(tmp_path):
     config = build_config({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
-    assert "connect_args" not in config["SQLALCHEMY_ENGINE_OPTIONS"]
+    # SQLite's only connect argument is its queueing connection class (core/db.QueuedConnection).
+    assert "prepare_threshold" not in config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
     options = custom_plans({"connect_args": {"prepare_threshold": 3}})
     assert options["connect_args"] == {"prepare_threshold": 3}
