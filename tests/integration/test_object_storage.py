@@ -5,6 +5,7 @@ that embed photos from the bucket, `media verify`, and backup/restore between st
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import tarfile
 from pathlib import Path
 
@@ -77,6 +78,29 @@ def test_an_upload_lands_in_the_bucket_once_and_is_read_back_streamed(s3_app, wo
     other = client.get(f"/api/v1/media/{media_id}", headers=login(client, "officer-con"))
     assert other.status_code == 404
     assert client.get(f"/api/v1/media/{media_id}").status_code == 401
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_photo_streaming_to_a_slow_reader_holds_no_transaction(s3_app, world):
+    """While the body is still being read, the database is free: another writer takes SQLite's
+    write lock at once (busy timeout 0), so a slow download never stalls the server's writers."""
+    client = s3_app.test_client()
+    headers = login(client)
+    data = jpeg_bytes(color=(200, 30, 30), size=(800, 600))
+    media_id = upload_photo(client, headers, data)
+    photo = client.get(f"/api/v1/media/{media_id}", headers=headers, buffered=False)
+    assert photo.status_code == 200
+    chunks = iter(photo.response)
+    first = next(chunks)  # the download has begun and is not finished
+    path = s3_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()
+    assert first + b"".join(chunks) == data
+    photo.close()
 
 
 def test_an_inspection_record_pdf_embeds_the_photo_from_the_bucket(s3_app, world):
