@@ -316,11 +316,10 @@ def test_bad_query_is_a_422_naming_the_field(client, login_as, scene, url, query
     assert [e["field"] for e in body["errors"]] == [field]
 
 
-def test_trends_count_each_day_in_the_jurisdiction(client, login_as, scene):
-    response = get(client, login_as("regulator"), TRENDS, days=7)
-    assert response.status_code == 200, response.get_json()
-    body = response.get_json()
-    got = {
+def _day_counts(body) -> dict:
+    """Per day of a trends answer: (reported, closed, overdue open at the end of the day,
+    inspections)."""
+    return {
         day["day"]: (
             day["hazards_reported"],
             day["hazards_closed"],
@@ -329,6 +328,13 @@ def test_trends_count_each_day_in_the_jurisdiction(client, login_as, scene):
         )
         for day in body["days"]
     }
+
+
+def test_trends_count_each_day_in_the_jurisdiction(client, login_as, scene):
+    response = get(client, login_as("regulator"), TRENDS, days=7)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    got = _day_counts(body)
     # (reported, closed, overdue open at the end of the day, inspections)
     assert got == {
         "2026-11-19": (1, 0, 0, 0),  # H3
@@ -480,15 +486,7 @@ def test_trends_around_local_midnight_follow_the_day_by_day_definition(
     client, login_as, midnight_scene, username, query, keys, days
 ):
     body = get(client, login_as(username), TRENDS, days=days, **query).get_json()
-    got = {
-        day["day"]: (
-            day["hazards_reported"],
-            day["hazards_closed"],
-            day["overdue_open"],
-            day["inspections"],
-        )
-        for day in body["days"]
-    }
+    got = _day_counts(body)
     first = TODAY - timedelta(days=days - 1)
     assert got == _expected_days(midnight_scene, keys, first, TODAY)
     if keys == {"hc", "dust", "cs"}:

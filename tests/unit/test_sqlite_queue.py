@@ -68,32 +68,25 @@ def _second_writer_waits_for(waiter, began, release):
     waiter.dispose()
 
 
-def test_a_writer_in_another_thread_waits_for_its_turn_without_polling(tmp_path):
+@pytest.mark.parametrize("holder_in", ["thread", "process"])
+def test_a_writer_elsewhere_waits_for_its_turn_without_polling(tmp_path, holder_in):
     path = tmp_path / "q.sqlite3"
     waiter = _engine(path, busy_ms=0)
-    began, release = threading.Event(), threading.Event()
-    holder = threading.Thread(target=_holder, args=(path, began, release))
+    if holder_in == "thread":
+        began, release = threading.Event(), threading.Event()
+        holder = threading.Thread(target=_holder, args=(path, began, release))
+    else:
+        context = multiprocessing.get_context("fork")
+        began, release = context.Event(), context.Event()
+        holder = context.Process(target=_holder, args=(path, began, release))
     holder.start()
     try:
         _second_writer_waits_for(waiter, began, release)
     finally:
         release.set()
         holder.join(30)
-
-
-def test_a_writer_in_another_process_waits_for_its_turn_without_polling(tmp_path):
-    path = tmp_path / "q.sqlite3"
-    waiter = _engine(path, busy_ms=0)
-    context = multiprocessing.get_context("fork")
-    began, release = context.Event(), context.Event()
-    holder = context.Process(target=_holder, args=(path, began, release))
-    holder.start()
-    try:
-        _second_writer_waits_for(waiter, began, release)
-    finally:
-        release.set()
-        holder.join(30)
-    assert holder.exitcode == 0
+    if holder_in == "process":
+        assert holder.exitcode == 0
 
 
 def test_without_the_queue_the_same_writer_fails_at_once(tmp_path):
