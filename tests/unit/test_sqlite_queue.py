@@ -197,7 +197,7 @@ def test_an_in_memory_database_has_no_queue():
     connection = QueuedConnection(":memory:")
     try:
         connection.wait_for_turn()
-        assert connection._turn_thread is None
+        assert connection._turn is None
     finally:
         connection.close()
 

@@ -127,7 +127,8 @@ def configure_sqlite(engine) -> None:
             raise
 
 
-_threads_with_turn: set[int] = set()
+# (thread, queue file) of every turn held in this process.
+_turns_held: set[tuple[int, str]] = set()
 
 
 class QueuedConnection(sqlite3.Connection):
@@ -143,35 +144,35 @@ class QueuedConnection(sqlite3.Connection):
     ends, in its own process or another one. The flock dies with its process.
 
     SQLite's own lock stays the authority: a program that does not queue here (the sqlite3 shell,
-    a migration) is still waited for by busy_timeout. A thread that already holds a turn through
-    another connection (a nested transaction) does not queue again, which would wait for itself;
-    it falls back to busy_timeout as before. An in-memory database has nothing to queue for.
+    a migration) is still waited for by busy_timeout. A thread that already holds a turn on the
+    same file through another connection (a nested transaction) does not queue again, which would
+    wait for itself; it falls back to busy_timeout as before. An in-memory database has nothing to queue for.
     A queued writer waits as long as the turn is held, not busy_timeout's 15 s: every turn ends
     with its transaction, and no transaction here waits on the network (README, SQLite)."""
 
     def __init__(self, database, *args, **kwargs):
         super().__init__(database, *args, **kwargs)
         self._queue_fd = None
-        self._turn_thread: int | None = None  # the thread holding this connection's turn
-        path = _queue_path(database)
-        if path is not None:
-            self._queue_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self._turn: tuple[int, str] | None = None  # (thread, queue file) while holding a turn
+        self._queue_path = _queue_path(database)
+        if self._queue_path is not None:
+            self._queue_fd = os.open(self._queue_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
 
     def wait_for_turn(self) -> None:
-        if self._queue_fd is None or self._turn_thread is not None:
+        if self._queue_fd is None or self._turn is not None:
             return
-        thread = threading.get_ident()
-        if thread in _threads_with_turn:
+        turn = (threading.get_ident(), self._queue_path)
+        if turn in _turns_held:
             return
         fcntl.flock(self._queue_fd, fcntl.LOCK_EX)
-        self._turn_thread = thread
-        _threads_with_turn.add(thread)
+        self._turn = turn
+        _turns_held.add(turn)
 
     def end_turn(self) -> None:
-        if getattr(self, "_turn_thread", None) is None:
+        if getattr(self, "_turn", None) is None:
             return
-        _threads_with_turn.discard(self._turn_thread)
-        self._turn_thread = None
+        _turns_held.discard(self._turn)
+        self._turn = None
         fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
 
     def commit(self):
