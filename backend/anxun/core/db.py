@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Date, DateTime, MetaData, TypeDecorator, event, exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.sql.functions import FunctionElement
@@ -78,6 +79,14 @@ def _local_date_sqlite(element, compiler, **kw):
 def _local_date_postgresql(element, compiler, **kw):
     column = compiler.process(element.clauses, **kw)
     return f"CAST({column} + INTERVAL '{_LOCAL_HOURS} hours' AS DATE)"
+
+
+def insert_skipping_conflicts(target, keys: list[str], dialect: str):
+    """INSERT … ON CONFLICT (keys) DO NOTHING on PostgreSQL or SQLite (`dialect`, the session's):
+    a row whose unique `keys` are already stored is skipped, also when another transaction stored
+    it a moment ago. Add .values() or pass rows, and .returning() to learn which went in."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(target).on_conflict_do_nothing(index_elements=keys)
 
 
 class Base(DeclarativeBase):

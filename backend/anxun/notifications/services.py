@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from anxun.core import audit, clock
 from anxun.core.auth import Actor
+from anxun.core.db import insert_skipping_conflicts
 from anxun.core.errors import NotFound
 from anxun.core.pagination import paginate
 from anxun.extensions import db
@@ -71,14 +71,10 @@ def notify(
     ]
     # One statement: whoever already has this key is skipped by the unique constraint (also when
     # another transaction wrote it a moment ago), the others' rows come back (issue #18).
-    insert_into = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    statement = (
-        insert_into(Notification)
-        .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
-        .returning(Notification)
-    )
+    dialect = db.session.get_bind().dialect.name
+    statement = insert_skipping_conflicts(
+        Notification, ["user_id", "dedupe_key"], dialect
+    ).returning(Notification)
     return list(db.session.scalars(statement, rows))
 
 

@@ -8,11 +8,11 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from anxun.accounts.roles import Role
 from anxun.core import audit, clock
 from anxun.core.auth import Actor
+from anxun.core.db import insert_skipping_conflicts
 from anxun.core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from anxun.extensions import db
 from anxun.orgs import scoping
@@ -44,13 +44,7 @@ SNAPSHOT_BATCH = 2000
 def _insert_unless_exists(model, values: dict, keys: list[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING on the unique `keys`; True when a row was inserted."""
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(model)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=keys)
-        .returning(model.id)
-    )
+    statement = insert_skipping_conflicts(model, keys, dialect).values(**values).returning(model.id)
     return db.session.execute(statement).scalar() is not None
 
 
@@ -230,12 +224,9 @@ def store_grades(day: date, results: dict[int, dict]) -> dict[int, tuple[str, in
     outcome: dict[int, tuple[str, int]] = {}
     if fresh:
         dialect = db.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = EnterpriseGradeSnapshot.__table__
-        statement = (
-            insert(table)
-            .on_conflict_do_nothing(index_elements=["enterprise_id", "day"])
-            .returning(table.c.enterprise_id, table.c.id)
+        statement = insert_skipping_conflicts(table, ["enterprise_id", "day"], dialect).returning(
+            table.c.enterprise_id, table.c.id
         )
         for enterprise_id, snapshot_id in db.session.execute(statement, fresh).all():
             outcome[enterprise_id] = ("created", snapshot_id)
