@@ -23,28 +23,43 @@ def enqueue(
     Returns the event as written (not attached to the session). On PostgreSQL the event's INSERT
     and the read of the active endpoints are one statement (issue #18: every accepted inspection
     writes an event, and usually no endpoint covers it)."""
-    values = {
+    values = _event_values(event_type, enterprise, aggregate_type, aggregate_id, payload)
+    event_id, endpoints = _insert_event(values)
+    _deliver(
+        event_id,
+        [
+            endpoint.id
+            for endpoint in endpoints
+            if regulator_covers(endpoint, enterprise.region_code, enterprise.industries)
+        ],
+    )
+    return OutboxEvent(id=event_id, **values)
+
+
+def _event_values(event_type: str, enterprise, aggregate_type: str, aggregate_id, payload: dict):
+    return {
         "idempotency_key": uuid.uuid4(),
         "event_type": event_type,
-        "enterprise_id": enterprise.id,
-        "region_code": enterprise.region_code,
+        "enterprise_id": enterprise.id if enterprise else None,
+        "region_code": enterprise.region_code if enterprise else None,
         "aggregate_type": aggregate_type,
         "aggregate_id": str(aggregate_id),
         "payload": payload,
         "created_at": clock.now(),
     }
-    event_id, endpoints = _insert_event(values)
-    deliveries = [
-        {"event_id": event_id, "endpoint_id": endpoint.id}
-        for endpoint in endpoints
-        if regulator_covers(endpoint, enterprise.region_code, enterprise.industries)
-    ]
-    if deliveries:
-        db.session.execute(insert(OutboxDelivery), deliveries)
-        # Only an event somebody will receive wakes the dispatcher after commit (issue #18).
-        if has_request_context():
-            g.setdefault("outbox_event_ids", []).append(event_id)
-    return OutboxEvent(id=event_id, **values)
+
+
+def _deliver(event_id: int, endpoint_ids: list[int]) -> None:
+    """One delivery of the event per endpoint. Only an event somebody will receive wakes the
+    dispatcher after commit (issue #18)."""
+    if not endpoint_ids:
+        return
+    db.session.execute(
+        insert(OutboxDelivery),
+        [{"event_id": event_id, "endpoint_id": endpoint_id} for endpoint_id in endpoint_ids],
+    )
+    if has_request_context():
+        g.setdefault("outbox_event_ids", []).append(event_id)
 
 
 _ACTIVE_ENDPOINTS = (
@@ -101,26 +116,9 @@ def _insert_event(values: dict) -> tuple[int, list[Endpoint]]:
 
 
 def enqueue_platform(event_type: str, aggregate_type: str, aggregate_id, payload: dict):
-    """Record an event about the whole platform (no enterprise) for every active endpoint."""
-    event = OutboxEvent(
-        event_type=event_type,
-        enterprise_id=None,
-        region_code=None,
-        aggregate_type=aggregate_type,
-        aggregate_id=str(aggregate_id),
-        payload=payload,
-    )
-    db.session.add(event)
-    db.session.flush()
-    endpoint_ids = db.session.scalars(
-        select(RegulatorEndpoint.id).where(RegulatorEndpoint.is_active.is_(True))
-    ).all()
-    if endpoint_ids:
-        db.session.add_all(
-            OutboxDelivery(event_id=event.id, endpoint_id=endpoint_id)
-            for endpoint_id in endpoint_ids
-        )
-        db.session.flush()
-        if has_request_context():
-            g.setdefault("outbox_event_ids", []).append(event.id)
-    return event
+    """Record an event about the whole platform (no enterprise) for every active endpoint;
+    delivery happens after commit. Returns the event as written (not attached to the session)."""
+    values = _event_values(event_type, None, aggregate_type, aggregate_id, payload)
+    event_id, endpoints = _insert_event(values)
+    _deliver(event_id, [endpoint.id for endpoint in endpoints])
+    return OutboxEvent(id=event_id, **values)
