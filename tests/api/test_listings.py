@@ -70,10 +70,18 @@ def test_regulator_lists_an_open_major_hazard_with_a_numbered_notice(db, client,
     second = post_listing(client, login_as("regulator-admin"), major())
     assert second.get_json()["listing_no"] == "镇应急督〔2026〕2号"
     [event] = db.session.scalars(
-        select(OutboxEvent).where(OutboxEvent.event_type == "hazard_listed").limit(1)
+        select(OutboxEvent)
+        .where(OutboxEvent.event_type == "hazard_listed")
+        .order_by(OutboxEvent.id)
+        .limit(1)
     ).all()
     assert event.payload["listing_no"] == "镇应急督〔2026〕1号"
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "list_hazard").limit(1))
+    entry = db.session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.action == "list_hazard")
+        .order_by(AuditEntry.id)
+        .limit(1)
+    )
     assert entry.change["hazard_id"] == hazard_id
 
 

@@ -222,7 +222,7 @@ def test_closing_a_patrol_records_the_summary_once(client, db, world, login_as):
     late, _ = add_finding(client, headers, patrol["id"])
     assert late.status_code == 409
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity_type == "patrol")
+        select(AuditEntry.action).where(AuditEntry.entity_type == "patrol").order_by(AuditEntry.id)
     ).all()
     assert actions == ["open_patrol", "close_patrol"]
 
