@@ -11,7 +11,7 @@ Measures, in process (the Flask test client, no HTTP; the app's own time and the
 - drill-down: GET /api/v1/oversight/overview/<id> and /api/v1/oversight/enterprises/<id>;
 - hazard ledger pages: GET /api/v1/hazards (first page, open hazards, one enterprise's page).
 Prints p50/p95/max per request and SQL statements per request; with --explain, EXPLAIN ANALYZE of
-each request's slowest statement.
+each request's slowest statement (its first 40 lines; EXPLAIN_LINES=200 for more).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def _explain(db, slowest) -> None:
     try:
         cur = raw.cursor()
         cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
-        for (line,) in cur.fetchall()[:40]:
+        for (line,) in cur.fetchall()[: int(os.environ.get("EXPLAIN_LINES", 40))]:
             print("      " + line)
     finally:
         raw.close()

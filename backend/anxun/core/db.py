@@ -9,7 +9,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Date, DateTime, MetaData, TypeDecorator, event, exc
+from sqlalchemy import Date, DateTime, MetaData, TypeDecorator, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -87,6 +87,19 @@ def insert_skipping_conflicts(target, keys: list[str], dialect: str):
     it a moment ago. Add .values() or pass rows, and .returning() to learn which went in."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(target).on_conflict_do_nothing(index_elements=keys)
+
+
+def without_jit(session) -> None:
+    """Turn PostgreSQL's JIT compilation off for the rest of `session`'s transaction (SQLite: no-op).
+
+    The regulator overview's statements cost just over `jit_above_cost` at provincial size, so
+    PostgreSQL compiled them on every request: 20–45 ms of a 70–160 ms statement, never earned
+    back (issue #18). The trends statements read far more rows and gain from JIT; they keep it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_JIT_OFF)
+
+
+_JIT_OFF = text("SET LOCAL jit = off")
 
 
 class Base(DeclarativeBase):

@@ -17,7 +17,7 @@ from anxun.checklists.queries import item_texts
 from anxun.commitments import queries as commitment_queries
 from anxun.core import clock
 from anxun.core.auth import Actor
-from anxun.core.db import local_date
+from anxun.core.db import local_date, without_jit
 from anxun.core.errors import Forbidden
 from anxun.core.pagination import paginate
 from anxun.extensions import db
@@ -539,6 +539,7 @@ def overview(actor: Actor, args: dict, now: datetime, today: date, ack_days: int
     rows again), then the rows, industries and commitments of the page's enterprises only. Today's operation rate comes from the grade snapshot; enterprises
     without one (before the day's snapshot job) have theirs computed, for the average and sort."""
     require_overseer(actor)
+    without_jit(db.session)
     conditions = _filter_conditions(actor, args, now)
     sort = args.get("sort") or "name"
     descending = args.get("order") == "desc"
