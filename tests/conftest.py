@@ -266,33 +266,34 @@ def _world_key(app):
     return app.config["SQLALCHEMY_DATABASE_URI"], app.config["ANXUN_CHECKLIST_DIR"], moment
 
 
+def _seed_world(app) -> None:
+    from anxun import demo
+    from anxun.core.uow import unit_of_work
+
+    with unit_of_work():
+        demo.seed_demo(DEMO_PASSWORD, Path(app.config["ANXUN_CHECKLIST_DIR"]), operations=False)
+
+
 @pytest.fixture
 def world(app):
     """The demo world (regulators, four enterprises, agency, engagement, users, shipped
     checklists) as a dict of ids, as `make run` seeds it."""
     import sqlite3
-    from pathlib import Path
 
-    from anxun import demo
-    from anxun.core.uow import unit_of_work
     from anxun.extensions import db
     from tests.factories import world_ids
 
     with app.app_context():
-        is_sqlite = db.engine.dialect.name == "sqlite"
         key = _world_key(app)
         template = _WORLD_TEMPLATES.get(key)
         db.session.remove()
-        if not is_sqlite:
+        if db.engine.dialect.name == "postgresql":
             # The app fixture leaves the tables empty; the world goes into them as one commit.
-            with db.engine.begin() as conn:
-                if template is not None:
+            if template is not None:
+                with db.engine.begin() as conn:
                     _pg_restore(conn, template)
-            if template is None:
-                with unit_of_work():
-                    demo.seed_demo(
-                        DEMO_PASSWORD, Path(app.config["ANXUN_CHECKLIST_DIR"]), operations=False
-                    )
+            else:
+                _seed_world(app)
                 db.session.remove()
                 with db.engine.begin() as conn:
                     _WORLD_TEMPLATES[key] = _pg_snapshot(conn, db.metadata.sorted_tables)
@@ -302,10 +303,7 @@ def world(app):
             if template is not None:
                 template.backup(raw.driver_connection)
             else:
-                with unit_of_work():
-                    demo.seed_demo(
-                        DEMO_PASSWORD, Path(app.config["ANXUN_CHECKLIST_DIR"]), operations=False
-                    )
+                _seed_world(app)
                 copy = sqlite3.connect(":memory:", check_same_thread=False)
                 raw.driver_connection.backup(copy)
                 _WORLD_TEMPLATES[key] = copy

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -28,7 +27,7 @@ from tests.api.authz.common import (
     expectation,
     uncovered_routes,
 )
-from tests.conftest import DEMO_PASSWORD, _clean_database
+from tests.conftest import _clean_database, _seed_world
 
 ROWS = all_rows()
 PUBLIC = {
@@ -62,9 +61,7 @@ def _seeded():
 
 
 def _seed(app, backend: str, seeded: dict) -> dict:
-    from anxun import demo
     from anxun.core import clock
-    from anxun.core.uow import unit_of_work
     from anxun.extensions import db
     from tests.factories import world_ids
 
@@ -74,8 +71,7 @@ def _seed(app, backend: str, seeded: dict) -> dict:
     if backend in seeded:
         _clean_database(app)
     with app.app_context():
-        with unit_of_work():
-            demo.seed_demo(DEMO_PASSWORD, Path(app.config["ANXUN_CHECKLIST_DIR"]), operations=False)
+        _seed_world(app)
         ids = world_ids()
         template = None
         if backend == "sqlite":
