@@ -229,7 +229,9 @@ def test_the_bureau_admin_registers_an_officers_certificate_which_orders_then_ne
     assert saved.get_json()["enforcement_certificate_no"] == "33021120009"
     assert db.session.get(User, officer).enforcement_certificate_no == "33021120009"
     entry = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "set_officer_certificate")
+        select(AuditEntry)
+        .where(AuditEntry.action == "set_officer_certificate")
+        .order_by(AuditEntry.id)
     ).all()[-1]
     assert entry.change["after"] == "33021120009"
     issued = client.post("/api/v1/orders", json=order_body(world), headers=login_as("regulator"))
