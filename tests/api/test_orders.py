@@ -271,7 +271,9 @@ def test_only_the_head_acknowledges_and_only_once(client, db, world, login_as):
     assert again.get_json()["type"] == "/problems/stale-state"
     assert event_types(db).count("order_acknowledged") == 1
     audit = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity_type == "rectification_order")
+        select(AuditEntry.action)
+        .where(AuditEntry.entity_type == "rectification_order")
+        .order_by(AuditEntry.id)
     ).all()
     assert audit == ["issue_rectification_order", "acknowledge_rectification_order"]
     # The regulator sees the 签收 time.
