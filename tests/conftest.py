@@ -194,7 +194,7 @@ def _pg_empty(conn, tables) -> None:
     probes = " UNION ALL ".join(
         f'SELECT {i} WHERE EXISTS (SELECT 1 FROM "{t.name}")' for i, t in enumerate(tables)
     )
-    for (i,) in conn.exec_driver_sql(probes).all():
+    for i in sorted(i for (i,) in conn.exec_driver_sql(probes)):  # children first
         conn.exec_driver_sql(f'DELETE FROM "{tables[i].name}"')
     _pg_set_sequences(conn, None)
 
@@ -216,15 +216,15 @@ def _pg_set_sequences(conn, values: dict | None) -> None:
 def _pg_snapshot(conn, tables) -> tuple[list, dict]:
     """The rows of every non-empty table (COPY, binary) and the sequences' positions."""
     copies = []
-    cursor = conn.connection.driver_connection.cursor()
-    for table in tables:
-        if not conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{table.name}")').scalar():
-            continue
-        data = bytearray()
-        with cursor.copy(f'COPY "{table.name}" TO STDOUT (FORMAT BINARY)') as copy:
-            for chunk in copy:
-                data += chunk
-        copies.append((table.name, bytes(data)))
+    with conn.connection.driver_connection.cursor() as cursor:
+        for table in tables:
+            if not conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{table.name}")').scalar():
+                continue
+            data = bytearray()
+            with cursor.copy(f'COPY "{table.name}" TO STDOUT (FORMAT BINARY)') as copy:
+                for chunk in copy:
+                    data += chunk
+            copies.append((table.name, bytes(data)))
     sequences = {
         name: (last, True)
         for name, last in conn.exec_driver_sql(
@@ -238,10 +238,10 @@ def _pg_snapshot(conn, tables) -> tuple[list, dict]:
 def _pg_restore(conn, snapshot) -> None:
     """Write a _pg_snapshot back into the emptied tables (parents first)."""
     copies, sequences = snapshot
-    cursor = conn.connection.driver_connection.cursor()
-    for name, data in copies:
-        with cursor.copy(f'COPY "{name}" FROM STDIN (FORMAT BINARY)') as copy:
-            copy.write(data)
+    with conn.connection.driver_connection.cursor() as cursor:
+        for name, data in copies:
+            with cursor.copy(f'COPY "{name}" FROM STDIN (FORMAT BINARY)') as copy:
+                copy.write(data)
     _pg_set_sequences(conn, sequences)
 
 

@@ -36,7 +36,10 @@ def enqueue(
     return OutboxEvent(id=event_id, **values)
 
 
-def _event_values(event_type: str, enterprise, aggregate_type: str, aggregate_id, payload: dict):
+def _event_values(
+    event_type: str, enterprise: Enterprise | None, aggregate_type: str, aggregate_id, payload: dict
+) -> dict:
+    """The event's columns; a platform event (no enterprise) has no enterprise or region."""
     return {
         "idempotency_key": uuid.uuid4(),
         "event_type": event_type,
