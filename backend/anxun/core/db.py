@@ -81,10 +81,11 @@ def _local_date_postgresql(element, compiler, **kw):
     return f"CAST({column} + INTERVAL '{_LOCAL_HOURS} hours' AS DATE)"
 
 
-def insert_skipping_conflicts(target, keys: list[str], dialect: str):
-    """INSERT … ON CONFLICT (keys) DO NOTHING on PostgreSQL or SQLite (`dialect`, the session's):
+def insert_skipping_conflicts(session, target, keys: list[str]):
+    """INSERT … ON CONFLICT (keys) DO NOTHING in `session`'s database (PostgreSQL or SQLite):
     a row whose unique `keys` are already stored is skipped, also when another transaction stored
     it a moment ago. Add .values() or pass rows, and .returning() to learn which went in."""
+    dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(target).on_conflict_do_nothing(index_elements=keys)
 

@@ -71,9 +71,8 @@ def notify(
     ]
     # One statement: whoever already has this key is skipped by the unique constraint (also when
     # another transaction wrote it a moment ago), the others' rows come back (issue #18).
-    dialect = db.session.get_bind().dialect.name
     statement = insert_skipping_conflicts(
-        Notification, ["user_id", "dedupe_key"], dialect
+        db.session, Notification, ["user_id", "dedupe_key"]
     ).returning(Notification)
     return list(db.session.scalars(statement, rows))
 

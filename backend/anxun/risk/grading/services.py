@@ -43,8 +43,8 @@ SNAPSHOT_BATCH = 2000
 
 def _insert_unless_exists(model, values: dict, keys: list[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING on the unique `keys`; True when a row was inserted."""
-    dialect = db.session.get_bind().dialect.name
-    statement = insert_skipping_conflicts(model, keys, dialect).values(**values).returning(model.id)
+    statement = insert_skipping_conflicts(db.session, model, keys).values(**values)
+    statement = statement.returning(model.id)
     return db.session.execute(statement).scalar() is not None
 
 
@@ -223,11 +223,10 @@ def store_grades(day: date, results: dict[int, dict]) -> dict[int, tuple[str, in
     ]
     outcome: dict[int, tuple[str, int]] = {}
     if fresh:
-        dialect = db.session.get_bind().dialect.name
         table = EnterpriseGradeSnapshot.__table__
-        statement = insert_skipping_conflicts(table, ["enterprise_id", "day"], dialect).returning(
-            table.c.enterprise_id, table.c.id
-        )
+        statement = insert_skipping_conflicts(
+            db.session, table, ["enterprise_id", "day"]
+        ).returning(table.c.enterprise_id, table.c.id)
         for enterprise_id, snapshot_id in db.session.execute(statement, fresh).all():
             outcome[enterprise_id] = ("created", snapshot_id)
         # Stored meanwhile by another transaction (a grade page read): compare with that one.
